@@ -1,0 +1,6 @@
+import { NotImplementedError, type ExitCode } from '../../errors.js';
+import type { CommandContext } from '../context.js';
+
+export default async function status(_ctx: CommandContext): Promise<ExitCode> {
+  throw new NotImplementedError('status');
+}

@@ -1,0 +1,166 @@
+import { Command, Option } from 'commander';
+import type { ExitCode } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+/** Runs a command's handler and records its exit code; supplied by run(). */
+export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
+
+export type CommandHandler = (ctx: CommandContext, ...args: never[]) => Promise<ExitCode>;
+
+/**
+ * Declares every command and option (DESIGN.md §2). Handlers live in
+ * ./commands/<name>.ts and are imported only when their command runs, so
+ * `--version` or `lint` never load database drivers.
+ */
+export function buildProgram(version: string, dispatch: Dispatch): Command {
+  const program = new Command('sqlmig')
+    .description('Plain-SQL PostgreSQL migrations with a linter that enforces your migration SOP')
+    .version(version, '-V, --version', 'print the version')
+    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory)')
+    .option('--env <name>', 'select an entry of "environments" in the config')
+    .option('--url <url>', 'database URL (overrides every other connection setting)')
+    .option('--dir <dir>', 'migrations folder (overrides "dir")')
+    .addOption(
+      new Option('--format <format>', 'output format (lint: pretty|json|github|sarif; status, verify: pretty|json)').choices([
+        'pretty',
+        'json',
+        'github',
+        'sarif',
+      ]),
+    )
+    .option('--no-color', 'disable colors (also NO_COLOR)')
+    .option('-q, --quiet', 'print only errors and results', false)
+    .option('--verbose', 'print more detail, including stack traces of internal errors', false)
+    .showHelpAfterError('(run `sqlmig --help` for usage)');
+
+  const action =
+    (name: string) =>
+    (...args: unknown[]) =>
+      dispatch(name, args.slice(0, -1), args[args.length - 1] as Command);
+
+  const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
+  const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
+
+  program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
+
+  program
+    .command('new')
+    .description('create the next NNNN_description.up.sql/.down.sql pair and update sqlmig.sum')
+    .argument('<description>', 'what the migration does, e.g. "add status to users"')
+    .action(action('new'));
+
+  program
+    .command('lint')
+    .description('lint the whole sequence; report on the given files, or all')
+    .argument('[files...]', 'report only on these files (what pre-commit passes)')
+    .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
+    .action(action('lint'));
+
+  program
+    .command('up')
+    .description('apply pending migrations in order')
+    .option('--to <version>', 'apply up to and including this version')
+    .option('--step <n>', 'apply at most n migrations')
+    .option('--dry-run', 'print the plan, apply nothing', false)
+    .option('--sql', 'print the exact SQL that would run, apply nothing', false)
+    .option('--no-lint', 'skip the lint gate on pending files')
+    .option('--allow-out-of-order', 'apply pending versions older than the newest applied one', false)
+    .addOption(lockWait())
+    .addOption(connectWait())
+    .action(action('up'));
+
+  program
+    .command('down')
+    .description('revert applied migrations, newest first (default: one)')
+    .option('--to <version>', 'revert every migration newer than this version (0 reverts all)')
+    .option('--step <n>', 'revert n migrations')
+    .option('--dry-run', 'print the plan, revert nothing', false)
+    .option('--sql', 'print the exact SQL that would run, revert nothing', false)
+    .addOption(lockWait())
+    .addOption(connectWait())
+    .action(action('down'));
+
+  program
+    .command('redo')
+    .description('revert the newest applied migration and apply it again')
+    .option('--no-lint', 'skip the lint gate')
+    .addOption(lockWait())
+    .addOption(connectWait())
+    .action(action('redo'));
+
+  program
+    .command('status')
+    .description('every migration: applied, pending, edited, missing or dirty')
+    .addOption(connectWait())
+    .action(action('status'));
+
+  program.command('current').description('print the current version').addOption(connectWait()).action(action('current'));
+
+  program
+    .command('history')
+    .description('applied migrations with time, duration and who applied them')
+    .addOption(connectWait())
+    .action(action('history'));
+
+  program
+    .command('stamp')
+    .description('record migrations up to <version> as applied without running them (baseline)')
+    .argument('<version>', 'the version the database is already at')
+    .addOption(lockWait())
+    .addOption(connectWait())
+    .action(action('stamp'));
+
+  program
+    .command('validate')
+    .description('run every check `up` makes before applying, without applying (exit 1 on any problem)')
+    .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
+    .addOption(connectWait())
+    .action(action('validate'));
+
+  program
+    .command('resolve')
+    .description('clear the dirty flag of a migration after fixing the database by hand')
+    .argument('<version>', 'the dirty version')
+    .option('--applied', 'the migration did take effect: keep it recorded as applied')
+    .option('--rolled-back', 'the migration did not take effect: remove its row')
+    .addOption(lockWait())
+    .addOption(connectWait())
+    .action(action('resolve'));
+
+  program
+    .command('verify')
+    .description('round-trip test in a throwaway database: up, down, up for each migration')
+    .option('--to <version>', 'verify migrations up to this version')
+    .action(action('verify'));
+
+  program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
+
+  program.command('rules').description('list the lint rules and their severities').action(action('rules'));
+
+  program
+    .command('explain')
+    .description("print a rule's rationale with a bad and a good example")
+    .argument('<rule>', 'rule id, e.g. require-if-not-exists')
+    .action(action('explain'));
+
+  return program;
+}
+
+export const commandNames = [
+  'init',
+  'new',
+  'lint',
+  'up',
+  'down',
+  'redo',
+  'status',
+  'current',
+  'history',
+  'stamp',
+  'validate',
+  'resolve',
+  'verify',
+  'hash',
+  'rules',
+  'explain',
+] as const;

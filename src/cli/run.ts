@@ -1,0 +1,70 @@
+import { CommanderError, type Command } from 'commander';
+import { SqlmigError, type ExitCode } from '../errors.js';
+import { createContext, initialSecrets, type CommandContext, type GlobalOptions } from './context.js';
+import type { CliIO } from './io.js';
+import { buildProgram, type CommandHandler } from './program.js';
+import { packageVersion } from './version.js';
+import { formatError } from './format-error.js';
+
+/**
+ * Runs the CLI and returns its exit code. The one place where errors become
+ * messages and exit codes: 0 ok, 1 findings / failed migration / refused
+ * plan, 2 usage, configuration or connection.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = 0;
+  let context: CommandContext | undefined;
+  const secrets = initialSecrets(io, urlFromArgv(argv));
+  const rawErr = (text: string) => io.stderr.write(text);
+
+  const program = buildProgram(packageVersion(), async (name, args, command) => {
+    context = createContext(io, globalsOf(command), secrets);
+    const module = (await import(`./commands/${name}.js`)) as { default: CommandHandler };
+    exitCode = await (module.default as (ctx: CommandContext, ...rest: unknown[]) => Promise<ExitCode>)(context, ...args);
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: rawErr,
+    outputError: (text, write) => write(text),
+  });
+  for (const sub of program.commands) sub.exitOverride();
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with code 0; everything else is usage.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const verbose = context?.globals.verbose ?? argv.includes('--verbose');
+    const write = context ? context.err : (text: string) => rawErr(text + '\n');
+    write(formatError(error, { verbose, cwd: io.cwd }));
+    return error instanceof SqlmigError ? error.exitCode : 2;
+  }
+  return exitCode;
+}
+
+function globalsOf(command: Command): GlobalOptions {
+  const opts = command.optsWithGlobals() as Partial<GlobalOptions> & { color?: boolean };
+  return {
+    config: opts.config,
+    env: opts.env,
+    url: opts.url,
+    dir: opts.dir,
+    format: opts.format,
+    color: opts.color !== false,
+    quiet: opts.quiet === true,
+    verbose: opts.verbose === true,
+  };
+}
+
+/** The --url value, known before parsing so that even usage errors cannot echo its password. */
+function urlFromArgv(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--url') return argv[i + 1];
+    if (arg.startsWith('--url=')) return arg.slice('--url='.length);
+  }
+  return undefined;
+}

@@ -1,0 +1,74 @@
+export type RuleSetting = 'off' | 'warn' | 'error';
+
+export interface LintConfig {
+  /** Rule id → severity override. */
+  rules: Record<string, RuleSetting>;
+  /** Tables created outside the migrations (e.g. `auth.users`), for fk-order. */
+  knownTables: string[];
+  /** Column-name patterns treated as status columns (`*` wildcard). */
+  statusColumns: string[];
+}
+
+/** What an entry of `environments` may override. */
+export interface EnvironmentConfig {
+  databaseUrl?: string;
+  schema?: string;
+  table?: string;
+  lockTimeout?: string | null;
+  lockWait?: number;
+  statementTimeout?: string | null;
+}
+
+/** The configuration after reading, interpolation, validation and --env selection. */
+export interface Config {
+  /** Absolute path of the config file that was read, or null when none exists. */
+  configFile: string | null;
+  /** Project root: the config file's folder, else the working directory. */
+  root: string;
+  /** Absolute path of the migrations folder. */
+  dir: string;
+  /** After interpolation; null when unset or empty. */
+  databaseUrl: string | null;
+  schema: string;
+  table: string;
+  lockTimeout: string | null;
+  /** Seconds to wait for the advisory lock. */
+  lockWait: number;
+  statementTimeout: string | null;
+  lint: LintConfig;
+  environments: Record<string, EnvironmentConfig>;
+  /** The environment selected with --env, if any. */
+  environment: string | null;
+}
+
+export interface LoadConfigOptions {
+  /** Where to start looking for `.migraterc.json` (default: process.cwd()). */
+  cwd?: string;
+  /** Explicit config path (`--config`); it must exist. */
+  configPath?: string;
+  /** Variables for `${VAR}` interpolation and connection resolution (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** `--env <name>`. */
+  environment?: string;
+  /** `--dir <dir>`, relative to cwd. */
+  dir?: string;
+}
+
+export type ConnectionSource =
+  | '--url'
+  | 'environment'
+  | 'databaseUrl'
+  | 'DATABASE_URL'
+  | 'POSTGRES_*'
+  | 'PG*'
+  | 'embedded';
+
+export interface ResolvedConnection {
+  /** The URL to connect with. Contains secrets: never print it; print `redacted`. */
+  url: string;
+  /** The same URL with the password replaced by `***`. */
+  redacted: string;
+  source: ConnectionSource;
+  /** Every secret that must never appear in output (passwords), for scrubbing error messages. */
+  secrets: string[];
+}
