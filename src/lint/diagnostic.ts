@@ -1,0 +1,29 @@
+/** Severity of a reported finding (config says `warn`, output says `warning`, as DESIGN.md §4). */
+export type DiagnosticSeverity = 'error' | 'warning';
+
+/** One finding. Data, never thrown. Positions are 1-based; endColumn is exclusive. */
+export interface Diagnostic {
+  /** Absolute path; reporters print it relative to the working directory. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Rule id, or `syntax-error`, or `unused-disable` / `unknown-rule` for disable comments. */
+  rule: string;
+  severity: DiagnosticSeverity;
+  message: string;
+  hint?: string;
+}
+
+/** What `lint()` returns; reporters turn it into text. */
+export interface LintResult {
+  /** Number of files reported on. */
+  fileCount: number;
+  errorCount: number;
+  warningCount: number;
+  /** Sorted by file, line, column. */
+  diagnostics: Diagnostic[];
+  /** File contents by absolute path, for code frames. */
+  sources: Map<string, string>;
+}
