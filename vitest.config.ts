@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Each integration test file creates its own database, so files may run in parallel.
     fileParallelism: true,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

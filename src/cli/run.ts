@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { SqlmigError, type ExitCode } from '../errors.js';
+import { scrub } from '../redact.js';
 import { createContext, initialSecrets, type CommandContext, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 import { buildProgram, type CommandHandler } from './program.js';
@@ -22,13 +23,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const module = (await import(`./commands/${name}.js`)) as { default: CommandHandler };
     exitCode = await (module.default as (ctx: CommandContext, ...rest: unknown[]) => Promise<ExitCode>)(context, ...args);
   });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: rawErr,
-    outputError: (text, write) => write(text),
-  });
-  for (const sub of program.commands) sub.exitOverride();
+  // Subcommands copy these settings only when created, so set them on each.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(scrub(text, secrets)),
+      writeErr: (text) => rawErr(scrub(text, secrets)),
+      outputError: (text, write) => write(text),
+    });
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

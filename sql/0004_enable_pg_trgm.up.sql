@@ -1,0 +1,2 @@
+-- Trigram matching for title search (contrib; PGlite ships it too).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -1,0 +1,2 @@
+-- sqlmig:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS idx_posts_title_trgm;
