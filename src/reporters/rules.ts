@@ -1,0 +1,87 @@
+import picocolors from 'picocolors';
+import type { RuleSetting } from '../config/types.js';
+import type { RuleExample, RuleInfo } from './rule-info.js';
+
+export interface RuleListOptions {
+  color: boolean;
+  /** `lint.rules` of the config; undefined when there is no config file (the effective column is then left out). */
+  configured?: Readonly<Record<string, RuleSetting>>;
+}
+
+/** A rule's severity after the config: its `lint.rules` entry, else its default. */
+export function effectiveSeverity(rule: RuleInfo, configured: Readonly<Record<string, RuleSetting>> = {}): RuleSetting {
+  return configured[rule.id] ?? rule.defaultSeverity;
+}
+
+/** `sqlmig rules --format json`: one object per rule. */
+export interface RuleListEntry {
+  id: string;
+  defaultSeverity: RuleSetting;
+  severity: RuleSetting;
+  description: string;
+}
+
+export function ruleListEntries(rules: readonly RuleInfo[], configured?: Readonly<Record<string, RuleSetting>>): RuleListEntry[] {
+  return rules.map((rule) => ({
+    id: rule.id,
+    defaultSeverity: rule.defaultSeverity,
+    severity: effectiveSeverity(rule, configured),
+    description: rule.description,
+  }));
+}
+
+/** `sqlmig rules`: a table of id, default severity, effective severity (with a config) and description. */
+export function formatRuleTable(rules: readonly RuleInfo[], options: RuleListOptions): string {
+  const colors = picocolors.createColors(options.color);
+  const paint = severityPainter(colors);
+  const withConfig = options.configured !== undefined;
+  const header = withConfig ? ['RULE', 'DEFAULT', 'EFFECTIVE', 'DESCRIPTION'] : ['RULE', 'DEFAULT', 'DESCRIPTION'];
+  const rows = ruleListEntries(rules, options.configured).map((entry) =>
+    withConfig ? [entry.id, entry.defaultSeverity, entry.severity, entry.description] : [entry.id, entry.defaultSeverity, entry.description],
+  );
+  // Every column but the last is padded to its widest cell; padding is added outside the color codes.
+  const widths = header.slice(0, -1).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const render = (cells: string[], style: (cell: string, column: number) => string) =>
+    cells.map((cell, column) => style(cell, column) + (column < widths.length ? ' '.repeat(widths[column]! - cell.length) : '')).join('  ');
+  const severityColumns = withConfig ? [1, 2] : [1];
+  return [
+    render(header, (cell) => colors.bold(cell)),
+    ...rows.map((row) => render(row, (cell, column) => (severityColumns.includes(column) ? paint(cell) : cell))),
+  ].join('\n');
+}
+
+export interface ExplainOptions {
+  color: boolean;
+  /** `lint.rules` of the config; undefined when there is no config file. */
+  configured?: Readonly<Record<string, RuleSetting>>;
+}
+
+/** `sqlmig explain <rule>`: severity, description, rationale, bad and good examples. */
+export function formatRuleExplanation(rule: RuleInfo, options: ExplainOptions): string {
+  const colors = picocolors.createColors(options.color);
+  const paint = severityPainter(colors);
+  const severity = effectiveSeverity(rule, options.configured);
+  const severityText =
+    options.configured?.[rule.id] === undefined
+      ? `${paint(severity)} (default)`
+      : `${paint(severity)} (set in the config; default ${paint(rule.defaultSeverity)})`;
+  const examples = (title: string, list: readonly RuleExample[], style: (text: string) => string) =>
+    list.map((example) => `${colors.bold(title)}\n${indent(example.sql.trimEnd(), style)}`);
+  return [
+    `${colors.bold(rule.id)}: ${rule.description}\nseverity: ${severityText}`,
+    `${colors.bold('Why')}\n${indent(rule.rationale.trimEnd(), (line) => line)}`,
+    ...examples('Bad', rule.examples.bad, colors.red),
+    ...examples('Good', rule.examples.good, colors.green),
+  ].join('\n\n');
+}
+
+function indent(text: string, style: (line: string) => string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? '' : `  ${style(line)}`))
+    .join('\n');
+}
+
+function severityPainter(colors: ReturnType<typeof picocolors.createColors>): (severity: string) => string {
+  return (severity) => (severity === 'error' ? colors.red(severity) : severity === 'warn' ? colors.yellow(severity) : colors.dim(severity));
+}
