@@ -11,7 +11,10 @@ export interface MigrationFile {
   path: string;
 }
 
-/** An up/down pair (either side may be missing; lint reports that). */
+/**
+ * An up/down pair. Either side may be missing: a missing down is lint's
+ * `require-down`; a missing up is also reported as an `orphan-down` problem.
+ */
 export interface Migration {
   version: number;
   name: string;
@@ -19,7 +22,7 @@ export interface Migration {
   down?: MigrationFile;
 }
 
-export type FileProblemKind = 'bad-name' | 'duplicate-version' | 'orphan-down';
+export type FileProblemKind = 'bad-name' | 'duplicate-version' | 'orphan-down' | 'broken-symlink';
 
 /** Something wrong with the set of files, returned as data (never skipped silently). */
 export interface FileProblem {
@@ -33,8 +36,12 @@ export interface FileProblem {
 export interface MigrationSet {
   /** Absolute path of the migrations folder. */
   dir: string;
-  /** Sorted by version (numerically). Duplicate versions keep the first file by name. */
+  /**
+   * Sorted by version (numerically). Of several files claiming one version,
+   * the pair of the first up file by name is kept; the others are problems.
+   */
   migrations: Migration[];
+  /** Sorted by file path. */
   problems: FileProblem[];
 }
 
@@ -47,10 +54,24 @@ export interface MigrationSource {
   checksum: string;
   /** False when the bytes are not valid UTF-8 (text then holds U+FFFD replacements). */
   validUtf8: boolean;
-  /** Parsed `-- sqlmig:` directives from the leading comment lines. */
+  /** Parsed `-- sqlmig:` directives. */
   directives: Directives;
 }
 
+/** A `-- sqlmig:<name>` comment; `name` lowercased, `line` 1-based. */
+export interface DirectiveComment {
+  name: string;
+  line: number;
+}
+
 export interface Directives {
+  /** `-- sqlmig:no-transaction` among the comments before the first statement. */
   noTransaction: boolean;
+  /** Directives in the leading comments that sqlmig does not know (typos, e.g. `no_transaction`). */
+  unknown: DirectiveComment[];
+  /**
+   * Directive comments after the first statement. They have no effect, and a
+   * misplaced `no-transaction` would silently run the file in a transaction.
+   */
+  misplaced: DirectiveComment[];
 }

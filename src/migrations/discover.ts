@@ -1,0 +1,174 @@
+import { readlink, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import fg from 'fast-glob';
+import { ConfigError, FileError } from '../errors.js';
+import { isFileNameError, parseFileName } from './filename.js';
+import { errnoCode, fsErrorReason } from './fs-error.js';
+import type { FileProblem, Migration, MigrationFile, MigrationSet } from './types.js';
+
+/**
+ * Names checked against the grammar: everything ending in `.sql` (any case),
+ * and `.up` / `.down` (a forgotten extension). Other files (sqlmig.sum,
+ * README.md, backups such as `.sql.bak`), dot files and subfolders are not
+ * migrations.
+ */
+const CANDIDATE_PATTERNS = ['*.sql', '*.up', '*.down'];
+
+/** Lists the migrations folder, pairs up and down files by version and reports every problem as data. */
+export async function discoverMigrations(dir: string): Promise<MigrationSet> {
+  const root = resolve(dir);
+  await assertDirectory(root);
+
+  let entries: fg.Entry[];
+  try {
+    entries = await fg(CANDIDATE_PATTERNS, {
+      cwd: root,
+      deep: 1,
+      onlyFiles: false,
+      objectMode: true,
+      caseSensitiveMatch: false,
+      followSymbolicLinks: true,
+      suppressErrors: false,
+    });
+  } catch (error) {
+    throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
+  }
+
+  const problems: FileProblem[] = [];
+  const files: MigrationFile[] = [];
+  for (const entry of entries) {
+    const path = join(root, entry.name);
+    // Symbolic links were followed, so a link still reported as one is broken (or a loop).
+    if (entry.dirent.isSymbolicLink()) {
+      problems.push(await brokenSymlinkProblem(path, entry.name));
+      continue;
+    }
+    if (!entry.dirent.isFile()) continue;
+    const parsed = parseFileName(entry.name);
+    if (isFileNameError(parsed)) {
+      problems.push({
+        kind: 'bad-name',
+        path,
+        message: `"${entry.name}" is not a valid migration file name: ${parsed.error}`,
+        hint: parsed.hint,
+      });
+    } else {
+      files.push({ ...parsed, path });
+    }
+  }
+
+  const { migrations, problems: pairingProblems } = pairByVersion(files);
+  problems.push(...pairingProblems);
+  problems.sort((a, b) => compareStrings(a.path, b.path));
+  return { dir: root, migrations, problems };
+}
+
+/** Every file of the set's migrations, in version order, up before down. */
+export function migrationFiles(set: MigrationSet): MigrationFile[] {
+  return set.migrations.flatMap((migration) => [migration.up, migration.down].filter((file) => file !== undefined));
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  const hint = 'run `sqlmig init` to create it, or point "dir" in .migraterc.json (or --dir) at your migrations';
+  try {
+    const stats = await stat(dir);
+    if (!stats.isDirectory()) {
+      throw new ConfigError('the migrations folder is a file, not a folder', { location: { file: dir }, hint });
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ConfigError('the migrations folder does not exist', { location: { file: dir }, hint, cause: error });
+    }
+    throw new FileError(`cannot open the migrations folder: ${fsErrorReason(error)}`, { location: { file: dir }, cause: error });
+  }
+}
+
+async function brokenSymlinkProblem(path: string, fileName: string): Promise<FileProblem> {
+  const target = await readlink(path).catch(() => undefined);
+  return {
+    kind: 'broken-symlink',
+    path,
+    message:
+      target === undefined
+        ? `"${fileName}" is a symbolic link that cannot be followed`
+        : `"${fileName}" is a symbolic link to "${target}", which does not exist or cannot be reached`,
+    hint: 'fix the link or remove it',
+  };
+}
+
+/**
+ * Files of one version belong together when they share the whole stem
+ * (`0007_a`): `0007_a` and `0007_b`, or `007_a` and `0007_a`, are two
+ * migrations claiming one version — the typical result of merging two
+ * branches. The pair of the first up file by name is kept.
+ */
+function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; problems: FileProblem[] } {
+  const byVersion = new Map<number, MigrationFile[]>();
+  for (const file of [...files].sort((a, b) => compareStrings(a.fileName, b.fileName))) {
+    const group = byVersion.get(file.version);
+    if (group) group.push(file);
+    else byVersion.set(file.version, [file]);
+  }
+  const versions = [...byVersion.keys()].sort((a, b) => a - b);
+  const nextFree = (versions.at(-1) ?? 0) + 1;
+
+  const migrations: Migration[] = [];
+  const problems: FileProblem[] = [];
+  for (const version of versions) {
+    const group = byVersion.get(version)!;
+    const keeper = group.find((file) => file.direction === 'up') ?? group[0]!;
+    const migration: Migration = { version, name: keeper.name };
+    for (const file of group) {
+      if (stem(file) === stem(keeper)) migration[file.direction] = file;
+    }
+    for (const file of group) {
+      if (stem(file) !== stem(keeper)) problems.push(duplicateProblem(file, migration, nextFree));
+    }
+    if (!migration.up) {
+      problems.push({
+        kind: 'orphan-down',
+        path: keeper.path,
+        message: `"${keeper.fileName}" has no up file "${stem(keeper)}.up.sql"`,
+        hint: 'add the up file, or delete this down file if its migration was removed',
+      });
+    }
+    migrations.push(migration);
+  }
+  return { migrations, problems };
+}
+
+function duplicateProblem(file: MigrationFile, kept: Migration, nextFree: number): FileProblem {
+  const counterpart = kept[file.direction];
+  if (counterpart) {
+    return {
+      kind: 'duplicate-version',
+      path: file.path,
+      message: `"${file.fileName}" and "${counterpart.fileName}" both have version ${file.version}`,
+      hint: `two branches probably added the same version: renumber one migration (both its files) to an unused version such as ${padLike(file, nextFree)}, then run \`sqlmig hash\``,
+    };
+  }
+  const other = (kept.up ?? kept.down)!;
+  return {
+    kind: 'duplicate-version',
+    path: file.path,
+    message: `"${file.fileName}" has version ${file.version} like "${other.fileName}" but a different name`,
+    hint: `if it belongs to "${other.fileName}", rename it to "${stem(other)}.${file.direction}.sql"; otherwise give it an unused version such as ${padLike(file, nextFree)}`,
+  };
+}
+
+/** `0007_a` of `0007_a.up.sql`: the part up and down files share. */
+function stem(file: MigrationFile): string {
+  return file.fileName.slice(0, -`.${file.direction}.sql`.length);
+}
+
+function padLike(file: MigrationFile, version: number): string {
+  const width = file.fileName.indexOf('_');
+  return String(version).padStart(width, '0');
+}
+
+/** Code-point order, independent of the locale, so output is the same on every machine. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,105 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError, FileError, UsageError } from '../errors.js';
+import { discoverMigrations, migrationFiles } from './discover.js';
+import { slugify } from './filename.js';
+import { errnoCode, fsErrorReason } from './fs-error.js';
+import { readMigrationSources } from './source.js';
+import { readSumFile, writeSumFile, type ChecksummedFile } from './sum.js';
+import { downTemplate, upTemplate } from './templates.js';
+import type { Direction, MigrationFile } from './types.js';
+
+const MAX_SLUG_LENGTH = 60;
+const MIN_VERSION_WIDTH = 4;
+
+export interface CreatedMigration {
+  up: string;
+  down: string;
+  /** Path of the updated sqlmig.sum. */
+  sum: string;
+}
+
+/**
+ * Creates the next `NNNN_slug.up.sql` / `.down.sql` pair and records both in
+ * sqlmig.sum. An existing sum only gains the two new entries: `new` never
+ * records someone's edit of another file (that takes a deliberate
+ * `sqlmig hash`). Without a sum, one is written for every file.
+ */
+export async function createMigration(dir: string, description: string): Promise<CreatedMigration> {
+  const slug = migrationSlug(description);
+  const set = await discoverMigrations(dir);
+  const sum = await readSumFile(set.dir);
+  const firstProblem = sum?.problems[0];
+  if (sum && firstProblem) {
+    throw new ConfigError(`sqlmig.sum is malformed: ${firstProblem.message}`, {
+      location: { file: sum.path, line: firstProblem.line },
+      hint: firstProblem.hint,
+    });
+  }
+
+  const files = migrationFiles(set);
+  const { version, digits } = nextVersion(files);
+  const newFile = (direction: Direction): MigrationFile => {
+    const fileName = `${digits}_${slug}.${direction}.sql`;
+    return { version, name: slug, direction, fileName, path: join(set.dir, fileName) };
+  };
+  const up = newFile('up');
+  const down = newFile('down');
+  // One line, so that a description with line breaks cannot put statements into the template.
+  const title = description.replace(/\s+/g, ' ').trim();
+  await createFile(up, upTemplate(up.fileName, title));
+  try {
+    await createFile(down, downTemplate(down.fileName, up.fileName));
+  } catch (error) {
+    await rm(up.path, { force: true });
+    throw error;
+  }
+
+  const created = await readMigrationSources([up, down]);
+  const recorded: ChecksummedFile[] = sum
+    ? [...sum.entries].map(([fileName, checksum]) => ({ file: { fileName }, checksum }))
+    : await readMigrationSources(files);
+  const sumPath = await writeSumFile(set.dir, [...recorded, ...created]);
+  return { up: up.path, down: down.path, sum: sumPath };
+}
+
+/** The name part of a new file: slugify(description), at most 60 characters, cut at a word boundary. */
+export function migrationSlug(description: string): string {
+  const slug = slugify(description);
+  if (slug === '') {
+    throw new UsageError('the description must contain letters or digits', {
+      hint: 'describe the change, e.g. sqlmig new "add status to users"',
+    });
+  }
+  if (slug.length <= MAX_SLUG_LENGTH) return slug;
+  const cut = slug.slice(0, MAX_SLUG_LENGTH);
+  const wordEnd = slug[MAX_SLUG_LENGTH] === '_' ? cut : cut.slice(0, cut.lastIndexOf('_'));
+  return (wordEnd || cut).replace(/_+$/, '');
+}
+
+/** Highest version + 1, zero-padded to 4 digits or to the widest existing version (timestamps stay timestamps). */
+function nextVersion(files: readonly MigrationFile[]): { version: number; digits: string } {
+  let highest = 0;
+  let width = MIN_VERSION_WIDTH;
+  for (const file of files) {
+    highest = Math.max(highest, file.version);
+    width = Math.max(width, file.fileName.indexOf('_'));
+  }
+  const next = highest + 1;
+  if (next > Number.MAX_SAFE_INTEGER) {
+    throw new ConfigError(`cannot number a new migration: version ${highest} is the largest supported`, {
+      hint: 'renumber the migrations with smaller versions',
+    });
+  }
+  return { version: next, digits: String(next).padStart(width, '0') };
+}
+
+async function createFile(file: MigrationFile, content: string): Promise<void> {
+  try {
+    // `wx`: never overwrite, even if another `sqlmig new` raced us to this name.
+    await writeFile(file.path, content, { flag: 'wx' });
+  } catch (error) {
+    const reason = errnoCode(error) === 'EEXIST' ? 'it already exists' : fsErrorReason(error);
+    throw new FileError(`cannot create ${file.fileName}: ${reason}`, { location: { file: file.path }, cause: error });
+  }
+}
