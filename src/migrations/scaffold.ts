@@ -73,8 +73,9 @@ export function migrationSlug(description: string): string {
   }
   if (slug.length <= MAX_SLUG_LENGTH) return slug;
   const cut = slug.slice(0, MAX_SLUG_LENGTH);
-  const wordEnd = slug[MAX_SLUG_LENGTH] === '_' ? cut : cut.slice(0, cut.lastIndexOf('_'));
-  return (wordEnd || cut).replace(/_+$/, '');
+  const lastBoundary = cut.lastIndexOf('_');
+  const endsInsideWord = slug[MAX_SLUG_LENGTH] !== '_' && lastBoundary > 0;
+  return (endsInsideWord ? cut.slice(0, lastBoundary) : cut).replace(/_+$/, '');
 }
 
 /** Highest version + 1, zero-padded to 4 digits or to the widest existing version (timestamps stay timestamps). */
