@@ -1,7 +1,5 @@
-// Placeholder: the configuration module is being written (issue 2).
-import type { Config, LoadConfigOptions } from './types.js';
+/** Configuration: find `.migraterc.json`, read it, interpolate `${VAR}`, validate, and resolve the connection. */
 export type * from './types.js';
-
-export async function loadConfig(_options: LoadConfigOptions = {}): Promise<Config> {
-  throw new Error('not implemented yet');
-}
+export { loadConfig } from './load.js';
+export { resolveConnection, type ResolveConnectionOptions } from './connection.js';
+export { CONFIG_FILE_NAME, EMBEDDED_DATA_DIR, configDefaults, type ConfigDefaults } from './defaults.js';

@@ -19,6 +19,14 @@ export interface EnvironmentConfig {
   statementTimeout?: string | null;
 }
 
+/** What a `.migraterc.json` holds after interpolation and validation: only the keys it sets (empty strings count as unset). */
+export interface FileConfig extends EnvironmentConfig {
+  $schema?: string;
+  dir?: string;
+  lint?: Partial<LintConfig>;
+  environments?: Record<string, EnvironmentConfig>;
+}
+
 /** The configuration after reading, interpolation, validation and --env selection. */
 export interface Config {
   /** Absolute path of the config file that was read, or null when none exists. */
@@ -71,4 +79,6 @@ export interface ResolvedConnection {
   source: ConnectionSource;
   /** Every secret that must never appear in output (passwords), for scrubbing error messages. */
   secrets: string[];
+  /** For `pglite:` URLs: the data folder (absolute), or null for `pglite://memory`. Absent for PostgreSQL URLs. */
+  pglite?: { dataDir: string | null };
 }

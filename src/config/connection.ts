@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, type SourceLocation } from '../errors.js';
+import { collectSecrets, redactUrl } from '../redact.js';
+import { EMBEDDED_DATA_DIR } from './defaults.js';
+import { memberPath } from './json-path.js';
+import type { Config, ConnectionSource, ResolvedConnection } from './types.js';
+
+export interface ResolveConnectionOptions {
+  /** `--url`. */
+  url?: string;
+  /** Default: process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The database to use, from the first source that is set (DESIGN.md §3):
+ * `--url`, the `--env` entry's databaseUrl, `databaseUrl`, DATABASE_URL, the
+ * POSTGRES_* variables, the PG* variables, and last the embedded PGlite
+ * database in `<root>/.sqlmig/pglite`. Empty values count as unset.
+ */
+export function resolveConnection(config: Config, options: ResolveConnectionOptions = {}): ResolvedConnection {
+  const env = options.env ?? process.env;
+  const [source, url] = firstSource(config, options.url, env);
+  const secrets = collectSecrets(env, [
+    options.url,
+    config.databaseUrl ?? undefined,
+    ...Object.values(config.environments).map((entry) => entry.databaseUrl),
+    url,
+  ]);
+  if (/^pglite:/i.test(url)) return { ...pgliteConnection(url, config, source), source, secrets };
+  checkPostgresUrl(url, source, config);
+  return { url, redacted: redactUrl(url), source, secrets };
+}
+
+function firstSource(config: Config, url: string | undefined, env: Env): [ConnectionSource, string] {
+  const selected = config.environment === null ? undefined : config.environments[config.environment]?.databaseUrl;
+  const candidates: Array<[ConnectionSource, string | undefined]> = [
+    ['--url', url],
+    ['environment', selected],
+    ['databaseUrl', config.databaseUrl ?? undefined],
+    ['DATABASE_URL', env.DATABASE_URL],
+    ['POSTGRES_*', fromVariables(env, 'POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB')],
+    ['PG*', fromVariables(env, 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE')],
+  ];
+  for (const [source, value] of candidates) if (value) return [source, value];
+  return ['embedded', pgliteUrl(resolve(config.root, EMBEDDED_DATA_DIR))];
+}
+
+/**
+ * A postgres:// URL from separate variables, or undefined unless the host,
+ * user or database is set (a password or port alone says nothing about
+ * where to connect). The host defaults to localhost; user name, password and
+ * database are percent-encoded; a socket folder (`/var/run/postgresql`)
+ * becomes an encoded host, as libpq reads it.
+ */
+function fromVariables(env: Env, hostVar: string, portVar: string, userVar: string, passwordVar: string, databaseVar: string): string | undefined {
+  const [host, port, user, password, database] = [hostVar, portVar, userVar, passwordVar, databaseVar].map((name) => env[name] || undefined);
+  if (!host && !user && !database) return undefined;
+  const auth = user || password ? `${encodeURIComponent(user ?? '')}${password ? `:${encodeURIComponent(password)}` : ''}@` : '';
+  let hostPart = host ?? 'localhost';
+  if (hostPart.startsWith('/')) hostPart = encodeURIComponent(hostPart);
+  else if (hostPart.includes(':') && !hostPart.startsWith('[')) hostPart = `[${hostPart}]`;
+  return `postgres://${auth}${hostPart}${port ? `:${port}` : ''}${database ? `/${encodeURIComponent(database)}` : ''}`;
+}
+
+const URL_HINT =
+  'expected postgres://user:password@host:5432/database (percent-encode special characters in the user name and password: @ → %40, : → %3A, / → %2F, % → %25), or pglite://memory / pglite://./folder for the embedded database';
+
+/** Never quotes an unparseable URL: without a parse, the password cannot be found to hide. */
+function checkPostgresUrl(url: string, source: ConnectionSource, config: Config): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${describeSource(source, config)} is not a valid URL`, { location: locationOf(source, config), hint: URL_HINT });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(`${describeSource(source, config)} is not a PostgreSQL URL: ${redactUrl(url)}`, {
+      location: locationOf(source, config),
+      hint: URL_HINT,
+    });
+  }
+}
+
+/** `pglite://memory`, `pglite://./folder` (relative to the project root) or `pglite:///absolute/folder`; `//` is optional. */
+function pgliteConnection(url: string, config: Config, source: ConnectionSource): Pick<ResolvedConnection, 'url' | 'redacted' | 'pglite'> {
+  const target = url.replace(/^pglite:(\/\/)?/i, '');
+  if (target === '') {
+    throw new ConfigError(`${describeSource(source, config)} names no database: ${url}`, {
+      location: locationOf(source, config),
+      hint: 'write pglite://memory for a throwaway database, or pglite://./folder to keep one on disk',
+    });
+  }
+  if (target === 'memory') return { url: 'pglite://memory', redacted: 'pglite://memory', pglite: { dataDir: null } };
+  const dataDir = resolve(config.root, safeDecode(target));
+  const normalized = pgliteUrl(dataDir);
+  return { url: normalized, redacted: normalized, pglite: { dataDir } };
+}
+
+function pgliteUrl(dataDir: string): string {
+  return `pglite://${pathToFileURL(dataDir).pathname}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeSource(source: ConnectionSource, config: Config): string {
+  switch (source) {
+    case '--url':
+      return 'the --url option';
+    case 'environment':
+      return `${memberPath(memberPath('environments', config.environment ?? ''), 'databaseUrl')} (--env ${config.environment ?? ''})`;
+    case 'databaseUrl':
+      return 'databaseUrl';
+    case 'DATABASE_URL':
+      return 'the DATABASE_URL variable';
+    case 'POSTGRES_*':
+      return 'the URL built from POSTGRES_HOST/PORT/USER/PASSWORD/DB';
+    case 'PG*':
+      return 'the URL built from PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE';
+    case 'embedded':
+      return 'the embedded database URL';
+  }
+}
+
+function locationOf(source: ConnectionSource, config: Config): SourceLocation | undefined {
+  const fromFile = source === 'environment' || source === 'databaseUrl';
+  return fromFile && config.configFile !== null ? { file: config.configFile } : undefined;
+}

@@ -1,0 +1,36 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { CONFIG_FILE_NAME } from './defaults.js';
+
+/**
+ * The config file to read: `configPath` (relative to cwd; it must exist),
+ * else the nearest `.migraterc.json` from cwd up to the filesystem root,
+ * else null (defaults apply).
+ */
+export async function findConfigFile(cwd: string, configPath?: string): Promise<string | null> {
+  if (configPath !== undefined) {
+    const path = resolve(cwd, configPath);
+    if (!(await isFile(path))) {
+      throw new ConfigError(
+        `config file not found: ${configPath}`,
+        { hint: `--config is relative to the working directory (${cwd}); run \`sqlmig init\` to create one` },
+        'CONFIG_NOT_FOUND',
+      );
+    }
+    return path;
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (await isFile(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

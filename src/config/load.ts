@@ -1,0 +1,65 @@
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { closestMatch } from './closest.js';
+import { CONFIG_FILE_NAME, configDefaults } from './defaults.js';
+import { findConfigFile } from './find.js';
+import { readConfigFile } from './read.js';
+import type { Config, EnvironmentConfig, LoadConfigOptions } from './types.js';
+
+/**
+ * The configuration a command runs with: the config file found (or none),
+ * its values over the defaults, the `--env` entry over those, and the
+ * migrations folder as an absolute path (`--dir` relative to cwd, `dir`
+ * relative to the config file's folder).
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const configFile = await findConfigFile(cwd, options.configPath);
+  const file = configFile === null ? {} : await readConfigFile(configFile, env);
+  const root = configFile === null ? cwd : dirname(configFile);
+  const environments = file.environments ?? {};
+  const environment = options.environment ?? null;
+  const selected = environment === null ? {} : selectEnvironment(environments, environment, configFile, cwd);
+  const lint = file.lint ?? {};
+  return {
+    configFile,
+    root,
+    dir: options.dir !== undefined ? resolve(cwd, options.dir) : resolve(root, file.dir ?? configDefaults.dir),
+    databaseUrl: firstSet(selected.databaseUrl, file.databaseUrl, null),
+    schema: firstSet(selected.schema, file.schema, configDefaults.schema),
+    table: firstSet(selected.table, file.table, configDefaults.table),
+    lockTimeout: firstSet(selected.lockTimeout, file.lockTimeout, configDefaults.lockTimeout),
+    lockWait: firstSet(selected.lockWait, file.lockWait, configDefaults.lockWait),
+    statementTimeout: firstSet(selected.statementTimeout, file.statementTimeout, configDefaults.statementTimeout),
+    lint: {
+      rules: { ...configDefaults.lint.rules, ...lint.rules },
+      knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],
+      statusColumns: [...(lint.statusColumns ?? configDefaults.lint.statusColumns)],
+    },
+    environments,
+    environment,
+  };
+}
+
+/** The first value that is set; null is a value (`"lockTimeout": null` turns the timeout off). */
+function firstSet<T>(...values: [...Array<T | undefined>, T]): T {
+  return values.find((value) => value !== undefined) as T;
+}
+
+function selectEnvironment(
+  environments: Record<string, EnvironmentConfig>,
+  name: string,
+  configFile: string | null,
+  cwd: string,
+): EnvironmentConfig {
+  const entry = Object.hasOwn(environments, name) ? environments[name] : undefined;
+  if (entry !== undefined) return entry;
+  const names = Object.keys(environments);
+  const suggestion = closestMatch(name, names);
+  let hint: string;
+  if (configFile === null) hint = `no ${CONFIG_FILE_NAME} was found from ${cwd} upward; --env selects an entry of its "environments"`;
+  else if (names.length === 0) hint = 'the config file has no "environments"; add one, e.g. "environments": { "prod": { "databaseUrl": "${PROD_DATABASE_URL}" } }';
+  else hint = `${suggestion ? `did you mean "${suggestion}"? ` : ''}environments defined: ${names.join(', ')}`;
+  throw new ConfigError(`unknown environment "${name}" (--env)`, { location: configFile === null ? undefined : { file: configFile }, hint });
+}

@@ -1,0 +1,222 @@
+import { ConfigError } from '../errors.js';
+import { closestMatch } from './closest.js';
+import type { InterpolatedJson } from './interpolate.js';
+import type { JsonValue, ParsedJson } from './json-parse.js';
+import { itemPath, memberPath } from './json-path.js';
+import type { FileConfig, RuleSetting } from './types.js';
+
+/**
+ * What each key of `.migraterc.json` accepts. schema.json says the same for
+ * editors; test/config/schema.test.ts walks both and fails when they differ.
+ */
+export type FieldSpec =
+  | { kind: 'text' }
+  /** A schema or table name. */
+  | { kind: 'identifier' }
+  /** A PostgreSQL duration (`10s`), or null for no timeout. */
+  | { kind: 'duration' }
+  /** A number of seconds, 0 or more. */
+  | { kind: 'seconds' }
+  | { kind: 'textList' }
+  /** Rule id → `off` | `warn` | `error` (rule ids are checked by the linter, which knows them). */
+  | { kind: 'severities' }
+  | { kind: 'object'; fields: Readonly<Record<string, FieldSpec>> }
+  /** An object with names chosen by the user, each value of one shape (`environments`). */
+  | { kind: 'entries'; of: FieldSpec };
+
+/** Plain names as a person writes them; the runner quotes them anyway. Also 63 bytes at most (NAMEDATALEN). */
+export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+export const IDENTIFIER_MAX_BYTES = 63;
+/** What `SET lock_timeout` accepts, with a unit required: a bare number would silently mean milliseconds. */
+export const DURATION_PATTERN = /^(0|[0-9]+(\.[0-9]+)?(us|ms|s|min|h|d))$/;
+export const SEVERITIES: readonly RuleSetting[] = ['off', 'warn', 'error'];
+
+const connectionFields = {
+  databaseUrl: { kind: 'text' },
+  schema: { kind: 'identifier' },
+  table: { kind: 'identifier' },
+  lockTimeout: { kind: 'duration' },
+  lockWait: { kind: 'seconds' },
+  statementTimeout: { kind: 'duration' },
+} as const satisfies Record<string, FieldSpec>;
+
+export const configSpec: FieldSpec = {
+  kind: 'object',
+  fields: {
+    $schema: { kind: 'text' },
+    dir: { kind: 'text' },
+    ...connectionFields,
+    lint: {
+      kind: 'object',
+      fields: { rules: { kind: 'severities' }, knownTables: { kind: 'textList' }, statusColumns: { kind: 'textList' } },
+    },
+    environments: { kind: 'entries', of: { kind: 'object', fields: connectionFields } },
+  },
+};
+
+/** A parsed and interpolated config file: its values, where each one is, and what interpolation changed. */
+export type ConfigDocument = ParsedJson & InterpolatedJson;
+
+/**
+ * Checks an interpolated config against configSpec and returns the keys it
+ * sets, dropping empty strings (an empty value counts as unset). Every error
+ * names the key's JSON path and points at its line and column.
+ */
+export function validateConfig(document: ConfigDocument, file: string): FileConfig {
+  return new Validator(document, file).check(configSpec, document.value, '') as FileConfig;
+}
+
+class Validator {
+  constructor(
+    private readonly document: ConfigDocument,
+    private readonly file: string,
+  ) {}
+
+  /** The checked value, or undefined when it counts as unset. */
+  check(spec: FieldSpec, value: JsonValue, path: string): unknown {
+    switch (spec.kind) {
+      case 'object':
+        return this.checkObject(spec.fields, value, path);
+      case 'entries': {
+        const entries = this.expectObject(value, path, 'an object');
+        return Object.fromEntries(Object.entries(entries).map(([name, entry]) => [name, this.check(spec.of, entry, memberPath(path, name))]));
+      }
+      case 'text':
+        return this.expectString(value, path, 'a string') || undefined;
+      case 'identifier':
+        return this.checkIdentifier(value, path);
+      case 'duration':
+        return this.checkDuration(value, path);
+      case 'seconds':
+        if (typeof value !== 'number') {
+          const hint = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? `write ${value} without quotes` : undefined;
+          this.fail(path, `must be a number of seconds, got ${this.describe(value, path)}`, hint);
+        }
+        if (value < 0) this.fail(path, `must be 0 or more seconds, got ${value}`);
+        return value;
+      case 'textList':
+        return this.checkList(value, path);
+      case 'severities':
+        return this.checkSeverities(value, path);
+    }
+  }
+
+  private checkObject(fields: Readonly<Record<string, FieldSpec>>, value: JsonValue, path: string): Record<string, unknown> {
+    const object = this.expectObject(value, path, 'an object');
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(object)) {
+      const keyPath = memberPath(path, key);
+      const spec = Object.hasOwn(fields, key) ? fields[key] : undefined;
+      if (spec === undefined) {
+        const known = Object.keys(fields);
+        const suggestion = closestMatch(key, known);
+        const where = keyPath === key ? '' : ` at ${keyPath}`;
+        throw new ConfigError(`unknown key "${key}"${where}`, {
+          location: { file: this.file, ...this.document.locations.get(keyPath)?.key },
+          hint: suggestion ? `did you mean "${suggestion}"?` : `the keys allowed here are ${known.map((name) => `"${name}"`).join(', ')}`,
+        });
+      }
+      const checked = this.check(spec, item, keyPath);
+      if (checked !== undefined) result[key] = checked;
+    }
+    return result;
+  }
+
+  private checkIdentifier(value: JsonValue, path: string): string | undefined {
+    const name = this.expectString(value, path, 'a name');
+    if (name === '') return undefined;
+    const problem = identifierProblem(name);
+    if (problem !== undefined) {
+      const hint = name.includes('.')
+        ? 'give the schema in "schema" and the bare table name in "table"'
+        : `use letters, digits, "_" and "$", at most ${IDENTIFIER_MAX_BYTES} bytes; sqlmig quotes the name itself`;
+      this.fail(path, `must be a plain name: ${this.describe(value, path)} ${problem}`, hint);
+    }
+    return name;
+  }
+
+  private checkDuration(value: JsonValue, path: string): string | null | undefined {
+    if (value === null) return null;
+    const text = this.expectString(value, path, 'a duration such as "10s" or null');
+    if (text === '') return undefined;
+    if (!DURATION_PATTERN.test(text)) {
+      const hint = /^\d+(\.\d+)?$/.test(text)
+        ? `add a unit, e.g. "${text}s" (PostgreSQL reads a bare number as milliseconds)`
+        : 'units: us, ms, s, min, h, d; null means no timeout';
+      this.fail(path, `must be a duration such as "10s", "500ms" or "1min", or null; got ${this.describe(value, path)}`, hint);
+    }
+    return text;
+  }
+
+  private checkList(value: JsonValue, path: string): string[] {
+    if (!Array.isArray(value)) {
+      const hint = typeof value === 'string' ? `write [${JSON.stringify(value)}]` : undefined;
+      this.fail(path, `must be an array of strings, got ${this.describe(value, path)}`, hint);
+    }
+    return value
+      .map((item, index) => this.expectString(item, itemPath(path, index), 'a string'))
+      .filter((item) => item !== '');
+  }
+
+  private checkSeverities(value: JsonValue, path: string): Record<string, RuleSetting> {
+    const rules = this.expectObject(value, path, 'an object of rule ids and "off", "warn" or "error"');
+    const result: Record<string, RuleSetting> = {};
+    for (const [rule, setting] of Object.entries(rules)) {
+      const rulePath = memberPath(path, rule);
+      if (setting === '') continue;
+      if (typeof setting === 'string' && (SEVERITIES as readonly string[]).includes(setting)) {
+        result[rule] = setting as RuleSetting;
+        continue;
+      }
+      const suggestion =
+        typeof setting === 'string'
+          ? closestMatch(setting, SEVERITIES)
+          : typeof setting === 'number' && Number.isInteger(setting)
+            ? SEVERITIES[setting]
+            : undefined;
+      this.fail(rulePath, `must be "off", "warn" or "error", got ${this.describe(setting, rulePath)}`, suggestion && `did you mean "${suggestion}"?`);
+    }
+    return result;
+  }
+
+  private expectObject(value: JsonValue, path: string, expected: string): { [key: string]: JsonValue } {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) this.fail(path, `must be ${expected}, got ${this.describe(value, path)}`);
+    return value;
+  }
+
+  private expectString(value: JsonValue, path: string, expected: string): string {
+    if (typeof value !== 'string') this.fail(path, `must be ${expected}, got ${this.describe(value, path)}`);
+    return value;
+  }
+
+  /**
+   * How a value is quoted in a message. Strings are quoted (with what was
+   * written, when interpolation changed them) only for keys whose values are
+   * never secret: `databaseUrl` is validated by type alone.
+   */
+  private describe(value: JsonValue, path: string): string {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'an array';
+    if (typeof value === 'object') return 'an object';
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    const original = this.document.originals.get(path);
+    return JSON.stringify(value) + (original === undefined ? '' : ` (from ${JSON.stringify(original)})`);
+  }
+
+  private fail(path: string, message: string, hint?: string): never {
+    const subject = path === '' ? 'the configuration' : path;
+    throw new ConfigError(`${subject} ${message}`, { location: { file: this.file, ...this.document.locations.get(path)?.value }, hint });
+  }
+}
+
+function identifierProblem(name: string): string | undefined {
+  if (/["'`]/.test(name)) return 'contains a quote';
+  if (/\s/.test(name)) return 'contains a space';
+  if (name.includes(';')) return 'contains ";"';
+  if (name.includes('.')) return 'contains "."';
+  if (!/^[A-Za-z_]/.test(name)) return 'does not start with a letter or "_"';
+  if (!IDENTIFIER_PATTERN.test(name)) return 'contains a character other than letters, digits, "_" and "$"';
+  const bytes = Buffer.byteLength(name);
+  if (bytes > IDENTIFIER_MAX_BYTES) return `is ${bytes} bytes long (PostgreSQL names have at most ${IDENTIFIER_MAX_BYTES})`;
+  return undefined;
+}
