@@ -5,7 +5,7 @@ import { discoverMigrations, migrationFiles } from './discover.js';
 import { slugify } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
 import { readMigrationSources } from './source.js';
-import { readSumFile, writeSumFile, type ChecksummedFile } from './sum.js';
+import { SUM_FILE_NAME, readSumFile, writeSumFile } from './sum.js';
 import { downTemplate, upTemplate } from './templates.js';
 import type { Direction, MigrationFile } from './types.js';
 
@@ -31,13 +31,17 @@ export async function createMigration(dir: string, description: string): Promise
   const sum = await readSumFile(set.dir);
   const firstProblem = sum?.problems[0];
   if (sum && firstProblem) {
-    throw new ConfigError(`sqlmig.sum is malformed: ${firstProblem.message}`, {
+    throw new ConfigError(`cannot add the new files to ${SUM_FILE_NAME}: ${firstProblem.message}`, {
       location: { file: sum.path, line: firstProblem.line },
       hint: firstProblem.hint,
     });
   }
 
   const files = migrationFiles(set);
+  // Read before creating anything, so that an unreadable file leaves the folder untouched.
+  const checksums = sum
+    ? new Map(sum.entries)
+    : new Map((await readMigrationSources(files)).map((source) => [source.file.fileName, source.checksum]));
   const { version, digits } = nextVersion(files);
   const newFile = (direction: Direction): MigrationFile => {
     const fileName = `${digits}_${slug}.${direction}.sql`;
@@ -55,11 +59,12 @@ export async function createMigration(dir: string, description: string): Promise
     throw error;
   }
 
-  const created = await readMigrationSources([up, down]);
-  const recorded: ChecksummedFile[] = sum
-    ? [...sum.entries].map(([fileName, checksum]) => ({ file: { fileName }, checksum }))
-    : await readMigrationSources(files);
-  const sumPath = await writeSumFile(set.dir, [...recorded, ...created]);
+  // A stale entry of a deleted file may carry one of the new names: the new file wins.
+  for (const source of await readMigrationSources([up, down])) checksums.set(source.file.fileName, source.checksum);
+  const sumPath = await writeSumFile(
+    set.dir,
+    [...checksums].map(([fileName, checksum]) => ({ file: { fileName }, checksum })),
+  );
   return { up: up.path, down: down.path, sum: sumPath };
 }
 

@@ -136,7 +136,7 @@ function parseSum(content: string): Omit<SumFile, 'path'> {
         problems: [
           {
             line,
-            message: `${SUM_FILE_NAME} contains an unresolved merge conflict`,
+            message: 'unresolved merge conflict (git conflict markers)',
             hint: 'two branches added migrations: renumber yours after theirs (both files, e.g. with git mv), then run `sqlmig hash`',
           },
         ],

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
@@ -98,6 +98,18 @@ describe('createMigration', () => {
     });
   });
 
+  it('replaces the stale entry of a deleted file that had the new name', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { '0001_a.up.sql': 'a' });
+    await createMigration(dir, 'b');
+    await rm(join(dir, '0002_b.up.sql'));
+    await rm(join(dir, '0002_b.down.sql'));
+    await createMigration(dir, 'b');
+
+    const sources = await readMigrationSources(migrationFiles(await discoverMigrations(dir)));
+    expect(await readFile(join(dir, 'sqlmig.sum'), 'utf8')).toBe(computeSum(sources));
+  });
+
   it('refuses a malformed sum and creates nothing', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '0001_a.up.sql': 'a', 'sqlmig.sum': '<<<<<<< HEAD\n' });
@@ -105,7 +117,7 @@ describe('createMigration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({
       exitCode: 2,
-      message: 'sqlmig.sum is malformed: sqlmig.sum contains an unresolved merge conflict',
+      message: 'cannot add the new files to sqlmig.sum: unresolved merge conflict (git conflict markers)',
       location: { file: join(dir, 'sqlmig.sum'), line: 1 },
     });
     expect((await readdir(dir)).sort()).toEqual(['0001_a.up.sql', 'sqlmig.sum']);

@@ -135,7 +135,7 @@ describe('malformed sum files are problems with a line number', () => {
     expect(sum.problems).toEqual([
       {
         line: 1,
-        message: 'sqlmig.sum contains an unresolved merge conflict',
+        message: 'unresolved merge conflict (git conflict markers)',
         hint: 'two branches added migrations: renumber yours after theirs (both files, e.g. with git mv), then run `sqlmig hash`',
       },
     ]);
