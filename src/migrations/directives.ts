@@ -23,7 +23,7 @@ export function parseDirectives(text: string): Directives {
   }
 
   if (statementOffset < text.length) {
-    const rest = text.slice(statementOffset).split('\n');
+    const rest = text.slice(statementOffset).split(/\r?\n/);
     rest.forEach((lineText, index) => {
       const comment = LINE_DIRECTIVE.exec(lineText);
       const directive = comment && directiveOf(comment[1]!, statementLine + index);

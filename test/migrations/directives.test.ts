@@ -47,6 +47,10 @@ describe('parseDirectives', () => {
     });
   });
 
+  it('finds misplaced directives in files with Windows line endings', () => {
+    expect(parseDirectives('SELECT 1;\r\n-- sqlmig:no-transaction\r\n').misplaced).toEqual([{ name: 'no-transaction', line: 2 }]);
+  });
+
   it('counts lines inside block comments', () => {
     expect(parseDirectives('/*\n\n*/\n-- sqlmig:x\nSELECT 1;\n-- sqlmig:y')).toEqual({
       ...none,
