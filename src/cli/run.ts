@@ -3,7 +3,8 @@ import { SqlmigError, type ExitCode } from '../errors.js';
 import { scrub } from '../redact.js';
 import { createContext, initialSecrets, type CommandContext, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
-import { buildProgram, type CommandHandler } from './program.js';
+import { commandLoaders } from './commands/index.js';
+import { buildProgram } from './program.js';
 import { packageVersion } from './version.js';
 import { formatError } from './format-error.js';
 
@@ -20,7 +21,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
   const program = buildProgram(packageVersion(), async (name, args, command) => {
     context = createContext(io, globalsOf(command), secrets);
-    const module = (await import(`./commands/${name}.js`)) as { default: CommandHandler };
+    const load = commandLoaders[name];
+    if (!load) throw new Error(`no handler for command ${name}`);
+    const module = await load();
     exitCode = await (module.default as (ctx: CommandContext, ...rest: unknown[]) => Promise<ExitCode>)(context, ...args);
   });
   // Subcommands copy these settings only when created, so set them on each.
