@@ -69,7 +69,7 @@ function fromVariables(env: Env, hostVar: string, portVar: string, userVar: stri
 const URL_HINT =
   'expected postgres://user:password@host:5432/database (percent-encode special characters in the user name and password: @ → %40, : → %3A, / → %2F, % → %25), or pglite://memory / pglite://./folder for the embedded database';
 
-/** Never quotes an unparseable URL: without a parse, the password cannot be found to hide. */
+/** Never quotes the URL: a malformed one may carry a password that redaction cannot find. */
 function checkPostgresUrl(url: string, source: ConnectionSource, config: Config): void {
   let parsed: URL;
   try {
@@ -78,7 +78,8 @@ function checkPostgresUrl(url: string, source: ConnectionSource, config: Config)
     throw new ConfigError(`${describeSource(source, config)} is not a valid URL`, { location: locationOf(source, config), hint: URL_HINT });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new ConfigError(`${describeSource(source, config)} is not a PostgreSQL URL: ${redactUrl(url)}`, {
+    // Only the scheme is quoted: in `user:secret@host` the "scheme" is `user:` and redactUrl finds no password.
+    throw new ConfigError(`${describeSource(source, config)} is not a PostgreSQL URL (its scheme is "${parsed.protocol}")`, {
       location: locationOf(source, config),
       hint: URL_HINT,
     });

@@ -24,9 +24,9 @@ export type FieldSpec =
   /** An object with names chosen by the user, each value of one shape (`environments`). */
   | { kind: 'entries'; of: FieldSpec };
 
-/** Plain names as a person writes them; the runner quotes them anyway. Also 63 bytes at most (NAMEDATALEN). */
+/** Plain names as a person writes them (the runner quotes them anyway); PostgreSQL keeps 63 bytes of a name. */
 export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-export const IDENTIFIER_MAX_BYTES = 63;
+export const IDENTIFIER_MAX_LENGTH = 63;
 /** What `SET lock_timeout` accepts, with a unit required: a bare number would silently mean milliseconds. */
 export const DURATION_PATTERN = /^(0|[0-9]+(\.[0-9]+)?(us|ms|s|min|h|d))$/;
 export const SEVERITIES: readonly RuleSetting[] = ['off', 'warn', 'error'];
@@ -129,7 +129,7 @@ class Validator {
     if (problem !== undefined) {
       const hint = name.includes('.')
         ? 'give the schema in "schema" and the bare table name in "table"'
-        : `use letters, digits, "_" and "$", at most ${IDENTIFIER_MAX_BYTES} bytes; sqlmig quotes the name itself`;
+        : `use ASCII letters, digits, "_" and "$", at most ${IDENTIFIER_MAX_LENGTH} characters; sqlmig quotes the name itself`;
       this.fail(path, `must be a plain name: ${this.describe(value, path)} ${problem}`, hint);
     }
     return name;
@@ -214,9 +214,9 @@ function identifierProblem(name: string): string | undefined {
   if (/\s/.test(name)) return 'contains a space';
   if (name.includes(';')) return 'contains ";"';
   if (name.includes('.')) return 'contains "."';
-  if (!/^[A-Za-z_]/.test(name)) return 'does not start with a letter or "_"';
-  if (!IDENTIFIER_PATTERN.test(name)) return 'contains a character other than letters, digits, "_" and "$"';
-  const bytes = Buffer.byteLength(name);
-  if (bytes > IDENTIFIER_MAX_BYTES) return `is ${bytes} bytes long (PostgreSQL names have at most ${IDENTIFIER_MAX_BYTES})`;
+  if (/^[0-9]/.test(name)) return 'starts with a digit';
+  if (name.startsWith('$')) return 'starts with "$"';
+  if (!IDENTIFIER_PATTERN.test(name)) return 'contains a character other than ASCII letters, digits, "_" and "$"';
+  if (name.length > IDENTIFIER_MAX_LENGTH) return `is ${name.length} characters long (PostgreSQL keeps at most ${IDENTIFIER_MAX_LENGTH})`;
   return undefined;
 }
