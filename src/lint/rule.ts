@@ -1,0 +1,153 @@
+/**
+ * The rule API.
+ *
+ * How to write a rule: add `rules/<id>.ts` exporting a `Rule` as default, and
+ * list it in `rules/index.ts`.
+ *
+ *     const rule: Rule = {
+ *       id: 'no-truncate',
+ *       defaultSeverity: 'warn',
+ *       description: 'TRUNCATE in a migration',           // one line, for `sqlmig rules`
+ *       rationale: 'SOP: … (why, citing the SOP point)',   // a paragraph, for `sqlmig explain`
+ *       examples: {
+ *         bad: [{ sql: 'TRUNCATE users;', expect: [{ line: 1, column: 1 }] }],
+ *         good: [{ sql: 'DELETE FROM users WHERE id = 1;' }],
+ *       },
+ *       check(context) {
+ *         return {
+ *           statement(statement, file) {
+ *             if (statement.view.kind === 'truncate') {
+ *               context.report({ span: statement, message: '…', hint: '…' });
+ *             }
+ *           },
+ *         };
+ *       },
+ *     };
+ *
+ * `check` runs once per lint run and returns hooks; keep per-run state in its
+ * closure. The engine walks the whole sequence in version order, each up file
+ * before its down file, and calls, per file: `fileStart`, `statement` for each
+ * statement (a DO block first, then the statements its body runs, marked
+ * `embedded`), `fileEnd`; after both files of a version, `migration`; at the
+ * very end, `sequenceEnd`. Files with syntax errors are visited too, with the
+ * statements that parsed.
+ *
+ * `context.schema` is the schema model before the statement being visited: for
+ * an up file, after every earlier up file and the statements before this one;
+ * for a down file, after its own up file (the down file is applied to a copy).
+ *
+ * Rules never set severity (config does), never filter by file (the engine
+ * applies `reportOn`), and never read disable comments (the engine does).
+ * `report` takes a `span` (a `Statement` is one; so are the `span`s in its
+ * view) and defaults to the file being visited; a report without a span is
+ * about the whole file and lands on line 1.
+ *
+ * Examples are data: the rule tests run them (bad examples must produce exactly
+ * the `expect`ed diagnostics of this rule, good ones none), and `sqlmig
+ * explain` prints them. A cross-file example puts the rest of the sequence in
+ * `files`.
+ */
+import type { LintConfig, RuleSetting } from '../config/types.js';
+import type { Directives, Direction } from '../migrations/types.js';
+import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
+import type { SchemaModel } from './schema.js';
+
+export interface Rule {
+  /** kebab-case; also the file name under rules/. */
+  id: string;
+  defaultSeverity: RuleSetting;
+  /** One line, for `sqlmig rules` and SARIF. */
+  description: string;
+  /** Why the rule exists, citing the SOP point it enforces; for `sqlmig explain`. */
+  rationale: string;
+  examples: { bad: readonly RuleExample[]; good: readonly RuleExample[] };
+  check(context: RuleContext): RuleHooks;
+}
+
+export interface RuleHooks {
+  fileStart?(file: LintFile): void;
+  statement?(statement: Statement, file: LintFile): void;
+  fileEnd?(file: LintFile): void;
+  migration?(migration: LintMigration): void;
+  sequenceEnd?(): void;
+}
+
+export interface RuleContext {
+  readonly config: LintConfig;
+  /** The configured schema (`schema` in .migraterc.json, default `public`). */
+  readonly schemaName: string;
+  /** Every file, in the order visited (version, then up before down). */
+  readonly files: readonly LintFile[];
+  /** Files grouped by version, in version order. */
+  readonly migrations: readonly LintMigration[];
+  /** The schema before the statement being visited (see the top of this file). */
+  readonly schema: SchemaModel;
+  report(report: RuleReport): void;
+}
+
+export interface RuleReport {
+  message: string;
+  /** What to write instead. */
+  hint?: string;
+  /** Where; omitted means the whole file (line 1). */
+  span?: Span;
+  /** Default: the file being visited. Required in `migration` and `sequenceEnd`. */
+  file?: LintFile;
+}
+
+/** A migration file as rules see it: parsed once by the engine. */
+export interface LintFile {
+  /** Absolute path. */
+  path: string;
+  /** Base name, e.g. `0001_create_users.up.sql`. */
+  fileName: string;
+  version: number;
+  name: string;
+  direction: Direction;
+  text: string;
+  directives: Directives;
+  /** Top-level statements that parsed, in order. */
+  statements: Statement[];
+  /** Syntax errors (already reported as `syntax-error`). */
+  parseErrors: ParseError[];
+  comments: Comment[];
+}
+
+export interface LintMigration {
+  version: number;
+  up?: LintFile;
+  down?: LintFile;
+}
+
+/** One file of an example's migration sequence. */
+export interface ExampleFile {
+  /** A migration file name, e.g. `0001_create_users.up.sql`. */
+  name: string;
+  sql: string;
+}
+
+export interface RuleExample {
+  /** The SQL `explain` shows: the file this example is about. */
+  sql: string;
+  /** Its file name; default `0001_example.up.sql`. */
+  name?: string;
+  /** The rest of the sequence for cross-file examples, in any order (the engine sorts by version). */
+  files?: readonly ExampleFile[];
+  /** Config for this example (e.g. `statusColumns`); the rule under test is always on. */
+  config?: Partial<LintConfig>;
+  /** The configured schema for this example (default `public`). */
+  schemaName?: string;
+  /** Bad examples: every diagnostic the rule reports, in order (by file, line, column). */
+  expect?: readonly ExpectedDiagnostic[];
+}
+
+export interface ExpectedDiagnostic {
+  /** File name; default the example's own file. */
+  file?: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** A substring of the message. */
+  message?: string;
+}

@@ -1,0 +1,478 @@
+/**
+ * The schema model: what exists after applying statements in order. The engine
+ * applies every statement of every up file (and each down file to a fork), so
+ * rules can ask "does this table exist yet?" and "what did it look like?".
+ *
+ * Names resolve as PostgreSQL with `search_path = public` would: `users` and
+ * `public.users` are the same table. Identifiers arrive case-folded from the
+ * parser, so `"Users"` and `users` stay distinct, as in PostgreSQL.
+ *
+ * Copy-on-write: `fork()` is cheap; a model copies a table the first time it
+ * changes one it shares with another model.
+ */
+import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef } from '../parse/types.js';
+import type { LintFile } from './rule.js';
+
+export const DEFAULT_SCHEMA = 'public';
+
+/** `schema.name`, the key under which the model stores an object. */
+export type ObjectKey = string;
+
+export function objectKey(name: { schema?: string; name: string }): ObjectKey {
+  return `${name.schema ?? DEFAULT_SCHEMA}.${name.name}`;
+}
+
+/** Reads a `knownTables` entry: `auth.users`, `users`, `"MyTable"`. */
+export function parseTableName(text: string): { schema?: string; name: string } {
+  const parts = text.match(/"(?:[^"]|"")*"|[^.]+/g) ?? [text];
+  const idents = parts.map((part) =>
+    part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part.trim().toLowerCase(),
+  );
+  const name = idents.pop() ?? text;
+  return idents.length > 0 ? { schema: idents[idents.length - 1], name } : { name };
+}
+
+export interface ColumnInfo {
+  name: string;
+  type?: TypeRef;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export interface ForeignKeyInfo {
+  name?: string;
+  columns: string[];
+  references: ObjectKey;
+}
+
+export interface TableInfo {
+  key: ObjectKey;
+  schema: string;
+  name: string;
+  columns: Map<string, ColumnInfo>;
+  /** Index names (indexes live in the table's schema). */
+  indexes: Set<string>;
+  /** Named constraints by name. */
+  constraints: Map<string, ConstraintView>;
+  foreignKeys: ForeignKeyInfo[];
+  triggers: Set<string>;
+  /** The file whose statement created it; absent for `knownTables`. */
+  createdIn?: LintFile;
+}
+
+export interface TypeInfo {
+  key: ObjectKey;
+  variant: 'enum' | 'composite' | 'range' | 'domain' | 'base' | 'shell';
+  values: string[];
+  createdIn?: LintFile;
+}
+
+export class SchemaModel {
+  readonly schemas: Set<string>;
+  readonly tables: Map<ObjectKey, TableInfo>;
+  readonly views: Map<ObjectKey, { materialized: boolean }>;
+  readonly types: Map<ObjectKey, TypeInfo>;
+  readonly sequences: Set<ObjectKey>;
+  /** Function key → argument-type signatures of its overloads. */
+  readonly functions: Map<ObjectKey, Set<string>>;
+  /** Index key (`schema.index`) → key of its table. */
+  readonly indexes: Map<ObjectKey, ObjectKey>;
+  readonly extensions: Set<string>;
+  /** Tables this model may change in place (not shared with a fork). */
+  private owned = new WeakSet<TableInfo>();
+
+  constructor(knownTables: readonly string[] = [], from?: SchemaModel) {
+    this.schemas = new Set(from?.schemas ?? [DEFAULT_SCHEMA]);
+    this.tables = new Map(from?.tables);
+    this.views = new Map(from?.views);
+    this.types = new Map(from?.types);
+    this.sequences = new Set(from?.sequences);
+    this.functions = new Map([...(from?.functions ?? [])].map(([key, set]) => [key, new Set(set)]));
+    this.indexes = new Map(from?.indexes);
+    this.extensions = new Set(from?.extensions);
+    for (const known of knownTables) {
+      const name = parseTableName(known);
+      if (name.schema) this.schemas.add(name.schema);
+      this.tables.set(objectKey(name), newTable(name));
+    }
+  }
+
+  /** An independent copy; both may change afterwards without affecting each other. */
+  fork(): SchemaModel {
+    this.owned = new WeakSet();
+    return new SchemaModel([], this);
+  }
+
+  table(name: { schema?: string; name: string }): TableInfo | undefined {
+    return this.tables.get(objectKey(name));
+  }
+
+  hasTable(name: { schema?: string; name: string }): boolean {
+    return this.tables.has(objectKey(name));
+  }
+
+  /** Tables with a foreign key to `name`, other than itself. */
+  referencingTables(name: { schema?: string; name: string }): TableInfo[] {
+    const key = objectKey(name);
+    return [...this.tables.values()].filter(
+      (table) => table.key !== key && table.foreignKeys.some((fk) => fk.references === key),
+    );
+  }
+
+  /** Applies one statement's effect. Statements the model does not track change nothing. */
+  apply(statement: Statement, file?: LintFile): void {
+    const view = statement.view;
+    switch (view.kind) {
+      case 'create-table': {
+        const key = objectKey(view.table);
+        if (this.tables.has(key)) return;
+        const table = newTable(view.table, file);
+        for (const column of view.columns) addColumn(table, column);
+        for (const constraint of view.constraints) addConstraint(table, constraint);
+        this.tables.set(key, table);
+        this.owned.add(table);
+        return;
+      }
+      case 'create-index': {
+        const table = this.tables.get(objectKey(view.table));
+        if (!view.name) return;
+        const schema = view.table.schema ?? DEFAULT_SCHEMA;
+        this.indexes.set(`${schema}.${view.name}`, objectKey(view.table));
+        if (table) this.mutable(table).indexes.add(view.name);
+        return;
+      }
+      case 'alter-table': {
+        const existing = this.tables.get(objectKey(view.table));
+        if (!existing || view.objectType !== 'table') return;
+        const table = this.mutable(existing);
+        for (const action of view.actions) alterTable(table, action);
+        return;
+      }
+      case 'drop':
+        for (const target of view.objects) this.drop(view.objectType, target.name, target.table);
+        return;
+      case 'rename':
+        this.rename(view.objectType, view.object, view.newName, view.table);
+        return;
+      case 'create-view':
+        this.views.set(objectKey(view.view), { materialized: view.materialized });
+        return;
+      case 'create-type':
+        this.types.set(objectKey(view.type), {
+          key: objectKey(view.type),
+          variant: view.variant,
+          values: view.values,
+          createdIn: file,
+        });
+        return;
+      case 'alter-type': {
+        const type = this.types.get(objectKey(view.type));
+        if (!type) return;
+        const values =
+          view.action === 'add-value'
+            ? type.values.includes(view.value) ? type.values : [...type.values, view.value]
+            : type.values;
+        this.types.set(type.key, { ...type, values });
+        return;
+      }
+      case 'create-function': {
+        const key = objectKey(view.name);
+        const overloads = this.functions.get(key) ?? new Set();
+        overloads.add(view.argTypes.join(','));
+        this.functions.set(key, overloads);
+        return;
+      }
+      case 'create-trigger': {
+        const table = this.tables.get(objectKey(view.table));
+        if (table) this.mutable(table).triggers.add(view.name);
+        return;
+      }
+      case 'create-schema':
+        this.schemas.add(view.name);
+        return;
+      case 'create-sequence':
+        this.sequences.add(objectKey(view.sequence));
+        return;
+      case 'create-extension':
+        this.extensions.add(view.name);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private drop(objectType: string, name: QualifiedName, on?: QualifiedName): void {
+    const key = objectKey(name);
+    switch (objectType) {
+      case 'table':
+      case 'foreign-table': {
+        const table = this.tables.get(key);
+        if (!table) return;
+        for (const index of table.indexes) this.indexes.delete(`${table.schema}.${index}`);
+        this.tables.delete(key);
+        return;
+      }
+      case 'index': {
+        const tableKey = this.indexes.get(key);
+        this.indexes.delete(key);
+        const table = tableKey === undefined ? undefined : this.tables.get(tableKey);
+        if (table) this.mutable(table).indexes.delete(name.name);
+        return;
+      }
+      case 'view':
+      case 'materialized-view':
+        this.views.delete(key);
+        return;
+      case 'type':
+      case 'domain':
+        this.types.delete(key);
+        return;
+      case 'sequence':
+        this.sequences.delete(key);
+        return;
+      case 'function':
+      case 'procedure':
+      case 'routine':
+        this.functions.delete(key);
+        return;
+      case 'trigger': {
+        const table = on && this.tables.get(objectKey(on));
+        if (table) this.mutable(table).triggers.delete(name.name);
+        return;
+      }
+      case 'extension':
+        this.extensions.delete(name.name);
+        return;
+      case 'schema':
+        this.dropSchema(name.name);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** DROP SCHEMA succeeds only when empty or with CASCADE; either way nothing in it is left. */
+  private dropSchema(schema: string): void {
+    this.schemas.delete(schema);
+    const inSchema = (key: string) => key.startsWith(`${schema}.`);
+    for (const map of [this.tables, this.views, this.types, this.functions, this.indexes]) {
+      for (const key of map.keys()) if (inSchema(key)) map.delete(key);
+    }
+    for (const key of this.sequences) if (inSchema(key)) this.sequences.delete(key);
+  }
+
+  private rename(objectType: string, object: QualifiedName, newName: string, on?: QualifiedName): void {
+    const key = objectKey(object);
+    const schema = object.schema ?? DEFAULT_SCHEMA;
+    const newKey = `${schema}.${newName}`;
+    switch (objectType) {
+      case 'table':
+      case 'foreign-table': {
+        const table = this.tables.get(key);
+        if (!table) return;
+        this.tables.delete(key);
+        this.tables.set(newKey, { ...this.mutable(table), key: newKey, name: newName });
+        for (const other of this.tables.values()) {
+          if (other.foreignKeys.some((fk) => fk.references === key)) {
+            const copy = this.mutable(other);
+            copy.foreignKeys = copy.foreignKeys.map((fk) => (fk.references === key ? { ...fk, references: newKey } : fk));
+          }
+        }
+        for (const index of table.indexes) this.indexes.set(`${schema}.${index}`, newKey);
+        return;
+      }
+      case 'index': {
+        const tableKey = this.indexes.get(key);
+        if (tableKey === undefined) return;
+        this.indexes.delete(key);
+        this.indexes.set(newKey, tableKey);
+        const table = this.tables.get(tableKey);
+        if (table) {
+          const copy = this.mutable(table);
+          copy.indexes.delete(object.name);
+          copy.indexes.add(newName);
+        }
+        return;
+      }
+      case 'view':
+      case 'materialized-view':
+        moveKey(this.views, key, newKey);
+        return;
+      case 'type':
+      case 'domain': {
+        const type = this.types.get(key);
+        if (!type) return;
+        this.types.delete(key);
+        this.types.set(newKey, { ...type, key: newKey });
+        return;
+      }
+      case 'sequence':
+        if (this.sequences.delete(key)) this.sequences.add(newKey);
+        return;
+      case 'function':
+      case 'procedure':
+        moveKey(this.functions, key, newKey);
+        return;
+      case 'trigger': {
+        const table = on && this.tables.get(objectKey(on));
+        if (table && table.triggers.has(object.name)) {
+          const copy = this.mutable(table);
+          copy.triggers.delete(object.name);
+          copy.triggers.add(newName);
+        }
+        return;
+      }
+      case 'schema':
+        this.renameSchema(object.name, newName);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private renameSchema(from: string, to: string): void {
+    if (!this.schemas.delete(from)) return;
+    this.schemas.add(to);
+    const rekey = (key: string) => (key.startsWith(`${from}.`) ? `${to}.${key.slice(from.length + 1)}` : key);
+    for (const map of [this.views, this.types, this.functions] as Array<Map<string, unknown>>) {
+      for (const [key, value] of [...map]) {
+        if (rekey(key) !== key) {
+          map.delete(key);
+          map.set(rekey(key), value);
+        }
+      }
+    }
+    for (const [key, table] of [...this.tables]) {
+      const newKey = rekey(key);
+      const references = table.foreignKeys.some((fk) => rekey(fk.references) !== fk.references);
+      if (newKey === key && !references) continue;
+      const copy = this.mutable(table);
+      copy.foreignKeys = copy.foreignKeys.map((fk) => ({ ...fk, references: rekey(fk.references) }));
+      this.tables.delete(key);
+      this.tables.set(newKey, { ...copy, key: newKey, schema: newKey === key ? copy.schema : to });
+    }
+    for (const [key, tableKey] of [...this.indexes]) {
+      this.indexes.delete(key);
+      this.indexes.set(rekey(key), rekey(tableKey));
+    }
+    for (const key of [...this.sequences]) {
+      this.sequences.delete(key);
+      this.sequences.add(rekey(key));
+    }
+  }
+
+  /** The table itself if this model owns it, else a copy that replaces it here. */
+  private mutable(table: TableInfo): TableInfo {
+    if (this.owned.has(table)) return table;
+    const copy: TableInfo = {
+      ...table,
+      columns: new Map(table.columns),
+      indexes: new Set(table.indexes),
+      constraints: new Map(table.constraints),
+      foreignKeys: [...table.foreignKeys],
+      triggers: new Set(table.triggers),
+    };
+    if (this.tables.get(table.key) === table) this.tables.set(table.key, copy);
+    this.owned.add(copy);
+    return copy;
+  }
+}
+
+function newTable(name: { schema?: string; name: string }, createdIn?: LintFile): TableInfo {
+  return {
+    key: objectKey(name),
+    schema: name.schema ?? DEFAULT_SCHEMA,
+    name: name.name,
+    columns: new Map(),
+    indexes: new Set(),
+    constraints: new Map(),
+    foreignKeys: [],
+    triggers: new Set(),
+    createdIn,
+  };
+}
+
+function addColumn(table: TableInfo, column: ColumnView): void {
+  table.columns.set(column.name, {
+    name: column.name,
+    type: column.type,
+    notNull: column.notNull || column.primaryKey,
+    hasDefault: column.hasDefault,
+  });
+  for (const constraint of column.constraints) addConstraint(table, constraint);
+}
+
+function addConstraint(table: TableInfo, constraint: ConstraintView): void {
+  if (constraint.name) table.constraints.set(constraint.name, constraint);
+  if (constraint.references) {
+    table.foreignKeys.push({
+      name: constraint.name,
+      columns: constraint.columns,
+      references: objectKey(constraint.references.table),
+    });
+  }
+}
+
+function alterTable(table: TableInfo, action: AlterTableAction): void {
+  switch (action.type) {
+    case 'add-column':
+      if (!table.columns.has(action.column.name)) addColumn(table, action.column);
+      return;
+    case 'drop-column':
+      table.columns.delete(action.column);
+      table.foreignKeys = table.foreignKeys.filter((fk) => !fk.columns.includes(action.column));
+      return;
+    case 'alter-column-type':
+      updateColumn(table, action.column, { type: action.newType });
+      return;
+    case 'set-not-null':
+    case 'drop-not-null':
+      updateColumn(table, action.column, { notNull: action.type === 'set-not-null' });
+      return;
+    case 'set-default':
+    case 'drop-default':
+      updateColumn(table, action.column, { hasDefault: action.type === 'set-default' });
+      return;
+    case 'add-constraint':
+      addConstraint(table, action.constraint);
+      return;
+    case 'drop-constraint':
+      table.constraints.delete(action.name);
+      table.foreignKeys = table.foreignKeys.filter((fk) => fk.name !== action.name);
+      return;
+    case 'rename-column': {
+      const column = table.columns.get(action.column);
+      if (!column) return;
+      table.columns.delete(action.column);
+      table.columns.set(action.newName, { ...column, name: action.newName });
+      table.foreignKeys = table.foreignKeys.map((fk) => ({
+        ...fk,
+        columns: fk.columns.map((name) => (name === action.column ? action.newName : name)),
+      }));
+      return;
+    }
+    case 'rename-constraint': {
+      const constraint = table.constraints.get(action.name);
+      if (constraint) {
+        table.constraints.delete(action.name);
+        table.constraints.set(action.newName, { ...constraint, name: action.newName });
+      }
+      table.foreignKeys = table.foreignKeys.map((fk) => (fk.name === action.name ? { ...fk, name: action.newName } : fk));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function updateColumn(table: TableInfo, name: string, change: Partial<ColumnInfo>): void {
+  const column = table.columns.get(name);
+  if (column) table.columns.set(name, { ...column, ...change });
+}
+
+function moveKey<V>(map: Map<string, V>, from: string, to: string): void {
+  const value = map.get(from);
+  if (value === undefined) return;
+  map.delete(from);
+  map.set(to, value);
+}

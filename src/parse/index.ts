@@ -1,0 +1,3 @@
+/** src/parse: the only importer of libpg-query. See types.ts for what it returns. */
+export { loadParser, parseSql } from './parse.js';
+export type * from './types.js';

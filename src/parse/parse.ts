@@ -1,0 +1,313 @@
+/**
+ * parseSql: a file's text → statements with spans and typed views, syntax
+ * errors, comments. The one place that calls libpg-query.
+ */
+import { hasSqlDetails, loadModule, parsePlPgSQLSync, parseSync, scanSync, type Node, type RawStmt } from 'libpg-query';
+import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
+import { SourceMap } from './source-map.js';
+import type { Comment, ParseError, ParsedSql, Span, Statement } from './types.js';
+import { buildView, type ViewContext } from './view.js';
+
+let loaded = false;
+
+/** Loads the WASM parser. Call (and await) once before `parseSql`; later calls return at once. */
+export async function loadParser(): Promise<void> {
+  if (loaded) return;
+  await loadModule();
+  loaded = true;
+}
+
+/** Never throws on any input text; syntax errors are returned in `errors`. */
+export function parseSql(text: string): ParsedSql {
+  if (!loaded) throw new Error('parseSql() called before `await loadParser()`');
+  return new FileParser(text).parse();
+}
+
+/** A statement found by libpg-query, with string offsets into the file. */
+interface RawStatement {
+  node: Node;
+  start: number;
+  end: number;
+  /** Byte offset in the file of the text that was parsed (the node's locations are relative to it). */
+  byteBase: number;
+}
+
+/** PL/pgSQL's SQL, with the line of the body it is on. */
+interface BodyItem {
+  kind: 'sql' | 'execute' | 'commit' | 'rollback';
+  line: number;
+  query: string;
+}
+
+class FileParser {
+  private readonly map: SourceMap;
+  private readonly errors: ParseError[] = [];
+  private readonly comments: Comment[] = [];
+
+  constructor(private readonly text: string) {
+    this.map = new SourceMap(text);
+  }
+
+  parse(): ParsedSql {
+    const { text } = this;
+    // libpg-query reads a C string: it would stop at a NUL byte. PostgreSQL refuses the byte itself.
+    const nul = text.indexOf('\0');
+    const end = nul === -1 ? text.length : nul;
+    const raws = this.parseRange(0, end);
+    if (nul !== -1) {
+      this.errors.push({ message: 'invalid byte sequence for encoding "UTF8": 0x00', span: this.map.span(nul, nul + 1) });
+    }
+
+    const statements: Statement[] = [];
+    let previousEnd = 0;
+    let previousLine = 0;
+    for (const raw of raws) {
+      const gap = this.collectComments(previousEnd, raw.start);
+      const statement = this.statement(raw, gap.filter((comment) => comment.span.line > previousLine));
+      if (statement.text.includes('--') || statement.text.includes('/*')) this.collectComments(raw.start, raw.end);
+      statements.push(statement);
+      previousEnd = statement.end;
+      previousLine = statement.endLine;
+    }
+    this.collectComments(previousEnd, end);
+    this.comments.sort((a, b) => a.span.start - b.span.start);
+    this.errors.sort((a, b) => a.span.start - b.span.start);
+    return { statements, errors: this.errors, comments: this.comments };
+  }
+
+  /**
+   * Parses text[start, end). When PostgreSQL rejects it, splits it at top-level
+   * `;` with libpg-query's scanner (which knows dollar quotes) and parses each
+   * piece alone, so the statements that do parse are still linted.
+   */
+  private parseRange(start: number, end: number): RawStatement[] {
+    const sql = this.text.slice(start, end);
+    if (sql.trim() === '') return [];
+    const byteBase = this.map.byteOffset(start);
+    try {
+      return this.rawStatements(parseSync(sql).stmts ?? [], byteBase, end);
+    } catch (wholeError) {
+      let tokens;
+      try {
+        tokens = scanSync(sql).tokens;
+      } catch {
+        this.errors.push(this.parseError(wholeError, start, end));
+        return [];
+      }
+      const raws: RawStatement[] = [];
+      const errorCount = this.errors.length;
+      let pieceStart = 0;
+      let hasCode = false;
+      for (const token of [...tokens, undefined]) {
+        if (token && token.text !== ';') {
+          hasCode ||= token.tokenName !== 'SQL_COMMENT' && token.tokenName !== 'C_COMMENT';
+          continue;
+        }
+        const from = this.map.charOffset(byteBase + pieceStart);
+        const to = token ? this.map.charOffset(byteBase + token.start) : end;
+        if (hasCode) {
+          try {
+            raws.push(...this.rawStatements(parseSync(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
+          } catch (error) {
+            this.errors.push(this.parseError(error, from, to));
+          }
+        }
+        pieceStart = token ? token.end : 0;
+        hasCode = false;
+      }
+      // The split is only an approximation of psql's (BEGIN ATOMIC bodies hold `;`); never lose the error.
+      if (this.errors.length === errorCount) this.errors.push(this.parseError(wholeError, start, end));
+      return raws;
+    }
+  }
+
+  private rawStatements(stmts: RawStmt[], byteBase: number, rangeEnd: number): RawStatement[] {
+    return stmts.flatMap((raw) => {
+      if (!raw.stmt) return [];
+      const location = raw.stmt_location ?? 0;
+      let start = this.map.charOffset(byteBase + location);
+      let end = raw.stmt_len ? this.map.charOffset(byteBase + location + raw.stmt_len) : rangeEnd;
+      start = codeStart(this.text, start, end);
+      end = this.trimEnd(start, end);
+      return [{ node: raw.stmt, start, end, byteBase }];
+    });
+  }
+
+  /** Drops trailing whitespace, and trailing comments (the last statement runs to the end of the file). */
+  private trimEnd(start: number, end: number): number {
+    const { text } = this;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    const lastLine = Math.max(start, text.lastIndexOf('\n', end - 1));
+    const mayEndInComment = text.slice(lastLine, end).includes('--') || text.startsWith('*/', end - 2);
+    return mayEndInComment ? codeEnd(text, start, end) : end;
+  }
+
+  /** PostgreSQL's message at its cursor position (counted in characters of `text[start, end)`). */
+  private parseError(error: unknown, start: number, end: number): ParseError {
+    const message = error instanceof Error ? error.message : String(error);
+    const cursor = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition ?? 0 : 0;
+    let offset = start;
+    // Code points to UTF-16 units: characters outside the BMP take two.
+    for (let codePoints = 0; codePoints < cursor && offset < end; codePoints++) {
+      offset += (this.text.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+    }
+    const token = nextToken(this.text, offset, end);
+    const tokenEnd = token && token.start === offset ? token.end : offset;
+    return { message, span: this.map.span(offset, tokenEnd) };
+  }
+
+  private collectComments(start: number, end: number): Comment[] {
+    const found = commentTokens(this.text, start, end).map((token) => ({
+      text: this.text.slice(token.start, token.end),
+      span: this.map.span(token.start, token.end),
+    }));
+    this.comments.push(...found);
+    return found;
+  }
+
+  private statement(raw: RawStatement, leadingComments: Comment[], embedded?: 'do-block'): Statement {
+    const span = this.map.span(raw.start, raw.end);
+    const context = this.viewContext(span, raw.byteBase, true);
+    const { view, notInTransaction } = buildView(raw.node, context);
+    return {
+      ...span,
+      text: this.text.slice(raw.start, raw.end),
+      leadingComments,
+      view,
+      ...(embedded ? { embedded } : {}),
+      ...(notInTransaction ? { notInTransaction } : {}),
+    };
+  }
+
+  private viewContext(statement: Span, byteBase: number, exact: boolean): ViewContext {
+    return {
+      text: this.text,
+      map: this.map,
+      byteBase,
+      statement,
+      exact,
+      doBlockStatements: (literalStart, context) => this.doBlockStatements(literalStart, context.statement),
+    };
+  }
+
+  /**
+   * The SQL a DO block's body runs, found with PL/pgSQL's own parser:
+   * plain SQL statements, `EXECUTE '<constant>'` and COMMIT/ROLLBACK. A
+   * dollar-quoted body is verbatim source, so those statements get exact
+   * spans; in a '…'-quoted body (quotes doubled) they get the literal's span.
+   */
+  private doBlockStatements(literalStart: number, doStatement: Span): Statement[] {
+    const { text, map } = this;
+    const literal = nextToken(text, literalStart, doStatement.end);
+    if (!literal || literal.kind !== 'string') return [];
+    const literalText = text.slice(literal.start, literal.end);
+    const tag = /^\$[^$]*\$/.exec(literalText)?.[0];
+    const bodyStart = tag ? literal.start + tag.length : literal.start;
+    const bodyEnd = tag ? literal.end - tag.length : literal.end;
+    const literalSpan = map.span(literal.start, literal.end);
+
+    let items: BodyItem[];
+    try {
+      const tree = parsePlPgSQLSync(`CREATE FUNCTION sqlmig_do() RETURNS void LANGUAGE plpgsql AS ${literalText}`);
+      items = bodyItems(tree);
+    } catch {
+      // PostgreSQL compiles a DO body only when it runs; an invalid one is the server's to report.
+      return [];
+    }
+    if (tag) this.collectComments(bodyStart, bodyEnd);
+
+    const firstLine = literalSpan.line;
+    const statements: Statement[] = [];
+    for (const item of items) {
+      const lineStart = Math.max(bodyStart, map.lineStart(firstLine + item.line - 1));
+      if (item.kind === 'commit' || item.kind === 'rollback') {
+        const keyword = new RegExp(`\\b${item.kind}\\b`, 'i').exec(text.slice(lineStart, bodyEnd));
+        const span = tag && keyword ? map.span(lineStart + keyword.index, lineStart + keyword.index + item.kind.length) : literalSpan;
+        statements.push({
+          ...span,
+          text: item.kind.toUpperCase(),
+          leadingComments: [],
+          view: { kind: 'transaction-control', action: item.kind },
+          embedded: 'do-block',
+        });
+        continue;
+      }
+      const found = tag ? text.indexOf(item.query, lineStart) : -1;
+      const located = found !== -1 && found + item.query.length <= bodyEnd;
+      if (item.kind === 'sql' && located) {
+        for (const raw of this.embeddedRaws(found, found + item.query.length)) {
+          statements.push(this.statement(raw, [], 'do-block'));
+        }
+        continue;
+      }
+      const sql = item.kind === 'execute' ? unquote(item.query) : item.query;
+      if (sql === undefined) continue;
+      const span = located ? map.span(found, found + item.query.length) : literalSpan;
+      statements.push(...this.inexactStatements(sql, span));
+    }
+    return statements;
+  }
+
+  /** Statements in text[start, end) of a DO body; an unparsable one is left to the server. */
+  private embeddedRaws(start: number, end: number): RawStatement[] {
+    try {
+      return this.rawStatements(parseSync(this.text.slice(start, end)).stmts ?? [], this.map.byteOffset(start), end);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Statements parsed from text that is not verbatim in the file: every part gets `span`. */
+  private inexactStatements(sql: string, span: Span): Statement[] {
+    let stmts: RawStmt[];
+    try {
+      stmts = parseSync(sql).stmts ?? [];
+    } catch {
+      return [];
+    }
+    const sqlMap = new SourceMap(sql);
+    return stmts.flatMap((raw) => {
+      if (!raw.stmt) return [];
+      const from = sqlMap.charOffset(raw.stmt_location ?? 0);
+      const to = raw.stmt_len ? sqlMap.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
+      const { view, notInTransaction } = buildView(raw.stmt, this.viewContext(span, 0, false));
+      return [{
+        ...span,
+        text: sql.slice(from, to).trim(),
+        leadingComments: [],
+        view,
+        embedded: 'do-block' as const,
+        ...(notInTransaction ? { notInTransaction } : {}),
+      }];
+    });
+  }
+}
+
+/** Walks a parsePlPgSQL tree in source order, collecting what runs SQL. */
+function bodyItems(tree: unknown): BodyItem[] {
+  const items: BodyItem[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const element of value) visit(element);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      const node = child as { lineno?: number; sqlstmt?: { PLpgSQL_expr?: { query?: string } }; query?: { PLpgSQL_expr?: { query?: string } } };
+      const line = node?.lineno ?? 1;
+      if (key === 'PLpgSQL_stmt_execsql') items.push({ kind: 'sql', line, query: node.sqlstmt?.PLpgSQL_expr?.query ?? '' });
+      else if (key === 'PLpgSQL_stmt_dynexecute') items.push({ kind: 'execute', line, query: node.query?.PLpgSQL_expr?.query ?? '' });
+      else if (key === 'PLpgSQL_stmt_commit') items.push({ kind: 'commit', line, query: '' });
+      else if (key === 'PLpgSQL_stmt_rollback') items.push({ kind: 'rollback', line, query: '' });
+      visit(child);
+    }
+  };
+  visit(tree);
+  return items;
+}
+
+/** The value of a single '…' string constant; undefined for anything else (concatenations, variables). */
+function unquote(expression: string): string | undefined {
+  const match = /^\s*'((?:[^']|'')*)'\s*$/.exec(expression);
+  return match ? match[1]!.replaceAll("''", "'") : undefined;
+}

@@ -1,0 +1,257 @@
+/**
+ * What src/parse/ gives the rest of sqlmig: statements with positions and a
+ * small typed view of each. Nothing here exposes libpg-query's raw tree.
+ *
+ * Positions: `start`/`end` are offsets into the JavaScript string (UTF-16 code
+ * units, end exclusive); lines and columns are 1-based, columns counted in
+ * UTF-16 code units, `endColumn` exclusive.
+ */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A `-- …` or `/* … *\/` comment; `text` includes the comment markers. */
+export interface Comment {
+  text: string;
+  span: Span;
+}
+
+/** PostgreSQL's own error message at the position its parser reports. */
+export interface ParseError {
+  message: string;
+  /** Where the error is; a zero-width span when PostgreSQL points at a character. */
+  span: Span;
+}
+
+export interface ParsedSql {
+  statements: Statement[];
+  errors: ParseError[];
+  /** Every comment in the file, in order (inside statements too). */
+  comments: Comment[];
+}
+
+/** One top-level SQL statement (or one executed inside a DO block, see `embedded`). */
+export interface Statement extends Span {
+  /** The statement's source text, without the terminating `;` and trailing comments. */
+  text: string;
+  /** Comments between the previous statement's line and this statement. */
+  leadingComments: Comment[];
+  view: StatementView;
+  /**
+   * Set for statements that run inside a DO block's PL/pgSQL body; those are
+   * listed in the DO block's view (`statements`), not at the top level.
+   */
+  embedded?: 'do-block';
+  /**
+   * When PostgreSQL refuses this statement inside a transaction block: the
+   * command as its error message names it (e.g. `CREATE INDEX CONCURRENTLY`).
+   */
+  notInTransaction?: string;
+}
+
+/** A possibly schema-qualified name, case-folded as PostgreSQL does (quoted parts keep their case). */
+export interface QualifiedName {
+  schema?: string;
+  name: string;
+  span: Span;
+}
+
+/** A type as written: `varchar(255)` → name `varchar`, schema `pg_catalog`, typmods [255]. */
+export interface TypeRef {
+  /** Last part of the name, lowercase for built-ins (`varchar`, `text`, `int4`, `timestamptz`). */
+  name: string;
+  /** `pg_catalog` for SQL-standard spellings (`varchar`, `integer`), else as written. */
+  schema?: string;
+  /** Numbers for integer modifiers; other modifiers as their source text. */
+  typmods: Array<number | string>;
+  /** 0 for scalars; `text[]` is 1. */
+  arrayDepth: number;
+  span: Span;
+}
+
+export type ConstraintKind = 'primary-key' | 'unique' | 'foreign-key' | 'check' | 'exclusion' | 'not-null';
+
+export interface ConstraintView {
+  kind: ConstraintKind;
+  name?: string;
+  /** Constrained columns; for a column constraint, that column. */
+  columns: string[];
+  references?: { table: QualifiedName; columns: string[] };
+  /** `NOT VALID`. */
+  notValid: boolean;
+  /** `ADD CONSTRAINT … UNIQUE USING INDEX idx`. */
+  usingIndex?: string;
+  span: Span;
+}
+
+export interface ColumnView {
+  name: string;
+  /** Absent for columns of `CREATE TABLE … PARTITION OF` / `OF type` that only add constraints. */
+  type?: TypeRef;
+  notNull: boolean;
+  /** An explicit DEFAULT clause. */
+  default: boolean;
+  identity?: 'always' | 'by-default';
+  generated?: 'stored' | 'virtual';
+  /** DEFAULT, identity, generated, or a serial type: the column fills itself on existing rows. */
+  hasDefault: boolean;
+  primaryKey: boolean;
+  unique: boolean;
+  /** Column constraints (PRIMARY KEY, UNIQUE, REFERENCES, CHECK, NOT NULL), in source order. */
+  constraints: ConstraintView[];
+  /** From the column name to the end of its definition. */
+  span: Span;
+}
+
+export type ObjectKind =
+  | 'access-method' | 'aggregate' | 'amop' | 'amproc' | 'attribute' | 'cast' | 'column' | 'collation'
+  | 'conversion' | 'database' | 'default' | 'default-acl' | 'domain' | 'domain-constraint' | 'event-trigger'
+  | 'extension' | 'foreign-data-wrapper' | 'foreign-server' | 'foreign-table' | 'function' | 'index'
+  | 'language' | 'large-object' | 'materialized-view' | 'operator-class' | 'operator' | 'operator-family'
+  | 'parameter-acl' | 'policy' | 'procedure' | 'publication' | 'publication-namespace' | 'publication-relation'
+  | 'role' | 'routine' | 'rule' | 'schema' | 'sequence' | 'subscription' | 'statistics' | 'constraint'
+  | 'table' | 'tablespace' | 'transform' | 'trigger' | 'text-search-configuration' | 'text-search-dictionary'
+  | 'text-search-parser' | 'text-search-template' | 'type' | 'user-mapping' | 'view';
+
+/** One clause of ALTER TABLE. Each carries the span of its clause (`ADD COLUMN …` up to the next top-level comma). */
+export type AlterTableAction =
+  | { type: 'add-column'; column: ColumnView; ifNotExists: boolean; span: Span }
+  | { type: 'drop-column'; column: string; ifExists: boolean; cascade: boolean; span: Span }
+  | { type: 'alter-column-type'; column: string; newType: TypeRef; using: boolean; span: Span }
+  | { type: 'set-not-null' | 'drop-not-null' | 'set-default' | 'drop-default'; column: string; span: Span }
+  | { type: 'add-constraint'; constraint: ConstraintView; span: Span }
+  | { type: 'drop-constraint'; name: string; ifExists: boolean; cascade: boolean; span: Span }
+  | { type: 'validate-constraint'; name: string; span: Span }
+  | { type: 'rename-column'; column: string; newName: string; span: Span }
+  | { type: 'rename-constraint'; name: string; newName: string; span: Span }
+  | { type: 'detach-partition'; partition: QualifiedName; concurrently: boolean; span: Span }
+  /** Any other clause; `command` is PostgreSQL's name for it, e.g. `EnableRowSecurity`. */
+  | { type: 'other'; command: string; span: Span };
+
+/** A thing a DROP names: for triggers, policies and rules, `table` is the table it is ON. */
+export interface DropTarget {
+  name: QualifiedName;
+  table?: QualifiedName;
+}
+
+export type TransactionAction =
+  | 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to'
+  | 'prepare' | 'commit-prepared' | 'rollback-prepared';
+
+/**
+ * The typed view of a statement: what rules look at. `kind: 'other'` covers
+ * every statement not listed; `command` then names PostgreSQL's node
+ * (e.g. `GrantStmt`), for messages only.
+ */
+export type StatementView =
+  | {
+      kind: 'create-table';
+      table: QualifiedName;
+      ifNotExists: boolean;
+      temporary: boolean;
+      columns: ColumnView[];
+      /** Table constraints (not the column ones). */
+      constraints: ConstraintView[];
+      partitionOf?: QualifiedName;
+      /** `CREATE TABLE … AS` / `SELECT … INTO`. */
+      asQuery: boolean;
+    }
+  | {
+      kind: 'create-index';
+      /** Absent for `CREATE INDEX ON t (…)`. The index lives in the table's schema. */
+      name?: string;
+      table: QualifiedName;
+      ifNotExists: boolean;
+      concurrently: boolean;
+      unique: boolean;
+      /** Plain column keys; expressions are not listed. */
+      columns: string[];
+      partial: boolean;
+    }
+  | {
+      kind: 'alter-table';
+      /** `ALTER INDEX`, `ALTER VIEW`, `ALTER SEQUENCE` … parse to the same statement. */
+      objectType: ObjectKind;
+      table: QualifiedName;
+      ifExists: boolean;
+      actions: AlterTableAction[];
+    }
+  | {
+      kind: 'drop';
+      objectType: ObjectKind;
+      objects: DropTarget[];
+      ifExists: boolean;
+      cascade: boolean;
+      concurrently: boolean;
+    }
+  | {
+      /** Renames of whole objects (tables, indexes, types, …); column and constraint renames are alter-table actions. */
+      kind: 'rename';
+      objectType: ObjectKind;
+      object: QualifiedName;
+      /** For triggers, policies and rules: the table they are ON. */
+      table?: QualifiedName;
+      newName: string;
+      ifExists: boolean;
+    }
+  | { kind: 'create-view'; view: QualifiedName; orReplace: boolean; materialized: boolean; ifNotExists: boolean }
+  | {
+      kind: 'create-type';
+      type: QualifiedName;
+      variant: 'enum' | 'composite' | 'range' | 'domain' | 'base' | 'shell';
+      /** Enum labels. */
+      values: string[];
+    }
+  | {
+      kind: 'alter-type';
+      type: QualifiedName;
+      action: 'add-value' | 'rename-value';
+      value: string;
+      ifNotExists: boolean;
+    }
+  | {
+      kind: 'create-function';
+      name: QualifiedName;
+      /** Argument types as written (for telling overloads apart). */
+      argTypes: string[];
+      orReplace: boolean;
+      procedure: boolean;
+      language?: string;
+    }
+  | { kind: 'create-trigger'; name: string; table: QualifiedName; orReplace: boolean }
+  | { kind: 'create-schema'; name: string; ifNotExists: boolean }
+  | { kind: 'create-sequence'; sequence: QualifiedName; ifNotExists: boolean }
+  | { kind: 'create-extension'; name: string; ifNotExists: boolean; schema?: string }
+  | { kind: 'truncate'; tables: QualifiedName[] }
+  | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }
+  | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: string[] }
+  | { kind: 'insert'; table: QualifiedName; columns: string[] }
+  | { kind: 'transaction-control'; action: TransactionAction }
+  | { kind: 'vacuum'; analyzeOnly: boolean; tables: QualifiedName[] }
+  | {
+      kind: 'reindex';
+      target: 'index' | 'table' | 'schema' | 'system' | 'database';
+      name?: QualifiedName;
+      concurrently: boolean;
+    }
+  | {
+      kind: 'do-block';
+      language: string;
+      /**
+       * The SQL the PL/pgSQL body runs, in order: its plain SQL statements,
+       * `EXECUTE '<constant string>'`, and COMMIT/ROLLBACK. Empty for other
+       * languages and for bodies PL/pgSQL cannot compile.
+       */
+      statements: Statement[];
+    }
+  | { kind: 'other'; command: string };
+
+export type StatementKind = StatementView['kind'];
+
+/** The view of one statement kind, e.g. `ViewOf<'create-table'>`. */
+export type ViewOf<K extends StatementKind> = Extract<StatementView, { kind: K }>;

@@ -1,0 +1,677 @@
+/**
+ * libpg-query's raw tree → the typed view rules use (types.ts). Positions:
+ * the raw tree has byte `location`s for names, columns, types and
+ * constraints; where a node has none (DROP targets, ALTER TABLE clauses), the
+ * span comes from the source with the lexer, or is the statement's.
+ */
+import type * as pg from 'libpg-query';
+import { elementEnd, nameEnd, codeEnd, codeStart, topLevelCommas, typeEnd } from './lexer.js';
+import type { SourceMap } from './source-map.js';
+import type {
+  AlterTableAction,
+  ColumnView,
+  ConstraintView,
+  DropTarget,
+  ObjectKind,
+  QualifiedName,
+  Span,
+  Statement,
+  StatementView,
+  TransactionAction,
+  TypeRef,
+} from './types.js';
+
+type Node = pg.Node;
+type NodeTag = Node extends infer N ? (N extends Record<infer K, unknown> ? K : never) : never;
+type NodeOf<K extends NodeTag> = Extract<Node, Record<K, unknown>>[K];
+
+/** The node wrapped in `node` when it is a `tag`. */
+function as<K extends NodeTag>(node: Node | undefined, tag: K): NodeOf<K> | undefined {
+  return node !== undefined && tag in node ? (node as unknown as Record<K, NodeOf<K>>)[tag] : undefined;
+}
+
+function tagOf(node: Node): string {
+  for (const key in node) return key;
+  return 'Unknown';
+}
+
+function strings(nodes: Node[] | undefined): string[] {
+  return (nodes ?? []).map((node) => as(node, 'String')?.sval ?? '');
+}
+
+export interface ViewContext {
+  text: string;
+  map: SourceMap;
+  /** Byte offset in the file of the text libpg-query parsed (raw locations are relative to it). */
+  byteBase: number;
+  /** The statement: string offsets and span. */
+  statement: Span;
+  /**
+   * False when the parsed text is not a verbatim slice of the file (a string
+   * literal with escapes run by EXECUTE): then every part gets the statement's span.
+   */
+  exact: boolean;
+  /** Turns a DO block's body into the statements it runs. */
+  doBlockStatements(literalStart: number, context: ViewContext): Statement[];
+}
+
+export interface BuiltView {
+  view: StatementView;
+  notInTransaction?: string;
+}
+
+export function buildView(node: Node, context: ViewContext): BuiltView {
+  return new ViewBuilder(context).build(node);
+}
+
+const OBJECT_KINDS: Record<pg.ObjectType, ObjectKind> = {
+  OBJECT_ACCESS_METHOD: 'access-method',
+  OBJECT_AGGREGATE: 'aggregate',
+  OBJECT_AMOP: 'amop',
+  OBJECT_AMPROC: 'amproc',
+  OBJECT_ATTRIBUTE: 'attribute',
+  OBJECT_CAST: 'cast',
+  OBJECT_COLUMN: 'column',
+  OBJECT_COLLATION: 'collation',
+  OBJECT_CONVERSION: 'conversion',
+  OBJECT_DATABASE: 'database',
+  OBJECT_DEFAULT: 'default',
+  OBJECT_DEFACL: 'default-acl',
+  OBJECT_DOMAIN: 'domain',
+  OBJECT_DOMCONSTRAINT: 'domain-constraint',
+  OBJECT_EVENT_TRIGGER: 'event-trigger',
+  OBJECT_EXTENSION: 'extension',
+  OBJECT_FDW: 'foreign-data-wrapper',
+  OBJECT_FOREIGN_SERVER: 'foreign-server',
+  OBJECT_FOREIGN_TABLE: 'foreign-table',
+  OBJECT_FUNCTION: 'function',
+  OBJECT_INDEX: 'index',
+  OBJECT_LANGUAGE: 'language',
+  OBJECT_LARGEOBJECT: 'large-object',
+  OBJECT_MATVIEW: 'materialized-view',
+  OBJECT_OPCLASS: 'operator-class',
+  OBJECT_OPERATOR: 'operator',
+  OBJECT_OPFAMILY: 'operator-family',
+  OBJECT_PARAMETER_ACL: 'parameter-acl',
+  OBJECT_POLICY: 'policy',
+  OBJECT_PROCEDURE: 'procedure',
+  OBJECT_PUBLICATION: 'publication',
+  OBJECT_PUBLICATION_NAMESPACE: 'publication-namespace',
+  OBJECT_PUBLICATION_REL: 'publication-relation',
+  OBJECT_ROLE: 'role',
+  OBJECT_ROUTINE: 'routine',
+  OBJECT_RULE: 'rule',
+  OBJECT_SCHEMA: 'schema',
+  OBJECT_SEQUENCE: 'sequence',
+  OBJECT_SUBSCRIPTION: 'subscription',
+  OBJECT_STATISTIC_EXT: 'statistics',
+  OBJECT_TABCONSTRAINT: 'constraint',
+  OBJECT_TABLE: 'table',
+  OBJECT_TABLESPACE: 'tablespace',
+  OBJECT_TRANSFORM: 'transform',
+  OBJECT_TRIGGER: 'trigger',
+  OBJECT_TSCONFIGURATION: 'text-search-configuration',
+  OBJECT_TSDICTIONARY: 'text-search-dictionary',
+  OBJECT_TSPARSER: 'text-search-parser',
+  OBJECT_TSTEMPLATE: 'text-search-template',
+  OBJECT_TYPE: 'type',
+  OBJECT_USER_MAPPING: 'user-mapping',
+  OBJECT_VIEW: 'view',
+};
+
+function objectKind(type: pg.ObjectType | undefined): ObjectKind {
+  return type ? OBJECT_KINDS[type] : 'table';
+}
+
+const TRANSACTION_ACTIONS: Record<pg.TransactionStmtKind, TransactionAction> = {
+  TRANS_STMT_BEGIN: 'begin',
+  TRANS_STMT_START: 'start',
+  TRANS_STMT_COMMIT: 'commit',
+  TRANS_STMT_ROLLBACK: 'rollback',
+  TRANS_STMT_SAVEPOINT: 'savepoint',
+  TRANS_STMT_RELEASE: 'release',
+  TRANS_STMT_ROLLBACK_TO: 'rollback-to',
+  TRANS_STMT_PREPARE: 'prepare',
+  TRANS_STMT_COMMIT_PREPARED: 'commit-prepared',
+  TRANS_STMT_ROLLBACK_PREPARED: 'rollback-prepared',
+};
+
+const REINDEX_TARGETS = {
+  REINDEX_OBJECT_INDEX: 'index',
+  REINDEX_OBJECT_TABLE: 'table',
+  REINDEX_OBJECT_SCHEMA: 'schema',
+  REINDEX_OBJECT_SYSTEM: 'system',
+  REINDEX_OBJECT_DATABASE: 'database',
+} as const;
+
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+class ViewBuilder {
+  constructor(private readonly context: ViewContext) {}
+
+  build(node: Node): BuiltView {
+    const tag = tagOf(node);
+    switch (tag) {
+      case 'CreateStmt':
+        return { view: this.createTable(as(node, 'CreateStmt')!) };
+      case 'CreateTableAsStmt':
+        return { view: this.createTableAs(as(node, 'CreateTableAsStmt')!) };
+      case 'IndexStmt': {
+        const stmt = as(node, 'IndexStmt')!;
+        return {
+          view: {
+            kind: 'create-index',
+            name: stmt.idxname,
+            table: this.rangeVar(stmt.relation),
+            ifNotExists: stmt.if_not_exists === true,
+            concurrently: stmt.concurrent === true,
+            unique: stmt.unique === true,
+            columns: (stmt.indexParams ?? []).flatMap((param) => as(param, 'IndexElem')?.name ?? []),
+            partial: stmt.whereClause !== undefined,
+          },
+          notInTransaction: stmt.concurrent ? 'CREATE INDEX CONCURRENTLY' : undefined,
+        };
+      }
+      case 'AlterTableStmt':
+        return this.alterTable(as(node, 'AlterTableStmt')!);
+      case 'DropStmt':
+        return this.drop(as(node, 'DropStmt')!);
+      case 'RenameStmt':
+        return { view: this.rename(as(node, 'RenameStmt')!) };
+      case 'ViewStmt': {
+        const stmt = as(node, 'ViewStmt')!;
+        const view = this.rangeVar(stmt.view);
+        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false } };
+      }
+      case 'CreateEnumStmt': {
+        const stmt = as(node, 'CreateEnumStmt')!;
+        return { view: { kind: 'create-type', type: this.names(stmt.typeName), variant: 'enum', values: strings(stmt.vals) } };
+      }
+      case 'CompositeTypeStmt': {
+        const stmt = as(node, 'CompositeTypeStmt')!;
+        return { view: { kind: 'create-type', type: this.rangeVar(stmt.typevar), variant: 'composite', values: [] } };
+      }
+      case 'CreateRangeStmt': {
+        const stmt = as(node, 'CreateRangeStmt')!;
+        return { view: { kind: 'create-type', type: this.names(stmt.typeName), variant: 'range', values: [] } };
+      }
+      case 'CreateDomainStmt': {
+        const stmt = as(node, 'CreateDomainStmt')!;
+        return { view: { kind: 'create-type', type: this.names(stmt.domainname), variant: 'domain', values: [] } };
+      }
+      case 'DefineStmt': {
+        const stmt = as(node, 'DefineStmt')!;
+        if (stmt.kind !== 'OBJECT_TYPE') break;
+        const variant = (stmt.definition ?? []).length > 0 ? 'base' : 'shell';
+        return { view: { kind: 'create-type', type: this.names(stmt.defnames), variant, values: [] } };
+      }
+      case 'AlterEnumStmt': {
+        const stmt = as(node, 'AlterEnumStmt')!;
+        return {
+          view: {
+            kind: 'alter-type',
+            type: this.names(stmt.typeName),
+            action: stmt.oldVal === undefined ? 'add-value' : 'rename-value',
+            value: stmt.newVal ?? '',
+            ifNotExists: stmt.skipIfNewValExists === true,
+          },
+        };
+      }
+      case 'CreateFunctionStmt':
+        return { view: this.createFunction(as(node, 'CreateFunctionStmt')!) };
+      case 'CreateTrigStmt': {
+        const stmt = as(node, 'CreateTrigStmt')!;
+        const table = this.rangeVar(stmt.relation);
+        return { view: { kind: 'create-trigger', name: stmt.trigname ?? '', table, orReplace: stmt.replace === true } };
+      }
+      case 'CreateSchemaStmt': {
+        const stmt = as(node, 'CreateSchemaStmt')!;
+        const name = stmt.schemaname ?? stmt.authrole?.rolename ?? '';
+        return { view: { kind: 'create-schema', name, ifNotExists: stmt.if_not_exists === true } };
+      }
+      case 'CreateSeqStmt': {
+        const stmt = as(node, 'CreateSeqStmt')!;
+        return { view: { kind: 'create-sequence', sequence: this.rangeVar(stmt.sequence), ifNotExists: stmt.if_not_exists === true } };
+      }
+      case 'CreateExtensionStmt': {
+        const stmt = as(node, 'CreateExtensionStmt')!;
+        const schema = (stmt.options ?? []).map((option) => as(option, 'DefElem')).find((option) => option?.defname === 'schema');
+        return {
+          view: {
+            kind: 'create-extension',
+            name: stmt.extname ?? '',
+            ifNotExists: stmt.if_not_exists === true,
+            schema: as(schema?.arg, 'String')?.sval,
+          },
+        };
+      }
+      case 'TruncateStmt': {
+        const stmt = as(node, 'TruncateStmt')!;
+        return { view: { kind: 'truncate', tables: (stmt.relations ?? []).map((rel) => this.rangeVar(as(rel, 'RangeVar'))) } };
+      }
+      case 'DeleteStmt': {
+        const stmt = as(node, 'DeleteStmt')!;
+        return { view: { kind: 'delete', table: this.rangeVar(stmt.relation), hasWhere: stmt.whereClause !== undefined } };
+      }
+      case 'UpdateStmt': {
+        const stmt = as(node, 'UpdateStmt')!;
+        const columns = (stmt.targetList ?? []).flatMap((target) => as(target, 'ResTarget')?.name ?? []);
+        return { view: { kind: 'update', table: this.rangeVar(stmt.relation), hasWhere: stmt.whereClause !== undefined, columns } };
+      }
+      case 'InsertStmt': {
+        const stmt = as(node, 'InsertStmt')!;
+        const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
+        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns } };
+      }
+      case 'TransactionStmt': {
+        const action = TRANSACTION_ACTIONS[as(node, 'TransactionStmt')!.kind ?? 'TRANS_STMT_BEGIN'];
+        const refused = action === 'commit-prepared' ? 'COMMIT PREPARED' : action === 'rollback-prepared' ? 'ROLLBACK PREPARED' : undefined;
+        return { view: { kind: 'transaction-control', action }, notInTransaction: refused };
+      }
+      case 'VacuumStmt': {
+        const stmt = as(node, 'VacuumStmt')!;
+        const tables = (stmt.rels ?? []).map((rel) => this.rangeVar(as(rel, 'VacuumRelation')?.relation));
+        const analyzeOnly = stmt.is_vacuumcmd !== true;
+        return { view: { kind: 'vacuum', analyzeOnly, tables }, notInTransaction: analyzeOnly ? undefined : 'VACUUM' };
+      }
+      case 'ReindexStmt': {
+        const stmt = as(node, 'ReindexStmt')!;
+        const target = REINDEX_TARGETS[stmt.kind ?? 'REINDEX_OBJECT_INDEX'];
+        const concurrently = (stmt.params ?? []).some((param) => {
+          const option = as(param, 'DefElem');
+          return option?.defname === 'concurrently' && as(option.arg, 'Boolean')?.boolval !== false;
+        });
+        const name = stmt.relation ? this.rangeVar(stmt.relation) : stmt.name ? this.qualified([stmt.name]) : undefined;
+        const wholeSchemas = target === 'schema' || target === 'system' || target === 'database';
+        return {
+          view: { kind: 'reindex', target, name, concurrently },
+          notInTransaction: concurrently
+            ? 'REINDEX CONCURRENTLY'
+            : wholeSchemas ? `REINDEX ${target.toUpperCase()}` : undefined,
+        };
+      }
+      case 'DoStmt':
+        return { view: this.doBlock(as(node, 'DoStmt')!) };
+      case 'CreatedbStmt':
+        return this.other(tag, 'CREATE DATABASE');
+      case 'DropdbStmt':
+        return this.other(tag, 'DROP DATABASE');
+      case 'CreateTableSpaceStmt':
+        return this.other(tag, 'CREATE TABLESPACE');
+      case 'DropTableSpaceStmt':
+        return this.other(tag, 'DROP TABLESPACE');
+      case 'AlterSystemStmt':
+        return this.other(tag, 'ALTER SYSTEM');
+      case 'ClusterStmt':
+        return this.other(tag, as(node, 'ClusterStmt')!.relation ? undefined : 'CLUSTER');
+      case 'DiscardStmt':
+        return this.other(tag, as(node, 'DiscardStmt')!.target === 'DISCARD_ALL' ? 'DISCARD ALL' : undefined);
+      case 'AlterDatabaseStmt': {
+        const options = (as(node, 'AlterDatabaseStmt')!.options ?? []).map((option) => as(option, 'DefElem')?.defname);
+        return this.other(tag, options.includes('tablespace') ? 'ALTER DATABASE SET TABLESPACE' : undefined);
+      }
+      case 'CreateSubscriptionStmt': {
+        const options = (as(node, 'CreateSubscriptionStmt')!.options ?? []).map((option) => as(option, 'DefElem'));
+        const createSlot = options.find((option) => option?.defname === 'create_slot');
+        const noSlot = createSlot && /^(false|off|0)$/i.test(this.defValue(createSlot.arg));
+        return this.other(tag, noSlot ? undefined : 'CREATE SUBSCRIPTION ... WITH (create_slot = true)');
+      }
+      default:
+        break;
+    }
+    return this.other(tag);
+  }
+
+  private other(command: string, notInTransaction?: string): BuiltView {
+    return { view: { kind: 'other', command }, notInTransaction };
+  }
+
+  private defValue(arg: Node | undefined): string {
+    return as(arg, 'String')?.sval ?? String(as(arg, 'Boolean')?.boolval ?? as(arg, 'Integer')?.ival ?? '');
+  }
+
+  // ---- positions
+
+  /** String offset of a raw byte location; undefined when unknown or not verbatim. */
+  private at(location: number | undefined): number | undefined {
+    const { context } = this;
+    if (!context.exact || location === undefined || location < 0) return undefined;
+    const offset = context.map.charOffset(context.byteBase + location);
+    return offset >= context.statement.start && offset < context.statement.end ? offset : undefined;
+  }
+
+  private span(start: number | undefined, endOf: (text: string, start: number, end: number) => number): Span {
+    const { statement, text, map } = this.context;
+    if (start === undefined) return statement;
+    const end = endOf(text, start, statement.end);
+    return end > start ? map.span(start, end) : statement;
+  }
+
+  private nameSpan(location: number | undefined): Span {
+    return this.span(this.at(location), nameEnd);
+  }
+
+  private elementSpan(location: number | undefined): Span {
+    return this.span(this.at(location), elementEnd);
+  }
+
+  // ---- names and types
+
+  private rangeVar(rangeVar: pg.RangeVar | undefined): QualifiedName {
+    return {
+      ...(rangeVar?.schemaname !== undefined ? { schema: rangeVar.schemaname } : {}),
+      name: rangeVar?.relname ?? '',
+      span: this.nameSpan(rangeVar?.location),
+    };
+  }
+
+  /** A name given as a list of String nodes (`schema`, `name`), which carry no position. */
+  private names(nodes: Node[] | undefined, span?: Span): QualifiedName {
+    return this.qualified(strings(nodes), span);
+  }
+
+  private qualified(parts: string[], span: Span = this.context.statement): QualifiedName {
+    const name = parts[parts.length - 1] ?? '';
+    return parts.length >= 2 ? { schema: parts[parts.length - 2], name, span } : { name, span };
+  }
+
+  private typeRef(typeName: pg.TypeName): TypeRef {
+    const names = strings(typeName.names);
+    const typmods = (typeName.typmods ?? []).map((mod): number | string => {
+      const constant = as(mod, 'A_Const');
+      if (constant?.ival) return constant.ival.ival ?? 0;
+      if (constant?.sval) return constant.sval.sval ?? '';
+      const column = as(mod, 'ColumnRef');
+      if (column) return strings(column.fields).join('.');
+      return tagOf(mod);
+    });
+    const name = names[names.length - 1] ?? '';
+    return {
+      name,
+      ...(names.length >= 2 ? { schema: names[names.length - 2] } : {}),
+      typmods,
+      arrayDepth: typeName.arrayBounds?.length ?? 0,
+      span: this.span(this.at(typeName.location), typeEnd),
+    };
+  }
+
+  private typeText(typeName: pg.TypeName | undefined): string {
+    if (!typeName) return '';
+    const type = this.typeRef(typeName);
+    const mods = type.typmods.length > 0 ? `(${type.typmods.join(',')})` : '';
+    return `${type.schema ? `${type.schema}.` : ''}${type.name}${mods}${'[]'.repeat(type.arrayDepth)}`;
+  }
+
+  // ---- tables
+
+  private createTable(stmt: pg.CreateStmt): StatementView {
+    const columns: ColumnView[] = [];
+    const constraints: ConstraintView[] = [];
+    for (const element of stmt.tableElts ?? []) {
+      const column = as(element, 'ColumnDef');
+      if (column) columns.push(this.column(column));
+      const constraint = as(element, 'Constraint');
+      const view = constraint && this.constraint(constraint);
+      if (view) constraints.push(view);
+    }
+    const parent = stmt.partbound ? as(stmt.inhRelations?.[0], 'RangeVar') : undefined;
+    return {
+      kind: 'create-table',
+      table: this.rangeVar(stmt.relation),
+      ifNotExists: stmt.if_not_exists === true,
+      temporary: stmt.relation?.relpersistence === 't',
+      columns,
+      constraints,
+      ...(parent ? { partitionOf: this.rangeVar(parent) } : {}),
+      asQuery: false,
+    };
+  }
+
+  private createTableAs(stmt: pg.CreateTableAsStmt): StatementView {
+    const target = this.rangeVar(stmt.into?.rel);
+    const ifNotExists = stmt.if_not_exists === true;
+    if (stmt.objtype === 'OBJECT_MATVIEW') {
+      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists };
+    }
+    return {
+      kind: 'create-table',
+      table: target,
+      ifNotExists,
+      temporary: stmt.into?.rel?.relpersistence === 't',
+      columns: [],
+      constraints: [],
+      asQuery: true,
+    };
+  }
+
+  private column(def: pg.ColumnDef): ColumnView {
+    const name = def.colname ?? '';
+    const constraints: ConstraintView[] = [];
+    const column: ColumnView = {
+      name,
+      ...(def.typeName ? { type: this.typeRef(def.typeName) } : {}),
+      notNull: def.is_not_null === true,
+      default: def.raw_default !== undefined,
+      hasDefault: false,
+      primaryKey: false,
+      unique: false,
+      constraints,
+      span: this.elementSpan(def.location),
+    };
+    for (const node of def.constraints ?? []) {
+      const constraint = as(node, 'Constraint');
+      switch (constraint?.contype) {
+        case 'CONSTR_NOTNULL':
+          column.notNull = true;
+          break;
+        case 'CONSTR_DEFAULT':
+          column.default = true;
+          break;
+        case 'CONSTR_IDENTITY':
+          column.identity = constraint.generated_when === 'a' ? 'always' : 'by-default';
+          break;
+        case 'CONSTR_GENERATED':
+          column.generated = constraint.generated_kind === 'v' ? 'virtual' : 'stored';
+          break;
+        case 'CONSTR_PRIMARY':
+          column.primaryKey = true;
+          column.notNull = true;
+          break;
+        case 'CONSTR_UNIQUE':
+          column.unique = true;
+          break;
+        default:
+          break;
+      }
+      const view = constraint && this.constraint(constraint, name);
+      if (view) constraints.push(view);
+    }
+    const serial = column.type !== undefined && column.type.schema === undefined && SERIAL_TYPES.has(column.type.name);
+    column.hasDefault = column.default || column.identity !== undefined || column.generated !== undefined || serial;
+    return column;
+  }
+
+  /** Undefined for column attributes that are not constraints (NULL, DEFAULT, identity, DEFERRABLE …). */
+  private constraint(constraint: pg.Constraint, column?: string): ConstraintView | undefined {
+    const kind = (
+      {
+        CONSTR_PRIMARY: 'primary-key',
+        CONSTR_UNIQUE: 'unique',
+        CONSTR_FOREIGN: 'foreign-key',
+        CONSTR_CHECK: 'check',
+        CONSTR_EXCLUSION: 'exclusion',
+        CONSTR_NOTNULL: 'not-null',
+      } as Partial<Record<pg.ConstrType, ConstraintView['kind']>>
+    )[constraint.contype ?? 'CONSTR_NULL'];
+    if (!kind) return undefined;
+    const keys = strings(kind === 'foreign-key' ? constraint.fk_attrs : constraint.keys);
+    return {
+      kind,
+      ...(constraint.conname !== undefined ? { name: constraint.conname } : {}),
+      columns: column !== undefined ? [column] : keys,
+      ...(constraint.pktable
+        ? { references: { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) } }
+        : {}),
+      notValid: constraint.skip_validation === true,
+      ...(constraint.indexname !== undefined ? { usingIndex: constraint.indexname } : {}),
+      span: this.elementSpan(constraint.location),
+    };
+  }
+
+  private alterTable(stmt: pg.AlterTableStmt): BuiltView {
+    const table = this.rangeVar(stmt.relation);
+    const cmds = (stmt.cmds ?? []).map((cmd) => as(cmd, 'AlterTableCmd') ?? {});
+    const spans = this.clauseSpans(table.span, cmds.length);
+    const actions = cmds.map((cmd, index) => this.alterAction(cmd, spans[index] ?? this.context.statement));
+    const detach = actions.find((action) => action.type === 'detach-partition' && action.concurrently);
+    return {
+      view: { kind: 'alter-table', objectType: objectKind(stmt.objtype), table, ifExists: stmt.missing_ok === true, actions },
+      notInTransaction: detach ? 'ALTER TABLE ... DETACH PARTITION CONCURRENTLY' : undefined,
+    };
+  }
+
+  /** The spans of the comma-separated clauses after the table name, when there are `count` of them. */
+  private clauseSpans(tableSpan: Span, count: number): Span[] {
+    const { text, map, statement } = this.context;
+    if (tableSpan === statement) return [];
+    const commas = topLevelCommas(text, tableSpan.end, statement.end);
+    if (commas.length !== count - 1) return [];
+    const starts = [tableSpan.end, ...commas.map((comma) => comma + 1)];
+    const ends = [...commas, statement.end];
+    return starts.map((from, index) => {
+      const to = ends[index]!;
+      const start = codeStart(text, from, to);
+      const end = codeEnd(text, start, to);
+      return end > start ? map.span(start, end) : statement;
+    });
+  }
+
+  private alterAction(cmd: pg.AlterTableCmd, span: Span): AlterTableAction {
+    const column = cmd.name ?? '';
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = as(cmd.def, 'ColumnDef') ?? {};
+        return { type: 'add-column', column: this.column(def), ifNotExists: cmd.missing_ok === true, span };
+      }
+      case 'AT_DropColumn':
+        return { type: 'drop-column', column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE', span };
+      case 'AT_AlterColumnType': {
+        const def = as(cmd.def, 'ColumnDef');
+        const newType = def?.typeName ? this.typeRef(def.typeName) : { name: '', typmods: [], arrayDepth: 0, span };
+        return { type: 'alter-column-type', column, newType, using: def?.raw_default !== undefined, span };
+      }
+      case 'AT_SetNotNull':
+        return { type: 'set-not-null', column, span };
+      case 'AT_DropNotNull':
+        return { type: 'drop-not-null', column, span };
+      case 'AT_ColumnDefault':
+        return { type: cmd.def === undefined ? 'drop-default' : 'set-default', column, span };
+      case 'AT_AddConstraint': {
+        const constraint = this.constraint(as(cmd.def, 'Constraint') ?? {});
+        return constraint ? { type: 'add-constraint', constraint, span } : { type: 'other', command: 'AddConstraint', span };
+      }
+      case 'AT_DropConstraint':
+        return { type: 'drop-constraint', name: column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE', span };
+      case 'AT_ValidateConstraint':
+        return { type: 'validate-constraint', name: column, span };
+      case 'AT_DetachPartition': {
+        const partition = as(cmd.def, 'PartitionCmd');
+        return { type: 'detach-partition', partition: this.rangeVar(partition?.name), concurrently: partition?.concurrent === true, span };
+      }
+      default:
+        return { type: 'other', command: (cmd.subtype ?? 'AT_Unknown').slice(3), span };
+    }
+  }
+
+  // ---- drop and rename
+
+  private drop(stmt: pg.DropStmt): BuiltView {
+    const objectType = objectKind(stmt.removeType);
+    const onTable = objectType === 'trigger' || objectType === 'policy' || objectType === 'rule';
+    const objects = (stmt.objects ?? []).map((object): DropTarget => {
+      const list = as(object, 'List');
+      if (list) {
+        const parts = strings(list.items);
+        if (onTable) {
+          const name = parts.pop() ?? '';
+          return { name: { name, span: this.context.statement }, table: this.qualified(parts) };
+        }
+        return { name: this.qualified(parts) };
+      }
+      const typeName = as(object, 'TypeName');
+      if (typeName) return { name: this.names(typeName.names, this.nameSpan(typeName.location)) };
+      const withArgs = as(object, 'ObjectWithArgs');
+      if (withArgs) return { name: this.names(withArgs.objname) };
+      return { name: this.qualified([as(object, 'String')?.sval ?? '']) };
+    });
+    return {
+      view: {
+        kind: 'drop',
+        objectType,
+        objects,
+        ifExists: stmt.missing_ok === true,
+        cascade: stmt.behavior === 'DROP_CASCADE',
+        concurrently: stmt.concurrent === true,
+      },
+      notInTransaction: stmt.concurrent ? 'DROP INDEX CONCURRENTLY' : undefined,
+    };
+  }
+
+  private rename(stmt: pg.RenameStmt): StatementView {
+    const objectType = objectKind(stmt.renameType);
+    const newName = stmt.newname ?? '';
+    const ifExists = stmt.missing_ok === true;
+    const span = this.context.statement;
+    if (objectType === 'column' && stmt.relationType === 'OBJECT_TABLE') {
+      const action: AlterTableAction = { type: 'rename-column', column: stmt.subname ?? '', newName, span };
+      return { kind: 'alter-table', objectType: 'table', table: this.rangeVar(stmt.relation), ifExists, actions: [action] };
+    }
+    if (objectType === 'constraint') {
+      const action: AlterTableAction = { type: 'rename-constraint', name: stmt.subname ?? '', newName, span };
+      return { kind: 'alter-table', objectType: 'table', table: this.rangeVar(stmt.relation), ifExists, actions: [action] };
+    }
+    if (objectType === 'trigger' || objectType === 'policy' || objectType === 'rule') {
+      const table = this.rangeVar(stmt.relation);
+      return { kind: 'rename', objectType, object: { name: stmt.subname ?? '', span }, table, newName, ifExists };
+    }
+    let object: QualifiedName;
+    if (stmt.relation) object = this.rangeVar(stmt.relation);
+    else if (stmt.subname !== undefined) object = this.qualified([stmt.subname]);
+    else {
+      const node = stmt.object;
+      const parts = strings(as(node, 'List')?.items ?? as(node, 'ObjectWithArgs')?.objname ?? (node && as(node, 'String') ? [node] : []));
+      object = this.qualified(parts);
+    }
+    return { kind: 'rename', objectType, object, newName, ifExists };
+  }
+
+  // ---- functions and DO blocks
+
+  private createFunction(stmt: pg.CreateFunctionStmt): StatementView {
+    const options = (stmt.options ?? []).map((option) => as(option, 'DefElem'));
+    const language = as(options.find((option) => option?.defname === 'language')?.arg, 'String')?.sval;
+    const argTypes = (stmt.parameters ?? []).flatMap((param) => {
+      const parameter = as(param, 'FunctionParameter');
+      if (!parameter || parameter.mode === 'FUNC_PARAM_OUT' || parameter.mode === 'FUNC_PARAM_TABLE') return [];
+      return [this.typeText(parameter.argType)];
+    });
+    return {
+      kind: 'create-function',
+      name: this.names(stmt.funcname),
+      argTypes,
+      orReplace: stmt.replace === true,
+      procedure: stmt.is_procedure === true,
+      ...(language !== undefined ? { language } : {}),
+    };
+  }
+
+  private doBlock(stmt: pg.DoStmt): StatementView {
+    const options = (stmt.args ?? []).map((arg) => as(arg, 'DefElem'));
+    const language = as(options.find((option) => option?.defname === 'language')?.arg, 'String')?.sval ?? 'plpgsql';
+    const body = options.find((option) => option?.defname === 'as');
+    const literalStart = this.at(body?.location);
+    const statements =
+      language === 'plpgsql' && literalStart !== undefined ? this.context.doBlockStatements(literalStart, this.context) : [];
+    return { kind: 'do-block', language, statements };
+  }
+}
