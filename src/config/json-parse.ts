@@ -246,7 +246,7 @@ class Parser {
   private failUnexpected(expected: string, open?: number): never {
     const rest = this.text.slice(this.offset);
     if (rest.startsWith('//') || rest.startsWith('/*')) {
-      this.fail('comments are not allowed: .migraterc.json is plain JSON', this.offset, 'remove the comment');
+      this.fail('comments are not allowed: the config file is plain JSON', this.offset, 'remove the comment');
     }
     if (rest.startsWith("'")) this.fail('strings must use double quotes (")', this.offset);
     if (rest === '' && open !== undefined) {

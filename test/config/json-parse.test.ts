@@ -24,7 +24,7 @@ describe('parseJson: syntax errors carry line and column', () => {
     {
       name: 'line comment',
       text: '{\n  // the folder\n  "dir": "sql"\n}',
-      message: 'comments are not allowed: .migraterc.json is plain JSON',
+      message: 'comments are not allowed: the config file is plain JSON',
       line: 2,
       column: 3,
       hint: 'remove the comment',
@@ -32,9 +32,16 @@ describe('parseJson: syntax errors carry line and column', () => {
     {
       name: 'block comment after a value',
       text: '{"dir": "sql" /* x */}',
-      message: 'comments are not allowed: .migraterc.json is plain JSON',
+      message: 'comments are not allowed: the config file is plain JSON',
       line: 1,
       column: 15,
+    },
+    {
+      name: 'comment after a comma',
+      text: '{\n  "dir": "sql", // migrations\n  "table": "t"\n}',
+      message: 'comments are not allowed: the config file is plain JSON',
+      line: 2,
+      column: 17,
     },
     { name: 'single quotes', text: "{'dir': 'sql'}", message: 'strings must use double quotes (")', line: 1, column: 2 },
     { name: 'unquoted key', text: '{dir: "sql"}', message: 'property names must be in double quotes: write "dir"', line: 1, column: 2 },
