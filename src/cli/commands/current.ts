@@ -1,6 +1,16 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import type { ExitCode } from '../../errors.js';
+import { runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { history } from '../../runner/inspect.js';
 import type { CommandContext } from '../context.js';
 
-export default async function current(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('current');
+/** `sqlmig current`: the newest applied version (`none` when nothing is applied). */
+export default async function current(ctx: CommandContext, options: RunnerCliOptions): Promise<ExitCode> {
+  const rows = await history(await runnerOptionsFrom(ctx, options));
+  const newest = rows.reduce<(typeof rows)[number] | undefined>((best, row) => (!best || row.version > best.version ? row : best), undefined);
+  if (ctx.globals.format === 'json') {
+    ctx.out(JSON.stringify({ version: newest?.version ?? null, name: newest?.name ?? null, dirty: newest?.dirty ?? false }));
+  } else {
+    ctx.out(newest ? `${newest.version} ${newest.name}${newest.dirty ? ' (dirty)' : ''}` : 'none (no migration is applied)');
+  }
+  return 0;
 }

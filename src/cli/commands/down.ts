@@ -1,6 +1,23 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import type { ExitCode } from '../../errors.js';
+import { printMigrateResult, runnerOptionsFrom, targetOptions, type RunnerCliOptions } from '../../runner/cli.js';
+import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
 
-export default async function down(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('down');
+export interface DownOptions extends RunnerCliOptions {
+  to?: string;
+  step?: string;
+  dryRun: boolean;
+  sql: boolean;
+}
+
+/** `sqlmig down [--to V] [--step N] [--dry-run] [--sql]`: reverts applied migrations, newest first (default one). */
+export default async function down(ctx: CommandContext, options: DownOptions): Promise<ExitCode> {
+  const result = await migrate({
+    ...(await runnerOptionsFrom(ctx, options)),
+    direction: 'down',
+    ...targetOptions(options),
+    dryRun: options.dryRun || options.sql,
+  });
+  printMigrateResult(ctx, result, options);
+  return 0;
 }

@@ -1,6 +1,16 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import type { ExitCode } from '../../errors.js';
+import { printMigrateResult, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
 
-export default async function redo(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('redo');
+export interface RedoOptions extends RunnerCliOptions {
+  /** false with --no-lint. */
+  lint: boolean;
+}
+
+/** `sqlmig redo`: reverts the newest applied migration and applies it again. */
+export default async function redo(ctx: CommandContext, options: RedoOptions): Promise<ExitCode> {
+  const result = await migrate({ ...(await runnerOptionsFrom(ctx, options)), direction: 'redo' });
+  printMigrateResult(ctx, result, { dryRun: false, sql: false });
+  return 0;
 }

@@ -1,6 +1,41 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import { relative } from 'node:path';
+import pc from 'picocolors';
+import type { ExitCode } from '../../errors.js';
+import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { status as readStatus } from '../../runner/inspect.js';
+import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
-export default async function status(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('status');
+const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
+  applied: pc.green,
+  pending: pc.yellow,
+  edited: pc.red,
+  missing: pc.red,
+  dirty: pc.red,
+};
+
+/** `sqlmig status`: every migration with its state; `--format json` for scripts. */
+export default async function status(ctx: CommandContext, options: RunnerCliOptions): Promise<ExitCode> {
+  const rows = await readStatus(await runnerOptionsFrom(ctx, options));
+  if (ctx.globals.format === 'json') {
+    const migrations = rows.map((row) => ({
+      version: row.version,
+      name: row.name,
+      state: row.state,
+      file: row.file === null ? null : relative(ctx.io.cwd, row.file),
+      appliedAt: row.appliedAt?.toISOString() ?? null,
+      durationMs: row.durationMs,
+      appliedBy: row.appliedBy,
+    }));
+    ctx.out(JSON.stringify({ migrations }, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    ctx.out('No migrations yet: create one with `sqlmig new <description>`.');
+    return 0;
+  }
+  const table = rows.map((row) => [String(row.version).padStart(4, '0'), row.name, row.state, formatTimestamp(row.appliedAt)]);
+  const paint = (row: number, column: number, text: string) => (ctx.color && column === 2 ? STATE_COLOR[rows[row]!.state](text) : text);
+  ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
+  return 0;
 }

@@ -1,6 +1,27 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import type { ExitCode } from '../../errors.js';
+import { printMigrateResult, runnerOptionsFrom, targetOptions, type RunnerCliOptions } from '../../runner/cli.js';
+import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
 
-export default async function up(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('up');
+export interface UpOptions extends RunnerCliOptions {
+  to?: string;
+  step?: string;
+  dryRun: boolean;
+  sql: boolean;
+  /** false with --no-lint. */
+  lint: boolean;
+  allowOutOfOrder: boolean;
+}
+
+/** `sqlmig up [--to V] [--step N] [--dry-run] [--sql]`: applies pending migrations in order. */
+export default async function up(ctx: CommandContext, options: UpOptions): Promise<ExitCode> {
+  const result = await migrate({
+    ...(await runnerOptionsFrom(ctx, options)),
+    direction: 'up',
+    ...targetOptions(options),
+    allowOutOfOrder: options.allowOutOfOrder,
+    dryRun: options.dryRun || options.sql,
+  });
+  printMigrateResult(ctx, result, options);
+  return 0;
 }

@@ -1,0 +1,107 @@
+import postgres from 'postgres';
+import type { ResolvedConnection } from '../config/types.js';
+import { scrub } from '../redact.js';
+import { connectFailure, connectionLost } from './connection-errors.js';
+import { ServerError, type DatabaseSession, type Notice, type OpenOptions, type Row } from './port.js';
+
+type Client = postgres.Sql<Record<string, never>>;
+
+/** Opens ONE session on a PostgreSQL server with postgres.js, retrying while `options.wait` lasts. */
+export async function openPostgres(connection: ResolvedConnection, options: OpenOptions = {}): Promise<DatabaseSession> {
+  const deadline = Date.now() + (options.wait ?? 0) * 1000;
+  for (;;) {
+    const session = new PostgresSession(connection, options);
+    try {
+      await session.connect();
+      return session;
+    } catch (error) {
+      await session.close();
+      const failure = connectFailure(error, connection);
+      const remaining = deadline - Date.now();
+      if (!failure.retryable || remaining <= 0) throw failure.error;
+      options.onRetry?.(failure.reason);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, remaining)));
+    }
+  }
+}
+
+class PostgresSession implements DatabaseSession {
+  readonly kind = 'postgres';
+  positionUnit: 'character' | 'byte' = 'character';
+  private readonly client: Client;
+  private state: 'open' | 'lost' | 'closed' = 'open';
+
+  constructor(
+    private readonly connection: ResolvedConnection,
+    options: OpenOptions,
+  ) {
+    try {
+      this.client = postgres(connection.url, {
+        // One session, kept for the whole run: the advisory lock lives on it.
+        max: 1,
+        idle_timeout: 0,
+        max_lifetime: null,
+        connect_timeout: 15,
+        prepare: false,
+        fetch_types: false,
+        connection: { application_name: options.applicationName ?? 'sqlmig' },
+        onnotice: (notice) => options.onNotice?.(toNotice(notice)),
+        onclose: () => {
+          if (this.state === 'open') this.state = 'lost';
+        },
+      });
+    } catch (error) {
+      throw connectFailure(error, connection).error;
+    }
+  }
+
+  async connect(): Promise<void> {
+    await this.client.unsafe('SELECT 1');
+    if (this.client.parameters.server_encoding === 'SQL_ASCII') this.positionUnit = 'byte';
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.run(() => this.client.unsafe(script));
+  }
+
+  async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    const rows = await this.run(() => this.client.unsafe(text, params as postgres.ParameterOrJSON<never>[]));
+    return [...rows] as unknown as T[];
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    await this.client.end({ timeout: 5 }).catch(() => undefined);
+  }
+
+  private async run<R>(send: () => Promise<R>): Promise<R> {
+    if (this.state !== 'open') throw connectionLost(this.connection);
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof postgres.PostgresError) throw toServerError(error, this.connection.secrets);
+      this.state = 'lost';
+      throw connectionLost(this.connection, error);
+    }
+  }
+}
+
+function toServerError(error: postgres.PostgresError, secrets: readonly string[]): ServerError {
+  const clean = (text: string | undefined) => (text === undefined ? undefined : scrub(text, secrets));
+  const position = Number(error.position);
+  return new ServerError({
+    message: clean(error.message) ?? '',
+    code: error.code,
+    position: Number.isInteger(position) && position > 0 ? position : undefined,
+    detail: clean(error.detail),
+    hint: clean(error.hint),
+    where: clean(error.where),
+    severity: error.severity,
+  });
+}
+
+function toNotice(notice: postgres.Notice): Notice {
+  const fields = notice as unknown as Record<string, string | undefined>;
+  return { severity: fields.severity ?? 'NOTICE', message: fields.message ?? '', code: fields.code };
+}

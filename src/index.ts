@@ -1,0 +1,17 @@
+/**
+ * The public API (DESIGN.md §6): what the CLI does, for applications that
+ * migrate on start-up and for tests. Nothing here exits or prints; failures
+ * are thrown as SqlmigError subclasses with a stable `code`.
+ */
+export { loadConfig, resolveConnection } from './config/index.js';
+export type { Config, ResolvedConnection } from './config/types.js';
+export { migrate, type MigrateOptions, type MigrateResult, type LintGate } from './runner/migrate.js';
+export { status, history, validate, type ValidateOptions, type ValidateResult } from './runner/inspect.js';
+export { stamp, resolve, type Resolution } from './runner/admin.js';
+export type { RunnerOptions } from './runner/session.js';
+export type { RunEvent } from './runner/events.js';
+export type { StatusRow, MigrationState } from './runner/status.js';
+export type { AppliedMigration, PlanStep, Refusal, RefusalKind } from './runner/types.js';
+export type { StepResult } from './runner/execute.js';
+export { PlanRefusedError, LintRefusedError } from './runner/refused.js';
+export * from './errors.js';

@@ -1,0 +1,49 @@
+import { hostname } from 'node:os';
+import { RefusedError } from '../errors.js';
+import { loadMigrations } from './files.js';
+import { planStamp } from './plan.js';
+import { PlanRefusedError } from './refused.js';
+import { resolveTarget, withSession, type RunnerOptions } from './session.js';
+import { clearDirtySql, deleteRowSql, insertStampedSql } from './tracking.js';
+import type { PlanStep } from './types.js';
+
+/**
+ * Records every pending migration up to `version` as applied without running
+ * it: for a database that already has that schema (baselining). Refuses
+ * while a row is dirty. Returns what it recorded.
+ */
+export async function stamp(options: RunnerOptions & { version: number }): Promise<PlanStep[]> {
+  const target = await resolveTarget(options);
+  const loading = loadMigrations(target.config.dir);
+  loading.catch(() => undefined);
+  return withSession(target, options, 'change', async (session) => {
+    const loaded = await loading;
+    const chosen = planStamp({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.version);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.steps.length === 0) return [];
+    const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));
+    await session.db.exec(insertStampedSql(target.table, rows, hostname()));
+    return chosen.steps;
+  });
+}
+
+/** `applied`: the dirty migration did take effect (keep its row); `rolled-back`: it did not (remove its row). */
+export type Resolution = 'applied' | 'rolled-back';
+
+/** Clears the dirty flag a failed no-transaction migration left, once a person has fixed the database. */
+export async function resolve(options: RunnerOptions & { version: number; as: Resolution }): Promise<void> {
+  const target = await resolveTarget(options);
+  await withSession(target, options, 'change', async (session) => {
+    const row = session.applied.find((applied) => applied.version === options.version);
+    if (!row?.dirty) {
+      throw new RefusedError(
+        row ? `version ${options.version} (${row.name}) is not dirty: nothing to resolve` : `version ${options.version} has no row in ${target.table.sql}`,
+        { hint: 'run `sqlmig status` to see which version is dirty' },
+        'NOT_DIRTY',
+      );
+    }
+    await session.db.exec(
+      options.as === 'applied' ? clearDirtySql(target.table, options.version) : deleteRowSql(target.table, options.version),
+    );
+  });
+}

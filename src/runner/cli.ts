@@ -1,0 +1,98 @@
+import type { CommandContext } from '../cli/context.js';
+import { resolveConnection } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { planListing, progressReporter, runSummary } from '../reporters/progress.js';
+import type { MigrateResult } from './migrate.js';
+import type { RunnerOptions } from './session.js';
+
+/** The options commander hands the runner's commands (strings as typed). */
+export interface RunnerCliOptions {
+  lockWait?: string;
+  wait?: string;
+}
+
+/**
+ * What every runner command does first: config, connection (its secrets
+ * registered for scrubbing before anything can print them), and progress
+ * wired to the CLI's output.
+ */
+export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliOptions): Promise<RunnerOptions> {
+  const config = await ctx.config();
+  const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
+  ctx.addSecrets(connection.secrets);
+  if (connection.source === 'embedded') ctx.info(`no database configured: using the embedded database ${connection.redacted}`);
+  return {
+    config,
+    connection,
+    cwd: ctx.io.cwd,
+    env: ctx.io.env,
+    wait: seconds(options.wait, '--wait'),
+    lockWait: seconds(options.lockWait, '--lock-wait'),
+    onEvent: progressReporter({
+      line: (text) => {
+        if (!ctx.globals.quiet) ctx.out(text);
+      },
+      note: ctx.info,
+      color: ctx.color,
+      verbose: ctx.globals.verbose,
+    }),
+  };
+}
+
+/** A migration version: a non-negative integer as in the file names (`0003` is 3). */
+export function parseVersion(value: string, option: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${option} expects a migration version (a whole number such as 3 or 0003), got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** `--step N`: a positive integer. */
+export function parseStep(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--step expects a positive whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** `--to` and `--step` together would be ambiguous. */
+export function targetOptions(options: { to?: string; step?: string }): { to?: number; step?: number } {
+  if (options.to !== undefined && options.step !== undefined) {
+    throw new UsageError('use either --to or --step, not both');
+  }
+  return { to: options.to === undefined ? undefined : parseVersion(options.to, '--to'), step: parseStep(options.step) };
+}
+
+function seconds(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
+    throw new UsageError(`${option} expects a number of seconds, got "${value}"`);
+  }
+  return number;
+}
+
+/** What up/down/redo print once the run is over: the summary, the plan (--dry-run) or the SQL (--sql). */
+export function printMigrateResult(ctx: CommandContext, result: MigrateResult, options: { dryRun: boolean; sql: boolean }): void {
+  if (options.sql) ctx.out(result.steps.length > 0 ? result.sql : `-- ${runSummary(result)}`);
+  else if (options.dryRun) ctx.out(planListing(result));
+  else ctx.out(runSummary(result));
+}
+
+/** A plain aligned table (no borders, so it copies cleanly); `paint` colours a cell after padding. */
+export function formatTable(headers: readonly string[], rows: readonly string[][], paint?: (row: number, column: number, text: string) => string): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const render = (cells: readonly string[], row: number) =>
+    cells
+      .map((cell, column) => {
+        const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column]!);
+        return paint && row >= 0 ? paint(row, column, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [render(headers, -1), ...rows.map(render)].join('\n');
+}
+
+/** `2024-05-01 12:00:03 UTC`. */
+export function formatTimestamp(date: Date | null): string {
+  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '';
+}

@@ -1,0 +1,86 @@
+/**
+ * Server error positions → file:line:column. PostgreSQL reports `position`
+ * as a 1-based offset in characters (bytes in SQL_ASCII databases) into the
+ * whole message it received, so the runner subtracts what it sent before the
+ * file's text, and counts in the same unit.
+ */
+
+export type PositionUnit = 'character' | 'byte';
+
+export interface FileLocation {
+  /** 1-based. */
+  line: number;
+  /** 1-based, in characters. */
+  column: number;
+}
+
+/** Length of `text` in the unit the server counts positions in. */
+export function lengthIn(text: string, unit: PositionUnit): number {
+  if (unit === 'byte') return Buffer.byteLength(text, 'utf8');
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * Maps a server `position` into a file whose text was sent after `prefix`.
+ * Undefined when it points before the file; a position just past the file's
+ * end (in the runner's own separator, e.g. "syntax error at end of input")
+ * maps to the end of the file.
+ */
+export function locateInFile(
+  position: number,
+  prefix: string,
+  fileText: string,
+  unit: PositionUnit,
+): FileLocation | undefined {
+  const offset = position - 1 - lengthIn(prefix, unit);
+  if (offset < 0) return undefined;
+  const fileLength = lengthIn(fileText, unit);
+  if (offset > fileLength + SEPARATOR_SLACK) return undefined;
+  return locationAt(fileText, Math.min(offset, fileLength), unit);
+}
+
+/** The runner's separator after a file (`\n;\n`): a position on it means "at the end of the file". */
+const SEPARATOR_SLACK = 2;
+
+/** Line and column of the `offset`-th unit of `text`. */
+export function locationAt(text: string, offset: number, unit: PositionUnit): FileLocation {
+  let line = 1;
+  let column = 1;
+  let consumed = 0;
+  for (const char of text) {
+    if (consumed >= offset) break;
+    consumed += unit === 'byte' ? Buffer.byteLength(char, 'utf8') : 1;
+    if (char === '\n') {
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return { line, column };
+}
+
+/**
+ * A few lines of `text` around `location`, numbered, with a caret under the
+ * column (tabs kept so the caret lines up).
+ */
+export function codeFrame(text: string, location: FileLocation, context = 2): string {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  const first = Math.max(1, location.line - context);
+  const last = Math.min(lines.length, location.line + context);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let number = first; number <= last; number++) {
+    const content = lines[number - 1] ?? '';
+    const marker = number === location.line ? '>' : ' ';
+    out.push(`${marker} ${String(number).padStart(width)} | ${content}`.trimEnd());
+    if (number === location.line) {
+      const before = [...content].slice(0, location.column - 1).map((char) => (char === '\t' ? '\t' : ' '));
+      out.push(`  ${' '.repeat(width)} | ${before.join('')}^`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,60 @@
+import type { Diagnostic } from '../lint/diagnostic.js';
+import { loadMigrations } from './files.js';
+import type { LintGate } from './migrate.js';
+import { upRefusals } from './plan.js';
+import { resolveTarget, withSession, type RunnerOptions } from './session.js';
+import { statusRows, type StatusRow } from './status.js';
+import type { AppliedMigration, Refusal } from './types.js';
+
+/** Every migration in the files or the tracking table: applied, pending, edited, missing or dirty. Read-only. */
+export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> {
+  const target = await resolveTarget(options);
+  const loading = loadMigrations(target.config.dir);
+  loading.catch(() => undefined);
+  return withSession(target, options, 'read', async (session) => {
+    const loaded = await loading;
+    return statusRows(loaded.set, loaded.checksums, session.applied);
+  });
+}
+
+/** The tracking rows, oldest first (by applied_at, then version). Needs no migration files. Read-only. */
+export async function history(options: RunnerOptions = {}): Promise<AppliedMigration[]> {
+  const target = await resolveTarget(options);
+  return withSession(target, options, 'read', async (session) =>
+    [...session.applied].sort((a, b) => a.appliedAt.getTime() - b.appliedAt.getTime() || a.version - b.version),
+  );
+}
+
+export interface ValidateOptions extends RunnerOptions {
+  allowOutOfOrder?: boolean;
+  lintGate?: LintGate;
+}
+
+export interface ValidateResult {
+  /** What `up` would refuse for. */
+  refusals: Refusal[];
+  /** Error-severity lint findings on the pending files (when a gate is given). */
+  lintErrors: Diagnostic[];
+  pending: number;
+  applied: number;
+}
+
+/** Every check `up` makes before applying, without applying or locking anything. */
+export async function validate(options: ValidateOptions = {}): Promise<ValidateResult> {
+  const target = await resolveTarget(options);
+  const loading = loadMigrations(target.config.dir);
+  loading.catch(() => undefined);
+  return withSession(target, options, 'read', async (session) => {
+    const loaded = await loading;
+    const refusals = upRefusals({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.allowOutOfOrder);
+    const appliedVersions = new Set(session.applied.map((row) => row.version));
+    const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
+    const findings = options.lintGate && pendingFiles.length > 0 ? await options.lintGate(pendingFiles, { config: target.config, set: loaded.set }) : [];
+    return {
+      refusals,
+      lintErrors: findings.filter((d) => d.severity === 'error'),
+      pending: pendingFiles.length,
+      applied: session.applied.length,
+    };
+  });
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { ConnectionError } from '../errors.js';
+import { ServerError, type DatabaseSession } from '../db/port.js';
+import type { TrackingTable } from './tracking.js';
+
+/** The advisory lock key of one tracking table: runners on different tables never block each other. */
+export function lockKey(table: TrackingTable): bigint {
+  return createHash('sha256').update(`sqlmig:${table.schema}.${table.table}`).digest().readBigInt64BE(0);
+}
+
+/** The session holding the lock, as pg_stat_activity shows it (fields may be hidden from unprivileged roles). */
+export interface LockHolder {
+  pid: number;
+  applicationName: string | null;
+  user: string | null;
+  clientAddr: string | null;
+  since: Date | null;
+}
+
+export function describeHolder(holder: LockHolder | undefined): string {
+  if (!holder) return 'another session (it may just have finished)';
+  const parts = [`pid ${holder.pid}`];
+  if (holder.applicationName) parts.push(`application "${holder.applicationName}"`);
+  if (holder.user) parts.push(`user ${holder.user}`);
+  if (holder.clientAddr) parts.push(`from ${holder.clientAddr}`);
+  if (holder.since) parts.push(`connected since ${holder.since.toISOString()}`);
+  return parts.join(', ');
+}
+
+export interface AcquireOptions {
+  /** Seconds to wait for another runner; 0 gives up at once. */
+  waitSeconds: number;
+  /** Told once when the lock is busy and the wait begins. */
+  onWait?: (holder: LockHolder | undefined) => void;
+}
+
+/**
+ * Takes the session-level advisory lock. A busy lock is waited for on the
+ * server (lock_timeout bounds the wait), so the waiter wakes the moment the
+ * holder releases; statement_timeout is lifted for that one wait.
+ */
+export async function acquireLock(db: DatabaseSession, table: TrackingTable, options: AcquireOptions): Promise<void> {
+  const key = lockKey(table);
+  const [row] = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`);
+  if (row?.locked) return;
+  const holder = await lockHolder(db, key);
+  options.onWait?.(holder);
+  const waitMs = Math.round(options.waitSeconds * 1000);
+  if (waitMs > 0) {
+    try {
+      await db.exec(
+        `BEGIN; SET LOCAL lock_timeout = ${waitMs}; SET LOCAL statement_timeout = 0; SELECT pg_advisory_lock(${key}); COMMIT;`,
+      );
+      return;
+    } catch (error) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      if (!(error instanceof ServerError && error.code === '55P03')) throw error;
+    }
+  }
+  throw lockTimeout(table, options.waitSeconds, (await lockHolder(db, key)) ?? holder);
+}
+
+export async function releaseLock(db: DatabaseSession, table: TrackingTable): Promise<void> {
+  await db.query(`SELECT pg_advisory_unlock(${lockKey(table)})`);
+}
+
+async function lockHolder(db: DatabaseSession, key: bigint): Promise<LockHolder | undefined> {
+  // A bigint advisory key shows in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+  const unsigned = BigInt.asUintN(64, key);
+  const [row] = await db.query<{
+    pid: number;
+    application_name: string | null;
+    usename: string | null;
+    client_addr: string | null;
+    backend_start: Date | null;
+  }>(
+    `SELECT l.pid, a.application_name, a.usename::text AS usename, host(a.client_addr) AS client_addr, a.backend_start
+       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = ${unsigned >> 32n}::oid AND l.objid = ${unsigned & 0xffffffffn}::oid
+        AND l.pid <> pg_backend_pid()`,
+  );
+  if (!row) return undefined;
+  return {
+    pid: row.pid,
+    applicationName: row.application_name || null,
+    user: row.usename,
+    clientAddr: row.client_addr,
+    since: row.backend_start,
+  };
+}
+
+function lockTimeout(table: TrackingTable, waitSeconds: number, holder: LockHolder | undefined): ConnectionError {
+  return new ConnectionError(
+    `another run holds the migration lock of ${table.sql}: ${describeHolder(holder)}; gave up after ${waitSeconds} s`,
+    {
+      hint:
+        'wait for that run to finish, or wait longer with --lock-wait <seconds> (config "lockWait")' +
+        (holder ? `; if it is stuck, end it with SELECT pg_terminate_backend(${holder.pid})` : ''),
+    },
+    'LOCK_TIMEOUT',
+  );
+}

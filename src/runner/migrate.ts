@@ -1,0 +1,120 @@
+import { hostname } from 'node:os';
+import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../lint/diagnostic.js';
+import type { MigrationFile, MigrationSet } from '../migrations/types.js';
+import { execute, type StepResult } from './execute.js';
+import { loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
+import { plan, planRedo, type PlanInput } from './plan.js';
+import { LintRefusedError, PlanRefusedError } from './refused.js';
+import { renderScript, stepScript, type ScriptContext } from './script.js';
+import { resolveTarget, withSession, type RunnerOptions, type Target } from './session.js';
+import { splitStatements } from './split.js';
+import { createTableSql } from './tracking.js';
+import type { AppliedMigration, Plan, PlanStep } from './types.js';
+
+/**
+ * Lints the migration sequence and returns the findings on `files` (the
+ * migrations about to be applied). `up` refuses to run when any is an error.
+ */
+export type LintGate = (files: readonly MigrationFile[], context: { config: Config; set: MigrationSet }) => Promise<readonly Diagnostic[]>;
+
+export interface MigrateOptions extends RunnerOptions {
+  /** `up` (default), `down`, or `redo` (down one, up one). */
+  direction?: 'up' | 'down' | 'redo';
+  /** up: apply up to and including this version; down: revert everything newer (0: all). */
+  to?: number;
+  /** At most this many migrations (down: default 1). */
+  step?: number;
+  /** Apply pending versions older than the newest applied one. */
+  allowOutOfOrder?: boolean;
+  /** Plan and render the SQL, run nothing (no lock taken, nothing created). */
+  dryRun?: boolean;
+  /** The lint gate for the files about to be applied; none: no gate. */
+  lintGate?: LintGate;
+}
+
+export interface MigrateResult {
+  direction: 'up' | 'down' | 'redo';
+  dryRun: boolean;
+  /** What was (or, in a dry run, would be) run, in order. */
+  steps: PlanStep[];
+  /** The steps that ran, with durations (empty in a dry run). */
+  results: StepResult[];
+  /** Exactly what is (or would be) sent, tracking statements included. */
+  sql: string;
+  /** The newest applied version afterwards; null when none. */
+  current: number | null;
+  durationMs: number;
+}
+
+/**
+ * Applies or reverts migrations: plan (refusing on any problem before
+ * anything runs), lint gate, then each migration in its own transaction
+ * with its tracking row. Throws PlanRefusedError / LintRefusedError (exit 1),
+ * MigrationError (exit 1), ConnectionError (exit 2); never prints or exits.
+ */
+export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const started = performance.now();
+  const target = await resolveTarget(options);
+  const direction = options.direction ?? 'up';
+  const dryRun = options.dryRun === true;
+  // Files are read while the connection opens.
+  const loading = loadMigrations(target.config.dir);
+  loading.catch(() => undefined);
+  return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
+    const loaded = await loading;
+    const input: PlanInput = { set: loaded.set, checksums: loaded.checksums, applied: session.applied };
+    const chosen = planFor(input, direction, options);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    await lintGate(chosen.steps, target, loaded, options.lintGate);
+
+    const context: ScriptContext = {
+      table: target.table,
+      settings: { lockTimeout: target.config.lockTimeout, statementTimeout: target.config.statementTimeout },
+      host: hostname(),
+      split: splitStatements,
+    };
+    const sources = await sourcesOf(
+      chosen.steps.map((step) => step.file),
+      loaded,
+    );
+    const scripts = chosen.steps.map((step, index) =>
+      stepScript(step, sources[index]!, loaded.checksums.get(step.version) ?? '', context),
+    );
+    const { tableExists, schemaExists } = session.tableFound;
+    const sql = [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n');
+    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent);
+    return {
+      direction,
+      dryRun,
+      steps: chosen.steps,
+      results,
+      sql: sql.trimStart(),
+      current: currentAfter(session.applied, chosen.steps),
+      durationMs: Math.round(performance.now() - started),
+    };
+  });
+}
+
+function planFor(input: PlanInput, direction: 'up' | 'down' | 'redo', options: MigrateOptions): Plan {
+  if (direction === 'redo') return planRedo(input);
+  if (direction === 'down') return plan(input, { direction, to: options.to, step: options.step });
+  return plan(input, { direction, to: options.to, step: options.step, allowOutOfOrder: options.allowOutOfOrder });
+}
+
+async function lintGate(steps: readonly PlanStep[], target: Target, loaded: LoadedMigrations, gate: LintGate | undefined): Promise<void> {
+  const files = steps.filter((step) => step.direction === 'up').map((step) => step.file);
+  if (!gate || files.length === 0) return;
+  const errors = (await gate(files, { config: target.config, set: loaded.set })).filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new LintRefusedError(errors, target.cwd);
+}
+
+/** The newest applied version once `steps` have run. */
+function currentAfter(applied: readonly AppliedMigration[], steps: readonly PlanStep[]): number | null {
+  const versions = new Set(applied.map((row) => row.version));
+  for (const step of steps) {
+    if (step.direction === 'up') versions.add(step.version);
+    else versions.delete(step.version);
+  }
+  return versions.size === 0 ? null : Math.max(...versions);
+}

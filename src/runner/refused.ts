@@ -1,0 +1,44 @@
+import { relative } from 'node:path';
+import { RefusedError } from '../errors.js';
+import type { Diagnostic } from '../lint/diagnostic.js';
+import type { Refusal } from './types.js';
+
+/** The planner refused: every reason, each naming its file and what to do. */
+export class PlanRefusedError extends RefusedError {
+  constructor(
+    readonly refusals: readonly Refusal[],
+    cwd: string,
+  ) {
+    const count = refusals.length === 1 ? '1 problem' : `${refusals.length} problems`;
+    super(`nothing was run: ${count}\n${formatRefusals(refusals, cwd)}`, {
+      hint: 'fix every problem listed, then run the command again (`sqlmig validate` lists them without running)',
+    });
+  }
+}
+
+/** The lint gate of `up` found error-severity problems in pending files. */
+export class LintRefusedError extends RefusedError {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    cwd: string,
+  ) {
+    const lines = diagnostics.map(
+      (d) => `  ${relative(cwd, d.file)}:${d.line}:${d.column}: ${d.message} [${d.rule}]${d.hint ? `\n    hint: ${d.hint}` : ''}`,
+    );
+    super(
+      `nothing was run: the pending migrations have ${diagnostics.length === 1 ? '1 lint error' : `${diagnostics.length} lint errors`}\n${lines.join('\n')}`,
+      { hint: 'fix them (see `sqlmig lint`), or skip the gate with --no-lint if you must' },
+      'LINT_REFUSED',
+    );
+  }
+}
+
+/** `  file: message` + `    hint: …`, one block per refusal. */
+export function formatRefusals(refusals: readonly Refusal[], cwd: string): string {
+  return refusals
+    .map((refusal) => {
+      const where = refusal.file ? `${relative(cwd, refusal.file)}: ` : '';
+      return `  ${where}${refusal.message}\n    hint: ${refusal.hint}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,94 @@
+import { loadConfig, resolveConnection } from '../config/index.js';
+import type { Config, ResolvedConnection } from '../config/types.js';
+import { openDatabase } from '../db/index.js';
+import { ServerError, type DatabaseSession } from '../db/port.js';
+import { MigrationError } from '../errors.js';
+import type { EventSink } from './events.js';
+import { acquireLock } from './lock.js';
+import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
+import type { AppliedMigration } from './types.js';
+
+/** What every runner operation accepts (the library API's common options). */
+export interface RunnerOptions {
+  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
+  config?: Config;
+  /** Already resolved connection; default: from `url`, the config and `env` (DESIGN.md §3 order). */
+  connection?: ResolvedConnection;
+  /** Working directory: where .migraterc.json is searched, and what paths in messages are relative to. */
+  cwd?: string;
+  /** Variables for `${VAR}` and the connection variables; default: process.env. */
+  env?: Record<string, string | undefined>;
+  /** Database URL, overriding every other connection setting (like `--url`). */
+  url?: string;
+  /** Seconds to keep retrying the first connection (like `--wait`). */
+  wait?: number;
+  /** Seconds to wait for another run's lock; default: config `lockWait`. */
+  lockWait?: number;
+  /** Progress, lock waits, server notices. Nothing is printed unless this prints it. */
+  onEvent?: EventSink;
+}
+
+export interface Target {
+  config: Config;
+  connection: ResolvedConnection;
+  table: TrackingTable;
+  cwd: string;
+}
+
+export async function resolveTarget(options: RunnerOptions): Promise<Target> {
+  const cwd = options.cwd ?? process.cwd();
+  const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
+  const connection = options.connection ?? resolveConnection(config, { url: options.url, env: options.env });
+  return { config, connection, table: trackingTable(config.schema, config.table), cwd };
+}
+
+export interface Session {
+  db: DatabaseSession;
+  /** The tracking rows, read once (after the lock when locked). */
+  applied: AppliedMigration[];
+  /** The tracking table and its schema as found (a change session then creates what is missing). */
+  tableFound: TableState;
+}
+
+/**
+ * Opens the session and, for changes, takes the advisory lock and creates
+ * the tracking table before reading the rows, so a run that waited sees the
+ * work of the run it waited for. Read-only sessions take no lock and create
+ * nothing. Closing the session releases the lock.
+ */
+export async function withSession<T>(
+  target: Target,
+  options: RunnerOptions,
+  mode: 'change' | 'read',
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
+  const onEvent = options.onEvent ?? (() => {});
+  const db = await openDatabase(target.connection, {
+    wait: options.wait,
+    applicationName: 'sqlmig',
+    onNotice: (notice) => onEvent({ type: 'notice', notice }),
+    onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
+  });
+  try {
+    if (mode === 'change') {
+      const waitSeconds = options.lockWait ?? target.config.lockWait;
+      await acquireLock(db, target.table, { waitSeconds, onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }) });
+    }
+    const tableFound = await tableState(db, target.table);
+    // Checked first rather than relying on IF NOT EXISTS alone: CREATE SCHEMA checks
+    // the CREATE privilege before existence, which a least-privilege deploy role may lack.
+    if (mode === 'change' && !tableFound.tableExists) await db.exec(createTableSql(target.table, tableFound.schemaExists));
+    const applied = tableFound.tableExists ? await readApplied(db, target.table) : [];
+    return await work({ db, applied, tableFound });
+  } catch (error) {
+    // A server error outside a migration's file (tracking table, permissions) is still the database refusing.
+    if (error instanceof ServerError) {
+      throw new MigrationError(`${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`, {
+        hint: error.hint ?? `check the role's privileges on ${target.table.sql} and its schema`,
+      });
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,58 @@
+import type { MigrationSet } from '../migrations/types.js';
+import type { AppliedMigration } from './types.js';
+
+export type MigrationState = 'applied' | 'pending' | 'edited' | 'missing' | 'dirty';
+
+/** One line of `sqlmig status`. */
+export interface StatusRow {
+  version: number;
+  name: string;
+  state: MigrationState;
+  /** Absolute path of the up file; null when it is missing. */
+  file: string | null;
+  appliedAt: Date | null;
+  durationMs: number | null;
+  appliedBy: string | null;
+}
+
+/** Every migration known to the files or the tracking table, by version. Pure. */
+export function statusRows(
+  set: MigrationSet,
+  checksums: ReadonlyMap<number, string>,
+  applied: readonly AppliedMigration[],
+): StatusRow[] {
+  const rows = new Map<number, StatusRow>();
+  for (const migration of set.migrations) {
+    if (!migration.up) continue;
+    rows.set(migration.version, {
+      version: migration.version,
+      name: migration.name,
+      state: 'pending',
+      file: migration.up.path,
+      appliedAt: null,
+      durationMs: null,
+      appliedBy: null,
+    });
+  }
+  for (const row of applied) {
+    const fromFile = rows.get(row.version);
+    const current = checksums.get(row.version);
+    const state: MigrationState = row.dirty
+      ? 'dirty'
+      : !fromFile || current === undefined
+        ? 'missing'
+        : current !== row.checksum
+          ? 'edited'
+          : 'applied';
+    rows.set(row.version, {
+      version: row.version,
+      name: fromFile?.name ?? row.name,
+      state,
+      file: fromFile?.file ?? null,
+      appliedAt: row.appliedAt,
+      durationMs: row.durationMs,
+      appliedBy: row.appliedBy,
+    });
+  }
+  return [...rows.values()].sort((a, b) => a.version - b.version);
+}
