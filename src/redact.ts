@@ -20,18 +20,19 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** The password a URL carries (decoded), if any. */
-export function passwordOf(url: string): string | undefined {
+/** Every password a URL carries (decoded): in its user info and in a `password` query parameter. */
+export function passwordsOf(url: string): string[] {
   try {
     const parsed = new URL(url);
-    const secrets: string[] = [];
-    if (parsed.password) secrets.push(safeDecode(parsed.password));
-    const queryPassword = parsed.searchParams.get('password');
-    if (queryPassword) secrets.push(queryPassword);
-    return secrets[0];
+    const found: string[] = [];
+    if (parsed.password) found.push(safeDecode(parsed.password));
+    for (const [key, value] of parsed.searchParams) {
+      if (/^pass(word)?$/i.test(key) && value) found.push(value);
+    }
+    return found;
   } catch {
     const match = /:\/\/[^:/@]*:([^@]*)@/.exec(url);
-    return match?.[1] ? safeDecode(match[1]) : undefined;
+    return match?.[1] ? [safeDecode(match[1])] : [];
   }
 }
 
@@ -48,8 +49,7 @@ export function collectSecrets(env: Record<string, string | undefined>, urls: Ar
   const found = new Set<string>();
   for (const url of [...urls, env.DATABASE_URL]) {
     if (!url) continue;
-    const password = passwordOf(url);
-    if (password) found.add(password);
+    for (const password of passwordsOf(url)) found.add(password);
   }
   for (const name of ['POSTGRES_PASSWORD', 'PGPASSWORD']) {
     const value = env[name];

@@ -45,7 +45,16 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
     ['POSTGRES_*', fromVariables(env, 'POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB')],
     ['PG*', fromVariables(env, 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE')],
   ];
-  for (const [source, value] of candidates) if (value) return [source, value];
+  for (const [source, value] of candidates) {
+    if (value) return [source, value];
+    // `--env prod` with PROD_DATABASE_URL unset must not fall through to the development database.
+    if (source === 'environment' && config.environment !== null) {
+      throw new ConfigError(`the selected environment "${config.environment}" has no database URL (--env ${config.environment})`, {
+        location: locationOf(source, config),
+        hint: `set ${memberPath(memberPath('environments', config.environment), 'databaseUrl')} in the config, or the variable it refers to, or pass --url`,
+      });
+    }
+  }
   return ['embedded', pgliteUrl(resolve(config.root, EMBEDDED_DATA_DIR))];
 }
 

@@ -212,6 +212,22 @@ describe('secrets', () => {
     const resolved = resolveConnection(config, { url: 'postgres://u:fromcli@h/db?password=inquery', env });
     expect(resolved.source).toBe('--url');
     expect(resolved.redacted).toBe('postgres://u:***@h/db?password=***');
-    expect([...resolved.secrets].sort()).toEqual(['fromcli', 'fromconfig', 'fromenv', 'frompg', 'frompostgres', 'fromprod'].sort());
+    expect([...resolved.secrets].sort()).toEqual(['fromcli', 'fromconfig', 'fromenv', 'frompg', 'frompostgres', 'fromprod', 'inquery'].sort());
+  });
+});
+
+describe('--env', () => {
+  it("refuses to fall through to another database when the selected environment has no URL", async () => {
+    // PROD_DATABASE_URL unset: the entry interpolated to nothing, the top level still points at development.
+    const config = configWith({ environment: 'prod', environments: { prod: {} }, databaseUrl: 'postgres://dev/db' });
+    const error = await errorOf(() => resolveConnection(config, { env: { DATABASE_URL: 'postgres://dev2/db' } }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toBe('the selected environment "prod" has no database URL (--env prod)');
+    expect(error.hint).toContain('environments.prod.databaseUrl');
+  });
+
+  it('--url still wins over a selected environment without a URL', () => {
+    const config = configWith({ environment: 'prod', environments: { prod: {} } });
+    expect(resolveConnection(config, { url: 'postgres://h/db', env: {} }).source).toBe('--url');
   });
 });
