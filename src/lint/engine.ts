@@ -1,0 +1,298 @@
+/**
+ * The lint engine: parses every file of the sequence once, walks it in
+ * version order with every enabled rule (see rule.ts for the hooks), applies
+ * disable comments and severities, and returns sorted diagnostics.
+ */
+import type { LintConfig, RuleSetting } from '../config/types.js';
+import type { MigrationSource } from '../migrations/types.js';
+import { loadParser, parseSql } from '../parse/index.js';
+import type { ParseError, Span, Statement } from '../parse/types.js';
+import { rules as registry } from '../../rules/index.js';
+import type { Diagnostic, DiagnosticSeverity, LintResult } from './diagnostic.js';
+import { readDisableDirectives } from './disable.js';
+import type { LintFile, LintMigration, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
+import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
+
+/** Diagnostics the engine itself reports. Config may set `unknown-rule` and `unused-disable`; `syntax-error` is always an error. */
+export const SYNTAX_ERROR = 'syntax-error';
+export const UNKNOWN_RULE = 'unknown-rule';
+export const UNUSED_DISABLE = 'unused-disable';
+
+export interface LintInput {
+  /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
+  sources: readonly MigrationSource[];
+  config: LintConfig;
+  /** Default: every rule in rules/index.ts. */
+  rules?: readonly Rule[];
+  /** Report only on these files (absolute paths); the whole sequence is still analysed. */
+  reportOn?: ReadonlySet<string>;
+  /** The configured `schema` (default `public`), for `schema-qualified`. */
+  schemaName?: string;
+  /** Absolute path of the config file, where unknown rule ids in `lint.rules` are reported. */
+  configFile?: string;
+}
+
+interface Finding {
+  rule: string;
+  file: string;
+  span: Span;
+  message: string;
+  hint?: string;
+}
+
+export async function lintSequence(input: LintInput): Promise<LintResult> {
+  await loadParser();
+  const rules = input.rules ?? registry;
+  const knownIds = new Set(rules.map((rule) => rule.id));
+  const settings = new Map(rules.map((rule) => [rule.id, input.config.rules[rule.id] ?? rule.defaultSeverity]));
+  const enabled = rules.filter((rule) => settings.get(rule.id) !== 'off');
+
+  const findings: Finding[] = [];
+  const files = [...input.sources].sort(compareSources).map((source) => readFile(source, findings));
+  const migrations = groupByVersion(files);
+
+  let schema = new SchemaModel(input.config.knownTables);
+  let current: LintFile | undefined;
+  const hooks: RuleHooks[] = enabled.map((rule) => {
+    const context: RuleContext = {
+      config: input.config,
+      schemaName: input.schemaName ?? DEFAULT_SCHEMA,
+      files,
+      migrations,
+      get schema() {
+        return schema;
+      },
+      report(report: RuleReport) {
+        findings.push(toFinding(rule.id, report, current));
+      },
+    };
+    return rule.check(context);
+  });
+
+  const main = schema;
+  for (const migration of migrations) {
+    for (const file of [migration.up, migration.down]) {
+      if (!file) continue;
+      // A down file runs against the state its up file left; the sequence goes on from the up file.
+      schema = file.direction === 'up' ? main : main.fork();
+      current = file;
+      for (const hook of hooks) hook.fileStart?.(file);
+      for (const statement of file.statements) {
+        visit(statement, file, hooks, schema);
+        if (statement.view.kind === 'do-block') {
+          for (const embedded of statement.view.statements) visit(embedded, file, hooks, schema);
+        }
+      }
+      for (const hook of hooks) hook.fileEnd?.(file);
+    }
+    current = undefined;
+    schema = main;
+    for (const hook of hooks) hook.migration?.(migration);
+  }
+  for (const hook of hooks) hook.sequenceEnd?.();
+
+  for (const file of files) applyDisableComments(file, findings, knownIds, settings);
+  for (const id of Object.keys(input.config.rules)) {
+    if (!knownIds.has(id) && id !== UNKNOWN_RULE && id !== UNUSED_DISABLE) {
+      findings.push({
+        rule: UNKNOWN_RULE,
+        file: input.configFile ?? '<config>',
+        span: { start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 },
+        message: `lint.rules names an unknown rule "${id}"`,
+        hint: `known rules: ${[...knownIds].sort().join(', ')}`,
+      });
+    }
+  }
+
+  return result(findings, files, input, settings);
+}
+
+function visit(statement: Statement, file: LintFile, hooks: RuleHooks[], schema: SchemaModel): void {
+  for (const hook of hooks) hook.statement?.(statement, file);
+  schema.apply(statement, file);
+}
+
+function compareSources(a: MigrationSource, b: MigrationSource): number {
+  return (
+    a.file.version - b.file.version ||
+    Number(a.file.direction === 'down') - Number(b.file.direction === 'down') ||
+    (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0)
+  );
+}
+
+function readFile(source: MigrationSource, findings: Finding[]): LintFile {
+  const { file, text, directives } = source;
+  const lintFile: LintFile = {
+    path: file.path,
+    fileName: file.fileName,
+    version: file.version,
+    name: file.name,
+    direction: file.direction,
+    text,
+    directives,
+    statements: [],
+    parseErrors: [],
+    comments: [],
+  };
+  if (!source.validUtf8) {
+    // PostgreSQL refuses the whole file; what the decoder made of it is not worth parsing.
+    const offset = Math.max(0, text.indexOf('\uFFFD'));
+    const span = spanOfLine(text, offset);
+    lintFile.parseErrors = [{ message: 'invalid byte sequence for encoding "UTF8"', span }];
+  } else {
+    const parsed = parseSql(text);
+    lintFile.statements = parsed.statements;
+    lintFile.parseErrors = parsed.errors;
+    lintFile.comments = parsed.comments;
+  }
+  for (const error of lintFile.parseErrors) findings.push(syntaxError(file.path, error));
+  return lintFile;
+}
+
+function syntaxError(path: string, error: ParseError): Finding {
+  return {
+    rule: SYNTAX_ERROR,
+    file: path,
+    span: error.span,
+    message: error.message,
+    hint: 'this is PostgreSQL’s own parser: fix the SQL; the rest of the file was linted where it could be split into statements',
+  };
+}
+
+/** A zero-width span at `offset`, with its line and column. */
+function spanOfLine(text: string, offset: number): Span {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return { start: offset, end: offset, line, column, endLine: line, endColumn: column };
+}
+
+function groupByVersion(files: LintFile[]): LintMigration[] {
+  const migrations: LintMigration[] = [];
+  for (const file of files) {
+    let migration = migrations[migrations.length - 1];
+    if (migration?.version !== file.version) {
+      migration = { version: file.version };
+      migrations.push(migration);
+    }
+    // Duplicate versions are migration-filename's to report; the first file of each direction represents it.
+    if (file.direction === 'up') migration.up ??= file;
+    else migration.down ??= file;
+  }
+  return migrations;
+}
+
+function toFinding(rule: string, report: RuleReport, current: LintFile | undefined): Finding {
+  const file = report.file ?? current;
+  if (!file) throw new Error(`rule ${rule} reported outside a file without naming one`);
+  return {
+    rule,
+    file: file.path,
+    span: report.span ?? wholeFile(file.text),
+    message: report.message,
+    ...(report.hint !== undefined ? { hint: report.hint } : {}),
+  };
+}
+
+/** A whole-file diagnostic points at line 1. */
+function wholeFile(text: string): Span {
+  const newline = text.indexOf('\n');
+  const end = (newline === -1 ? text.length : newline) - (text[newline - 1] === '\r' ? 1 : 0);
+  return { start: 0, end: Math.max(0, end), line: 1, column: 1, endLine: 1, endColumn: Math.max(0, end) + 1 };
+}
+
+function applyDisableComments(
+  file: LintFile,
+  findings: Finding[],
+  knownIds: ReadonlySet<string>,
+  settings: ReadonlyMap<string, RuleSetting>,
+): void {
+  if (!file.comments.some((comment) => comment.text.includes('sqlmig-disable'))) return;
+  const directives = readDisableDirectives(file.text, file.comments);
+  if (directives.length === 0) return;
+  for (let index = findings.length - 1; index >= 0; index--) {
+    const finding = findings[index]!;
+    if (finding.file !== file.path || finding.rule === SYNTAX_ERROR) continue;
+    const matching = directives.filter(
+      (directive) =>
+        directive.ruleId === finding.rule && (directive.scope === 'file' || directive.line === finding.span.line),
+    );
+    if (matching.length === 0) continue;
+    for (const directive of matching) directive.used = true;
+    findings.splice(index, 1);
+  }
+  for (const directive of directives) {
+    const comment = directive.scope === 'file' ? 'sqlmig-disable' : 'sqlmig-disable-next-line';
+    if (!knownIds.has(directive.ruleId)) {
+      findings.push({
+        rule: UNKNOWN_RULE,
+        file: file.path,
+        span: directive.span,
+        message: directive.ruleId === '' ? `${comment} names no rule` : `${comment} names an unknown rule "${directive.ruleId}"`,
+        hint: 'write the rule ids to disable, comma-separated, then ` -- ` and the reason; `sqlmig rules` lists them',
+      });
+    } else if (!directive.used && settings.get(directive.ruleId) !== 'off') {
+      findings.push({
+        rule: UNUSED_DISABLE,
+        file: file.path,
+        span: directive.span,
+        message:
+          directive.scope === 'file'
+            ? `${directive.ruleId} reports nothing in this file, so this disable comment has no effect`
+            : directive.line === undefined
+              ? `no SQL follows this ${comment} comment`
+              : `${directive.ruleId} reports nothing on line ${directive.line}, so this disable comment has no effect`,
+        hint: 'remove the comment (or put it directly above the statement it is meant for)',
+      });
+    }
+  }
+}
+
+function result(
+  findings: Finding[],
+  files: LintFile[],
+  input: LintInput,
+  settings: ReadonlyMap<string, RuleSetting>,
+): LintResult {
+  const { reportOn } = input;
+  const severityOf = (rule: string): DiagnosticSeverity | undefined => {
+    if (rule === SYNTAX_ERROR) return 'error';
+    const setting = settings.get(rule) ?? input.config.rules[rule] ?? 'warn';
+    return setting === 'off' ? undefined : setting === 'warn' ? 'warning' : 'error';
+  };
+  const reported = files.filter((file) => !reportOn || reportOn.has(file.path));
+  const reportedPaths = new Set(reported.map((file) => file.path));
+  const diagnostics: Diagnostic[] = [];
+  for (const finding of findings) {
+    const severity = severityOf(finding.rule);
+    if (!severity) continue;
+    if (!reportedPaths.has(finding.file) && finding.file !== (input.configFile ?? '<config>')) continue;
+    const { span } = finding;
+    diagnostics.push({
+      file: finding.file,
+      line: span.line,
+      column: span.column,
+      endLine: span.endLine,
+      endColumn: span.endColumn,
+      rule: finding.rule,
+      severity,
+      message: finding.message,
+      ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
+    });
+  }
+  diagnostics.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+  const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  return {
+    fileCount: reported.length,
+    errorCount,
+    warningCount: diagnostics.length - errorCount,
+    diagnostics,
+    sources: new Map(reported.map((file) => [file.path, file.text])),
+  };
+}
