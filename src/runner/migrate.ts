@@ -8,7 +8,7 @@ import { plan, planRedo, type PlanInput } from './plan.js';
 import { LintRefusedError, PlanRefusedError } from './refused.js';
 import { renderScript, stepScript, type ScriptContext } from './script.js';
 import { resolveTarget, withSession, type RunnerOptions, type Target } from './session.js';
-import { splitStatements } from './split.js';
+import { loadSplitterFor, splitStatements } from './split.js';
 import { createTableSql } from './tracking.js';
 import type { AppliedMigration, Plan, PlanStep } from './types.js';
 
@@ -78,6 +78,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       chosen.steps.map((step) => step.file),
       loaded,
     );
+    await loadSplitterFor(sources);
     const scripts = chosen.steps.map((step, index) =>
       stepScript(step, sources[index]!, loaded.checksums.get(step.version) ?? '', context),
     );

@@ -47,7 +47,7 @@ export interface ScriptContext {
   /** Host name recorded in applied_by. */
   host: string;
   /** Splits a no-transaction file into statements; each runs as its own message. */
-  split: (text: string) => ScriptStatement[];
+  split: (source: MigrationSource) => ScriptStatement[];
 }
 
 /** The statement that sits after a file's text: a newline ends a trailing `--` comment, `;` a last statement without one. */
@@ -64,7 +64,7 @@ export function stepScript(step: PlanStep, source: MigrationSource, upChecksum: 
       step,
       source,
       before: [mark, ...settingStatements(context.settings, 'SET')].join('\n'),
-      statements: context.split(source.text),
+      statements: context.split(source),
       after: [...resetStatements(context.settings), record].join('\n'),
     };
   }
@@ -77,7 +77,7 @@ export function stepScript(step: PlanStep, source: MigrationSource, upChecksum: 
 export function renderScript(script: StepScript): string {
   const header = `-- ${script.source.file.fileName}`;
   if (script.mode === 'transaction') return `${header}\n${script.text}\n`;
-  const statements = script.statements.map((statement) => `${statement.text.trimEnd()}\n;`);
+  const statements = script.statements.map((statement) => `${statement.text};`);
   return [`${header} (outside a transaction; each statement is sent on its own)`, script.before, ...statements, script.after, ''].join('\n');
 }
 

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { cli, createProject, type Project } from '../fixtures/runner/project.js';
+
+/** Tracking rows and user tables, as the database has them. */
+async function snapshot(url: string) {
+  return withConnection(url, async (sql) => {
+    const tables = await sql<{ name: string }[]>`
+      SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_name <> 'sqlmig_migrations' ORDER BY 1`;
+    const tracking = await sql<{ version: string; name: string; checksum: string; dirty: boolean; duration_ms: number | null; applied_by: string | null }[]>`
+      SELECT version, name, checksum, dirty, duration_ms, applied_by FROM sqlmig_migrations ORDER BY version`.catch(() => []);
+    const columns = await sql<{ name: string }[]>`
+      SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'orders' ORDER BY ordinal_position`;
+    return {
+      tables: tables.map((t) => t.name),
+      versions: tracking.map((t) => Number(t.version)),
+      tracking,
+      orderColumns: columns.map((c) => c.name),
+    };
+  });
+}
+
+describe('runner commands against PostgreSQL', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject({ fixture: 'shop' });
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('--dry-run and --sql print the plan and the exact SQL, and change nothing (not even the tracking table)', async () => {
+    const dry = await sqlmig('up', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('apply  0001_create_users');
+    expect(dry.stdout).toContain('apply  0003_add_status_to_orders');
+
+    const sql = await sqlmig('up', '--sql', '--to', '1');
+    expect(sql.code).toBe(0);
+    expect(sql.stdout).toContain('CREATE TABLE IF NOT EXISTS "public"."sqlmig_migrations"');
+    expect(sql.stdout).toMatch(/BEGIN;\nSET LOCAL lock_timeout = '10s';\nCREATE TABLE users/);
+    expect(sql.stdout).toMatch(/INSERT INTO "public"."sqlmig_migrations" \(version, name, checksum, duration_ms, applied_by, dirty\) VALUES \(1, 'create_users', '[0-9a-f]{64}'/);
+    expect(sql.stdout).toContain('COMMIT;');
+    expect(sql.stdout).not.toContain('create_orders');
+
+    const after = await withConnection(db.url, (s) => s`SELECT to_regclass('public.sqlmig_migrations') AS t`);
+    expect(after[0]!.t).toBeNull();
+  });
+
+  it('up --step 1 applies one migration, with its tracking row', async () => {
+    const result = await sqlmig('up', '--step', '1');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/applied\s+0001_create_users \(\d+ ms\)/);
+    expect(result.stdout).toMatch(/Applied 1 migration in .*; now at version 1\./);
+    const state = await snapshot(db.url);
+    expect(state.tables).toEqual(['users']);
+    expect(state.versions).toEqual([1]);
+    expect(state.tracking[0]).toMatchObject({ name: 'create_users', dirty: false });
+    expect(state.tracking[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.tracking[0]!.applied_by).toMatch(/^postgres@/);
+    expect(state.tracking[0]!.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('up --to 2 stops at version 2', async () => {
+    expect((await sqlmig('up', '--to', '2')).code).toBe(0);
+    expect((await snapshot(db.url)).versions).toEqual([1, 2]);
+  });
+
+  it('up applies the rest, then says there is nothing to do', async () => {
+    const result = await sqlmig('up');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/applied\s+0003_add_status_to_orders/);
+    const state = await snapshot(db.url);
+    expect(state.versions).toEqual([1, 2, 3]);
+    expect(state.orderColumns).toEqual(['id', 'user_id', 'status']);
+    const comment = await withConnection(db.url, (s) => s`SELECT col_description('orders'::regclass, 3) AS c`);
+    expect(comment[0]!.c).toBe("it's the order's state; café ☕");
+
+    const again = await sqlmig('up');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to do: the database is up to date (version 3).');
+  });
+
+  it('status, current and history read the tracking table', async () => {
+    const status = await sqlmig('--format', 'json', 'status');
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { migrations: Array<{ version: number; state: string; file: string }> };
+    expect(parsed.migrations.map((m) => [m.version, m.state])).toEqual([
+      [1, 'applied'],
+      [2, 'applied'],
+      [3, 'applied'],
+    ]);
+    expect(parsed.migrations[0]!.file).toBe('sql/0001_create_users.up.sql');
+
+    const table = await sqlmig('status');
+    expect(table.stdout).toMatch(/^Version\s+Name\s+State\s+Applied at$/m);
+    expect(table.stdout).toMatch(/^0003\s+add_status_to_orders\s+applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
+
+    expect((await sqlmig('current')).stdout.trim()).toBe('3 add_status_to_orders');
+
+    const history = await sqlmig('history');
+    expect(history.stdout).toMatch(/^Applied at\s+Version\s+Name\s+Duration\s+Applied by$/m);
+    expect(history.stdout.trim().split('\n')).toHaveLength(4);
+    expect(history.stdout).toMatch(/0002\s+create_orders\s+\d+ ms\s+postgres@/);
+  });
+
+  it('down reverts one migration by default', async () => {
+    const result = await sqlmig('down');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/reverted\s+0003_add_status_to_orders/);
+    expect(result.stdout).toContain('now at version 2');
+    const state = await snapshot(db.url);
+    expect(state.versions).toEqual([1, 2]);
+    expect(state.orderColumns).toEqual(['id', 'user_id']);
+  });
+
+  it('redo reverts and re-applies the newest migration', async () => {
+    await withConnection(db.url, (s) => s`INSERT INTO users (email) VALUES ('a@example.com')`);
+    const before = await withConnection(db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
+    const result = await sqlmig('redo');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/reverted\s+0002_create_orders[\s\S]*applied\s+0002_create_orders[\s\S]*Redid version 2/);
+    const after = await withConnection(db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
+    expect(after[0]!.applied_at.getTime()).toBeGreaterThan(before[0]!.applied_at.getTime());
+    expect((await snapshot(db.url)).versions).toEqual([1, 2]);
+  });
+
+  it('down --step 2 and down --to 0', async () => {
+    expect((await sqlmig('up')).code).toBe(0);
+    expect((await sqlmig('down', '--step', '2')).code).toBe(0);
+    expect((await snapshot(db.url)).versions).toEqual([1]);
+    const all = await sqlmig('down', '--to', '0');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('no migration is applied');
+    const state = await snapshot(db.url);
+    expect(state.versions).toEqual([]);
+    expect(state.tables).toEqual([]);
+    expect((await sqlmig('down')).stdout).toContain('Nothing to do: no migration is applied.');
+  });
+
+  it('down --to V reverts everything newer than V', async () => {
+    expect((await sqlmig('up')).code).toBe(0);
+    expect((await sqlmig('down', '--to', '1')).code).toBe(0);
+    expect((await snapshot(db.url)).versions).toEqual([1]);
+  });
+
+  it('--to together with --step, or a bad number, is a usage error', async () => {
+    expect((await sqlmig('up', '--to', '2', '--step', '1')).code).toBe(2);
+    const bad = await sqlmig('up', '--to', 'latest');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--to expects a migration version');
+    expect((await sqlmig('down', '--step', '0')).code).toBe(2);
+  });
+
+  it('up --to an unknown version is refused before anything runs', async () => {
+    const result = await sqlmig('up', '--to', '42');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--to 42: no migration has this version');
+    expect((await snapshot(db.url)).versions).toEqual([1]);
+  });
+
+  it('validate passes on a consistent database and exits 1 on an edited applied migration', async () => {
+    const ok = await sqlmig('validate');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('OK: 1 applied, 2 pending');
+
+    await project.write('0001_create_users.up.sql', 'CREATE TABLE users (id bigint PRIMARY KEY);\n');
+    const bad = await sqlmig('validate');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('sql/0001_create_users.up.sql: applied migration 1 was edited');
+    const json = await sqlmig('--format', 'json', 'validate');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, refusals: [{ kind: 'edited', version: 1, file: 'sql/0001_create_users.up.sql' }] });
+  });
+});
+
+describe('stamp against PostgreSQL', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject({ fixture: 'shop' });
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('records existing schema as applied without running it, then up applies the rest', async () => {
+    // The database already has what 0001 and 0002 create: running them again would fail.
+    await withConnection(db.url, (s) =>
+      s.unsafe('CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint)'),
+    );
+    const stamped = await sqlmig('stamp', '2');
+    expect(stamped.code).toBe(0);
+    expect(stamped.stdout).toContain('Recorded 2 migrations as applied without running them');
+    const rows = await withConnection(db.url, (s) => s`SELECT version::int AS v, duration_ms, dirty FROM sqlmig_migrations ORDER BY 1`);
+    expect(rows.map((r) => r.v)).toEqual([1, 2]);
+    expect(rows.every((r) => r.duration_ms === null && r.dirty === false)).toBe(true);
+
+    expect((await sqlmig('stamp', '2')).stdout).toContain('Nothing to stamp');
+    expect((await sqlmig('stamp', '9')).code).toBe(1);
+
+    const up = await sqlmig('up');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/Applied 1 migration/);
+  });
+});
