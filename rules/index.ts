@@ -1,5 +1,23 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import breakingChange from './breaking-change.js';
+import concurrentlyInTransaction from './concurrently-in-transaction.js';
+import destructiveChange from './destructive-change.js';
+import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
+import schemaQualified from './schema-qualified.js';
+import separateSchemaAndData from './separate-schema-and-data.js';
+import statusColumnVarchar from './status-column-varchar.js';
+import transactionControl from './transaction-control.js';
 
-export const rules: readonly Rule[] = [requireIfNotExists].sort((a, b) => (a.id < b.id ? -1 : 1));
+export const rules: readonly Rule[] = [
+  breakingChange,
+  concurrentlyInTransaction,
+  destructiveChange,
+  requireIfExists,
+  requireIfNotExists,
+  schemaQualified,
+  separateSchemaAndData,
+  statusColumnVarchar,
+  transactionControl,
+].sort((a, b) => (a.id < b.id ? -1 : 1));

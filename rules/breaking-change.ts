@@ -1,0 +1,97 @@
+import { displayName, headSpan } from '../src/lint/helpers.js';
+import type { Rule } from '../src/lint/rule.js';
+import { objectKey } from '../src/lint/schema.js';
+import type { TypeRef } from '../src/parse/types.js';
+
+/** A change of type that old application code still reads and writes unchanged: a longer or unbounded varchar, or text. */
+function widensText(from: TypeRef | undefined, to: TypeRef): boolean {
+  const isText = (type: TypeRef) => type.arrayDepth === 0 && (type.name === 'varchar' || type.name === 'text');
+  if (!from || !isText(from) || !isText(to)) return false;
+  const length = (type: TypeRef) => (type.name === 'text' || type.typmods.length === 0 ? Infinity : Number(type.typmods[0]));
+  return from.arrayDepth === to.arrayDepth && length(to) >= length(from);
+}
+
+const rule: Rule = {
+  id: 'breaking-change',
+  defaultSeverity: 'warn',
+  description: 'RENAME COLUMN, RENAME TABLE or ALTER COLUMN TYPE in an up migration',
+  rationale:
+    'SOP "zero-downtime steps": during a deploy the old version of the application keeps running against the ' +
+    'migrated database. Renaming a column or table breaks every query it sends, and changing a column type ' +
+    'rewrites the table under an ACCESS EXCLUSIVE lock and can break the code that reads it. Do it in steps: ' +
+    'add the new column or table, write to both, backfill, switch reads, then drop the old one in a later ' +
+    'release. Not flagged: down files, tables and columns the same file created, and widening a varchar ' +
+    '(longer, unbounded, or to text), which neither rewrites nor breaks anything.',
+  examples: {
+    bad: [
+      { sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;', name: '0005_rename.up.sql', expect: [{ line: 1, column: 1 }] },
+      { sql: 'ALTER TABLE users RENAME TO accounts;', name: '0006_accounts.up.sql', expect: [{ line: 1, column: 1 }] },
+      {
+        sql: 'ALTER TABLE IF EXISTS orders ALTER COLUMN total TYPE numeric(12,2);',
+        name: '0007_money.up.sql',
+        expect: [{ line: 1, column: 30, endColumn: 67 }],
+      },
+    ],
+    good: [
+      { sql: 'ALTER TABLE users RENAME COLUMN full_name TO name;', name: '0005_rename.down.sql' },
+      {
+        sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);',
+        name: '0003_longer_emails.up.sql',
+        files: [{ name: '0001_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint, email varchar(255));' }],
+      },
+      {
+        sql: 'CREATE TABLE IF NOT EXISTS users_new (id bigint, name text);\nALTER TABLE users_new RENAME COLUMN name TO full_name;',
+        name: '0008_users_new.up.sql',
+      },
+    ],
+  },
+  check(context) {
+    let createdTables = new Set<string>();
+    let addedColumns = new Set<string>();
+    const hint = 'do it in steps across releases: add the new one, write to both, backfill, switch reads, drop the old one later';
+    return {
+      fileStart() {
+        createdTables = new Set();
+        addedColumns = new Set();
+      },
+      statement(statement, file) {
+        if (file.direction !== 'up') return;
+        const view = statement.view;
+        if (view.kind === 'create-table') {
+          createdTables.add(objectKey(view.table));
+        } else if (view.kind === 'rename' && view.objectType === 'table') {
+          if (createdTables.has(objectKey(view.object))) return;
+          context.report({
+            span: headSpan(statement),
+            message: `renaming table ${displayName(view.object)} to ${view.newName} breaks every query that still uses the old name`,
+            hint,
+          });
+        } else if (view.kind === 'alter-table') {
+          const table = objectKey(view.table);
+          if (createdTables.has(table)) return;
+          for (const action of view.actions) {
+            if (action.type === 'add-column') addedColumns.add(`${table}.${action.column.name}`);
+            if (action.type === 'rename-column' && !addedColumns.has(`${table}.${action.column}`)) {
+              context.report({
+                span: headSpan(statement),
+                message: `renaming column ${action.column} to ${action.newName} breaks every query that still uses the old name`,
+                hint,
+              });
+            }
+            if (action.type === 'alter-column-type' && !addedColumns.has(`${table}.${action.column}`)) {
+              const before = context.schema.table(view.table)?.columns.get(action.column)?.type;
+              if (widensText(before, action.newType)) continue;
+              context.report({
+                span: action.span,
+                message: `changing the type of ${action.column} rewrites the table under an exclusive lock and can break code that reads it`,
+                hint,
+              });
+            }
+          }
+        }
+      },
+    };
+  },
+};
+
+export default rule;
