@@ -93,9 +93,9 @@ let rssFileCounter = 0;
 /**
  * Runs one process and measures it: wall-clock from spawn to exit with
  * process.hrtime.bigint(), and peak RSS. Never rejects for a non-zero exit.
+ * The default cwd is the scratch work dir, so the repository's own .migraterc.json never applies.
  */
-// The default cwd is the scratch work dir, so the repository's own .migraterc.json never applies.
-function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.env, timeoutMs = RUN_TIMEOUT_MS } = {}) {
+function execTimed(cmd, args, { cwd = workDir ?? repoRoot, timeoutMs = RUN_TIMEOUT_MS } = {}) {
   checkAborted();
   const rssFile = gnuTime ? path.join(scratchDir, `rss-${++rssFileCounter}`) : null;
   const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
@@ -107,7 +107,7 @@ function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.env, ti
     let timedOut = false;
     let end = null;
     const start = process.hrtime.bigint();
-    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     currentChild = child;
     if (!gnuTime) poller = setInterval(() => (polledHwmKiB = Math.max(polledHwmKiB, readVmHwmKiB(child.pid))), 5);
     const timer = setTimeout(() => {
@@ -260,7 +260,10 @@ function markUnavailable(c, reason) {
 function notAvailableReason(c, result) {
   if (!c.isSqlmig || result.code !== 2) return null;
   if (/not available in this version yet/i.test(result.stderr)) return NOT_AVAILABLE;
-  if (/Cannot find module|ERR_MODULE_NOT_FOUND/.test(result.stderr)) return `${NOT_AVAILABLE} (dist/ incomplete)`;
+  // Module-resolution and link errors only happen while dist/ is half-built (tsc would refuse the source).
+  if (/Cannot find module|ERR_MODULE_NOT_FOUND|does not provide an export named/.test(result.stderr)) {
+    return `${NOT_AVAILABLE} (dist/ incomplete)`;
+  }
   return null;
 }
 
@@ -482,7 +485,7 @@ function lintGroup(id, title, { cwd, dir, files }, peers) {
             throw new Error(`output is not JSON: ${failureReason(result)}`);
           }
           const reported = new Set(findings.map((f) => f.file));
-          return `squawk reported ${fmtInt(findings.length)} findings in ${fmtInt(reported.size)} of ${fmtInt(files.length)} files`;
+          return `reported ${fmtInt(findings.length)} findings in ${fmtInt(reported.size)} of ${fmtInt(files.length)} files`;
         },
       }),
     ],
