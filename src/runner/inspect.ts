@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
 import { loadMigrations } from './files.js';
 import type { LintGate } from './migrate.js';
+import { sequenceLintGate } from './lint-gate.js';
 import { upRefusals } from './plan.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
 import { statusRows, type StatusRow } from './status.js';
@@ -27,7 +28,8 @@ export async function history(options: RunnerOptions = {}): Promise<AppliedMigra
 
 export interface ValidateOptions extends RunnerOptions {
   allowOutOfOrder?: boolean;
-  lintGate?: LintGate;
+  /** As for `migrate` (default: the sequence linter); false: no lint check. */
+  lintGate?: LintGate | false;
 }
 
 export interface ValidateResult {
@@ -49,7 +51,8 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
     const refusals = upRefusals({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
-    const findings = options.lintGate && pendingFiles.length > 0 ? await options.lintGate(pendingFiles, { config: target.config, set: loaded.set }) : [];
+    const gate = options.lintGate ?? sequenceLintGate;
+    const findings = gate && pendingFiles.length > 0 ? await gate(pendingFiles, { config: target.config, set: loaded.set }) : [];
     return {
       refusals,
       lintErrors: findings.filter((d) => d.severity === 'error'),

@@ -5,6 +5,7 @@ import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { execute, type StepResult } from './execute.js';
 import { loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
+import { sequenceLintGate } from './lint-gate.js';
 import { LintRefusedError, PlanRefusedError } from './refused.js';
 import { renderScript, stepScript, type ScriptContext } from './script.js';
 import { resolveTarget, withSession, type RunnerOptions, type Target } from './session.js';
@@ -29,8 +30,8 @@ export interface MigrateOptions extends RunnerOptions {
   allowOutOfOrder?: boolean;
   /** Plan and render the SQL, run nothing (no lock taken, nothing created). */
   dryRun?: boolean;
-  /** The lint gate for the files about to be applied; none: no gate. */
-  lintGate?: LintGate;
+  /** The lint gate for the files about to be applied (default: the sequence linter); false: none (`--no-lint`). */
+  lintGate?: LintGate | false;
 }
 
 export interface MigrateResult {
@@ -103,9 +104,9 @@ function planFor(input: PlanInput, direction: 'up' | 'down' | 'redo', options: M
   return plan(input, { direction, to: options.to, step: options.step, allowOutOfOrder: options.allowOutOfOrder });
 }
 
-async function lintGate(steps: readonly PlanStep[], target: Target, loaded: LoadedMigrations, gate: LintGate | undefined): Promise<void> {
+async function lintGate(steps: readonly PlanStep[], target: Target, loaded: LoadedMigrations, gate: LintGate | false = sequenceLintGate): Promise<void> {
   const files = steps.filter((step) => step.direction === 'up').map((step) => step.file);
-  if (!gate || files.length === 0) return;
+  if (gate === false || files.length === 0) return;
   const errors = (await gate(files, { config: target.config, set: loaded.set })).filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new LintRefusedError(errors, target.cwd);
 }

@@ -44,7 +44,7 @@ describe('runner commands against PostgreSQL', () => {
     const sql = await sqlmig('up', '--sql', '--to', '1');
     expect(sql.code).toBe(0);
     expect(sql.stdout).toContain('CREATE TABLE IF NOT EXISTS "public"."sqlmig_migrations"');
-    expect(sql.stdout).toMatch(/BEGIN;\nSET LOCAL lock_timeout = '10s';\nCREATE TABLE users/);
+    expect(sql.stdout).toMatch(/BEGIN;\nSET LOCAL lock_timeout = '10s';\nCREATE TABLE IF NOT EXISTS users/);
     expect(sql.stdout).toMatch(/INSERT INTO "public"."sqlmig_migrations" \(version, name, checksum, duration_ms, applied_by, dirty\) VALUES \(1, 'create_users', '[0-9a-f]{64}'/);
     expect(sql.stdout).toContain('COMMIT;');
     expect(sql.stdout).not.toContain('create_orders');
@@ -194,23 +194,28 @@ describe('stamp against PostgreSQL', () => {
     await db?.drop();
   });
 
-  it('records existing schema as applied without running it, then up applies the rest', async () => {
-    // The database already has what 0001 and 0002 create: running them again would fail.
-    await withConnection(db.url, (s) =>
-      s.unsafe('CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint)'),
-    );
+  it('records migrations as applied without running them, then up applies the rest', async () => {
     const stamped = await sqlmig('stamp', '2');
     expect(stamped.code).toBe(0);
     expect(stamped.stdout).toContain('Recorded 2 migrations as applied without running them');
     const rows = await withConnection(db.url, (s) => s`SELECT version::int AS v, duration_ms, dirty FROM sqlmig_migrations ORDER BY 1`);
     expect(rows.map((r) => r.v)).toEqual([1, 2]);
     expect(rows.every((r) => r.duration_ms === null && r.dirty === false)).toBe(true);
+    // Not run: the tables those files create do not exist.
+    expect((await snapshot(db.url)).tables).toEqual([]);
 
     expect((await sqlmig('stamp', '2')).stdout).toContain('Nothing to stamp');
-    expect((await sqlmig('stamp', '9')).code).toBe(1);
+    const unknown = await sqlmig('stamp', '9');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('stamp 9: no migration has this version');
 
+    // The baseline is what the database already had, built some other way.
+    await withConnection(db.url, (s) =>
+      s.unsafe('CREATE TABLE users (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint)'),
+    );
     const up = await sqlmig('up');
     expect(up.code).toBe(0);
-    expect(up.stdout).toMatch(/Applied 1 migration/);
+    expect(up.stdout).toMatch(/Applied 1 migration in .*; now at version 3/);
+    expect((await snapshot(db.url)).orderColumns).toEqual(['id', 'user_id', 'status']);
   });
 });

@@ -10,7 +10,7 @@ export interface RedoOptions extends RunnerCliOptions {
 
 /** `sqlmig redo`: reverts the newest applied migration and applies it again. */
 export default async function redo(ctx: CommandContext, options: RedoOptions): Promise<ExitCode> {
-  const result = await migrate({ ...(await runnerOptionsFrom(ctx, options)), direction: 'redo' });
+  const result = await migrate({ ...(await runnerOptionsFrom(ctx, options)), direction: 'redo', lintGate: options.lint ? undefined : false });
   printMigrateResult(ctx, result, { dryRun: false, sql: false });
   return 0;
 }

@@ -21,6 +21,7 @@ export default async function up(ctx: CommandContext, options: UpOptions): Promi
     ...targetOptions(options),
     allowOutOfOrder: options.allowOutOfOrder,
     dryRun: options.dryRun || options.sql,
+    lintGate: options.lint ? undefined : false,
   });
   printMigrateResult(ctx, result, options);
   return 0;
