@@ -3,10 +3,18 @@ import type { Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
 import type { TypeRef } from '../src/parse/types.js';
 
-/** A change of type that old application code still reads and writes unchanged: a longer or unbounded varchar, or text. */
-function widensText(from: TypeRef | undefined, to: TypeRef): boolean {
+/**
+ * A change of type that old application code still reads and writes unchanged:
+ * none at all, or a longer or unbounded varchar, or text.
+ */
+function harmless(from: TypeRef | undefined, to: TypeRef): boolean {
+  if (!from) return false;
+  const sameSchema = (from.schema ?? 'pg_catalog') === (to.schema ?? 'pg_catalog');
+  if (sameSchema && from.name === to.name && from.arrayDepth === to.arrayDepth && from.typmods.join() === to.typmods.join()) {
+    return true;
+  }
   const isText = (type: TypeRef) => type.arrayDepth === 0 && (type.name === 'varchar' || type.name === 'text');
-  if (!from || !isText(from) || !isText(to)) return false;
+  if (!isText(from) || !isText(to)) return false;
   const length = (type: TypeRef) => (type.name === 'text' || type.typmods.length === 0 ? Infinity : Number(type.typmods[0]));
   return from.arrayDepth === to.arrayDepth && length(to) >= length(from);
 }
@@ -20,8 +28,8 @@ const rule: Rule = {
     'migrated database. Renaming a column or table breaks every query it sends, and changing a column type ' +
     'rewrites the table under an ACCESS EXCLUSIVE lock and can break the code that reads it. Do it in steps: ' +
     'add the new column or table, write to both, backfill, switch reads, then drop the old one in a later ' +
-    'release. Not flagged: down files, tables and columns the same file created, and widening a varchar ' +
-    '(longer, unbounded, or to text), which neither rewrites nor breaks anything.',
+    'release. Not flagged: down files, tables and columns the same file created, restating the type a column ' +
+    'already has, and widening a varchar (longer, unbounded, or to text), which neither rewrites nor breaks anything.',
   examples: {
     bad: [
       { sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;', name: '0005_rename.up.sql', expect: [{ line: 1, column: 1 }] },
@@ -80,7 +88,7 @@ const rule: Rule = {
             }
             if (action.type === 'alter-column-type' && !addedColumns.has(`${table}.${action.column}`)) {
               const before = context.schema.table(view.table)?.columns.get(action.column)?.type;
-              if (widensText(before, action.newType)) continue;
+              if (harmless(before, action.newType)) continue;
               context.report({
                 span: action.span,
                 message: `changing the type of ${action.column} rewrites the table under an exclusive lock and can break code that reads it`,

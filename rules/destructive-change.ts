@@ -1,6 +1,7 @@
 import { displayName, headSpan } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
+import type { QualifiedName } from '../src/parse/types.js';
 
 const rule: Rule = {
   id: 'destructive-change',
@@ -12,7 +13,8 @@ const rule: Rule = {
     'A drop in the same release as the code change breaks the old version still serving traffic during the ' +
     'deploy, and cannot be reverted by the down file (the data is gone). The same holds for TRUNCATE and for ' +
     'DELETE or UPDATE of every row. Down files are not checked (undoing the up file is their job), nor are ' +
-    'tables the same file created, and an UPDATE that only fills columns the same file added is a backfill.',
+    'tables the same file created, and an UPDATE that only fills columns added by the same file or the ' +
+    'migration just before is a backfill (generators such as ory/pop put each statement in a migration of its own).',
   examples: {
     bad: [
       { sql: 'DROP TABLE IF EXISTS legacy_sessions;', name: '0007_drop_sessions.up.sql', expect: [{ line: 1, column: 1 }] },
@@ -30,16 +32,32 @@ const rule: Rule = {
         sql: "ALTER TABLE users ADD COLUMN IF NOT EXISTS plan varchar(32);\nUPDATE users SET plan = 'free';",
         name: '0009_add_plan.up.sql',
       },
+      {
+        sql: "UPDATE users SET plan = 'free';",
+        name: '0010_backfill_plan.up.sql',
+        files: [
+          { name: '0001_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);' },
+          { name: '0009_add_plan.up.sql', sql: 'ALTER TABLE users ADD COLUMN IF NOT EXISTS plan varchar(32);' },
+        ],
+      },
     ],
   },
   check(context) {
     /** Tables created and `table.column`s added by the file being visited. */
     let createdTables = new Set<string>();
     let addedColumns = new Set<string>();
+    /** Versions of the up file being visited and of the one before it. */
+    let versions: number[] = [];
+    const justAdded = (table: QualifiedName, column: string) => {
+      if (addedColumns.has(`${objectKey(table)}.${column}`)) return true;
+      const addedIn = context.schema.table(table)?.columns.get(column)?.addedIn;
+      return addedIn !== undefined && versions.includes(addedIn.version);
+    };
     return {
-      fileStart() {
+      fileStart(file) {
         createdTables = new Set();
         addedColumns = new Set();
+        if (file.direction === 'up') versions = [versions[versions.length - 1] ?? file.version, file.version];
       },
       statement(statement, file) {
         if (file.direction !== 'up') return;
@@ -83,9 +101,8 @@ const rule: Rule = {
             report(undefined, `DELETE without WHERE deletes every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to delete');
             return;
           case 'update': {
-            const table = objectKey(view.table);
-            const backfill = view.columns.every((column) => addedColumns.has(`${table}.${column}`));
-            if (view.hasWhere || createdTables.has(table) || backfill) return;
+            const backfill = view.columns.every((column) => justAdded(view.table, column));
+            if (view.hasWhere || createdTables.has(objectKey(view.table)) || backfill) return;
             report(undefined, `UPDATE without WHERE overwrites every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to change');
             return;
           }

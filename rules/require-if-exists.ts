@@ -1,4 +1,4 @@
-import { headSpan } from '../src/lint/helpers.js';
+import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import type { ObjectKind } from '../src/parse/types.js';
 
@@ -65,16 +65,19 @@ const rule: Rule = {
           const keyword = DROPS[view.objectType];
           if (keyword && !view.ifExists) {
             const what = view.concurrently ? keyword.replace('INDEX', 'INDEX CONCURRENTLY') : keyword;
+            const names = view.objects.map((target) => displayName(target.name)).join(', ');
+            const missing = view.objects.length > 1 ? 'one of them does' : 'it does';
             context.report({
               span: headSpan(statement),
-              message: `${what} fails when the ${view.objectType.replace('-', ' ')} does not exist`,
+              message: `${what} ${names} fails when ${missing} not exist`,
               hint: `write ${what} IF EXISTS so the migration can run again`,
             });
           }
         } else if (view.kind === 'alter-table') {
           for (const action of view.actions) {
             if ((action.type === 'drop-column' || action.type === 'drop-constraint') && !action.ifExists) {
-              const clause = action.type === 'drop-column' ? `DROP COLUMN ${action.column}` : `DROP CONSTRAINT ${action.name}`;
+              const clause =
+                action.type === 'drop-column' ? `DROP COLUMN ${quoteIdent(action.column)}` : `DROP CONSTRAINT ${quoteIdent(action.name)}`;
               const keyword = action.type === 'drop-column' ? 'DROP COLUMN' : 'DROP CONSTRAINT';
               context.report({
                 span: action.span,

@@ -1,4 +1,4 @@
-import { displayName, headSpan } from '../src/lint/helpers.js';
+import { displayName, headSpan, pointAt, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import type { Span } from '../src/parse/types.js';
 
@@ -50,43 +50,43 @@ const rule: Rule = {
         switch (view.kind) {
           case 'create-table':
             if (!view.ifNotExists && !view.temporary) {
-              report(view.table.span, `CREATE TABLE ${displayName(view.table)}`, ifNotExists('CREATE TABLE'));
+              report(pointAt(view.table.span, statement), `CREATE TABLE ${displayName(view.table)}`, ifNotExists('CREATE TABLE'));
             }
             return;
           case 'create-index':
             if (view.ifNotExists) return;
             report(
               headSpan(statement),
-              view.name ? `CREATE INDEX ${view.name}` : `CREATE INDEX without a name`,
+              view.name ? `CREATE INDEX ${quoteIdent(view.name)}` : `CREATE INDEX without a name`,
               view.name
                 ? ifNotExists(view.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX')
                 : 'name the index and write CREATE INDEX IF NOT EXISTS <name>: an unnamed index is created again on every run',
             );
             return;
           case 'create-schema':
-            if (!view.ifNotExists) report(headSpan(statement), `CREATE SCHEMA ${view.name}`, ifNotExists('CREATE SCHEMA'));
+            if (!view.ifNotExists) report(headSpan(statement), `CREATE SCHEMA ${quoteIdent(view.name)}`, ifNotExists('CREATE SCHEMA'));
             return;
           case 'create-sequence':
             if (!view.ifNotExists) {
-              report(view.sequence.span, `CREATE SEQUENCE ${displayName(view.sequence)}`, ifNotExists('CREATE SEQUENCE'));
+              report(pointAt(view.sequence.span, statement), `CREATE SEQUENCE ${displayName(view.sequence)}`, ifNotExists('CREATE SEQUENCE'));
             }
             return;
           case 'create-extension':
             if (!view.ifNotExists) {
-              report(headSpan(statement), `CREATE EXTENSION ${view.name}`, ifNotExists('CREATE EXTENSION'));
+              report(headSpan(statement), `CREATE EXTENSION ${quoteIdent(view.name)}`, ifNotExists('CREATE EXTENSION'));
             }
             return;
           case 'create-view':
             if (view.materialized && !view.ifNotExists) {
-              report(view.view.span, `CREATE MATERIALIZED VIEW ${displayName(view.view)}`, ifNotExists('CREATE MATERIALIZED VIEW'));
+              report(pointAt(view.view.span, statement), `CREATE MATERIALIZED VIEW ${displayName(view.view)}`, ifNotExists('CREATE MATERIALIZED VIEW'));
             } else if (!view.materialized && !view.orReplace) {
-              report(view.view.span, `CREATE VIEW ${displayName(view.view)}`, 'write CREATE OR REPLACE VIEW so the migration can run again');
+              report(pointAt(view.view.span, statement), `CREATE VIEW ${displayName(view.view)}`, 'write CREATE OR REPLACE VIEW so the migration can run again');
             }
             return;
           case 'alter-table':
             for (const action of view.actions) {
               if (action.type === 'add-column' && !action.ifNotExists) {
-                report(action.span, `ADD COLUMN ${action.column.name}`, 'write ADD COLUMN IF NOT EXISTS so the migration can run again');
+                report(action.span, `ADD COLUMN ${quoteIdent(action.column.name)}`, 'write ADD COLUMN IF NOT EXISTS so the migration can run again');
               }
             }
             return;

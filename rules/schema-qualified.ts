@@ -1,6 +1,6 @@
-import { displayName, quoteIdent } from '../src/lint/helpers.js';
+import { displayName, pointAt, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
-import type { ObjectKind, QualifiedName } from '../src/parse/types.js';
+import type { ObjectKind, QualifiedName, Statement } from '../src/parse/types.js';
 
 /** Objects that do not live in a schema, or whose name cannot be qualified (triggers, policies, rules: their table can). */
 const UNQUALIFIABLE = new Set<ObjectKind>([
@@ -42,16 +42,18 @@ const rule: Rule = {
     ],
   },
   check(context) {
+    let statement: Statement;
     const check = (name: QualifiedName) => {
       if (name.schema !== undefined || name.name === '') return;
       context.report({
-        span: name.span,
+        span: pointAt(name.span, statement),
         message: `${displayName(name)} is not schema-qualified`,
         hint: `write ${quoteIdent(context.schemaName)}.${quoteIdent(name.name)}`,
       });
     };
     return {
-      statement(statement) {
+      statement(visited) {
+        statement = visited;
         const view = statement.view;
         switch (view.kind) {
           case 'create-table':

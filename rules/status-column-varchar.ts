@@ -20,7 +20,8 @@ const rule: Rule = {
     'The rule checks CREATE TABLE columns, ALTER TABLE … ADD COLUMN and ALTER COLUMN … TYPE. Which names are ' +
     'status-like is configured with `lint.statusColumns` (`*` matches any run of characters; default ' +
     '`status`, `state`, `*_status`, `*_state`). Enum and domain types, arrays and VARCHAR(n) of any length ' +
-    'are accepted.',
+    'are accepted, and so are primary-key and unique columns: a value no two rows share (an OAuth `state` ' +
+    'nonce, say) is an identifier, not a status.',
   examples: {
     bad: [
       {
@@ -42,16 +43,17 @@ const rule: Rule = {
       {
         sql:
           "CREATE TYPE order_state AS ENUM ('new', 'paid');\n" +
-          'CREATE TABLE IF NOT EXISTS orders (id bigint, state order_state, status_note text, statuses text[]);',
+          'CREATE TABLE IF NOT EXISTS orders (id bigint, state order_state, status_note text, statuses text[]);\n' +
+          'CREATE TABLE IF NOT EXISTS sso_nonce (state text PRIMARY KEY, nonce text NOT NULL);',
       },
       { sql: 'ALTER TABLE orders ALTER COLUMN status TYPE varchar(32);' },
     ],
   },
   check(context) {
     const patterns = context.config.statusColumns;
-    const check = (column: string, type: TypeRef | undefined) => {
+    const check = (column: string, type: TypeRef | undefined, identifying = false) => {
       const problem = unboundedText(type);
-      if (!type || !problem || !patterns.some((pattern) => matchesPattern(column, pattern))) return;
+      if (!type || !problem || identifying || !patterns.some((pattern) => matchesPattern(column, pattern))) return;
       context.report({
         span: type.span,
         message: `status column ${column} is ${problem}`,
@@ -62,10 +64,20 @@ const rule: Rule = {
       statement(statement) {
         const view = statement.view;
         if (view.kind === 'create-table') {
-          for (const column of view.columns) check(column.name, column.type);
+          // Single-column keys declared as table constraints: PRIMARY KEY (state).
+          const keys = new Set(
+            view.constraints
+              .filter((constraint) => constraint.kind === 'primary-key' || constraint.kind === 'unique')
+              .flatMap((constraint) => (constraint.columns.length === 1 ? constraint.columns : [])),
+          );
+          for (const column of view.columns) {
+            check(column.name, column.type, column.primaryKey || column.unique || keys.has(column.name));
+          }
         } else if (view.kind === 'alter-table') {
           for (const action of view.actions) {
-            if (action.type === 'add-column') check(action.column.name, action.column.type);
+            if (action.type === 'add-column') {
+              check(action.column.name, action.column.type, action.column.primaryKey || action.column.unique);
+            }
             else if (action.type === 'alter-column-type') check(action.column, action.newType);
           }
         }

@@ -37,6 +37,8 @@ export interface ColumnInfo {
   type?: TypeRef;
   notNull: boolean;
   hasDefault: boolean;
+  /** The file whose CREATE TABLE or ADD COLUMN added it; absent for `knownTables`. */
+  addedIn?: LintFile;
 }
 
 export interface ForeignKeyInfo {
@@ -127,7 +129,7 @@ export class SchemaModel {
         const key = objectKey(view.table);
         if (this.tables.has(key)) return;
         const table = newTable(view.table, file);
-        for (const column of view.columns) addColumn(table, column);
+        for (const column of view.columns) addColumn(table, column, file);
         for (const constraint of view.constraints) addConstraint(table, constraint);
         this.tables.set(key, table);
         this.owned.add(table);
@@ -145,7 +147,7 @@ export class SchemaModel {
         const existing = this.tables.get(objectKey(view.table));
         if (!existing || view.objectType !== 'table') return;
         const table = this.mutable(existing);
-        for (const action of view.actions) alterTable(table, action);
+        for (const action of view.actions) alterTable(table, action, file);
         return;
       }
       case 'drop':
@@ -392,12 +394,13 @@ function newTable(name: { schema?: string; name: string }, createdIn?: LintFile)
   };
 }
 
-function addColumn(table: TableInfo, column: ColumnView): void {
+function addColumn(table: TableInfo, column: ColumnView, file: LintFile | undefined): void {
   table.columns.set(column.name, {
     name: column.name,
     type: column.type,
     notNull: column.notNull || column.primaryKey,
     hasDefault: column.hasDefault,
+    addedIn: file,
   });
   for (const constraint of column.constraints) addConstraint(table, constraint);
 }
@@ -413,10 +416,10 @@ function addConstraint(table: TableInfo, constraint: ConstraintView): void {
   }
 }
 
-function alterTable(table: TableInfo, action: AlterTableAction): void {
+function alterTable(table: TableInfo, action: AlterTableAction, file: LintFile | undefined): void {
   switch (action.type) {
     case 'add-column':
-      if (!table.columns.has(action.column.name)) addColumn(table, action.column);
+      if (!table.columns.has(action.column.name)) addColumn(table, action.column, file);
       return;
     case 'drop-column':
       table.columns.delete(action.column);
