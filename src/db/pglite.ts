@@ -29,7 +29,7 @@ export async function openPglite(connection: ResolvedConnection, options: OpenOp
     release = await lockFolder(dataDir, { waitSeconds: options.wait ?? DEFAULT_FOLDER_WAIT_SECONDS, onWait: options.onRetry });
   }
   // int8 as a string, as postgres.js returns it: a bigint can exceed Number's exact range.
-  const pg = new PGlite(dataDir ?? undefined, { parsers: { [types.INT8]: (value: string) => value } });
+  const pg = new PGlite({ dataDir: dataDir ?? undefined, parsers: { [types.INT8]: (value: string) => value } });
   try {
     await pg.waitReady;
     const session = new PgliteSession(pg, connection.redacted, options, release);
