@@ -71,8 +71,10 @@ class PostgresSession implements DatabaseSession {
 
   async close(): Promise<void> {
     if (this.state === 'closed') return;
+    // A lost connection has nothing to flush; waiting would only delay the error.
+    const timeout = this.state === 'lost' ? 0 : 5;
     this.state = 'closed';
-    await this.client.end({ timeout: 5 }).catch(() => undefined);
+    await this.client.end({ timeout }).catch(() => undefined);
   }
 
   private async run<R>(send: () => Promise<R>): Promise<R> {
