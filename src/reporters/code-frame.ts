@@ -18,9 +18,9 @@ export interface CodeFrameStyle {
 /** Display cells of source shown per line; longer lines are clipped around the column. */
 export const MAX_LINE_WIDTH = 100;
 
-/** Source lines as diagnostics count them: split on LF, CRLF or CR. */
+/** Source lines as diagnostics count them (src/parse): split on LF, a CR before it dropped. */
 export function splitLines(source: string): string[] {
-  return source.split(/\r\n|\r|\n/);
+  return source.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
 /**

@@ -1,6 +1,6 @@
 import picocolors from 'picocolors';
 import type { RuleSetting } from '../config/types.js';
-import type { RuleExample, RuleInfo } from './rule-info.js';
+import { exampleText, type RuleExample, type RuleInfo } from './rule-info.js';
 
 export interface RuleListOptions {
   color: boolean;
@@ -66,13 +66,37 @@ export function formatRuleExplanation(rule: RuleInfo, options: ExplainOptions): 
       ? `${paint(severity)} (default)`
       : `${paint(severity)} (set in the config; default ${paint(rule.defaultSeverity)})`;
   const examples = (title: string, list: readonly RuleExample[], style: (text: string) => string) =>
-    list.map((example) => `${colors.bold(title)}\n${indent(example.sql.trimEnd(), style)}`);
+    list.map((example) => `${colors.bold(title)}\n${indent(exampleText(example), style)}`);
   return [
     `${colors.bold(rule.id)}: ${rule.description}\nseverity: ${severityText}`,
-    `${colors.bold('Why')}\n${indent(rule.rationale.trimEnd(), (line) => line)}`,
+    `${colors.bold('Why')}\n${indent(wrap(rule.rationale.trim(), RATIONALE_WIDTH), (line) => line)}`,
     ...examples('Bad', rule.examples.bad, colors.red),
     ...examples('Good', rule.examples.good, colors.green),
   ].join('\n\n');
+}
+
+/** Rationales are paragraphs; wrapped to this width (plus the indent) they read well in any terminal. */
+const RATIONALE_WIDTH = 78;
+
+/** Word-wraps each line of `text` to `width` columns; words longer than that stay whole. */
+function wrap(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(/ +/)) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+          lines.push(line);
+          line = word;
+        } else {
+          line = line === '' ? word : `${line} ${word}`;
+        }
+      }
+      lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n');
 }
 
 function indent(text: string, style: (line: string) => string): string {

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { RuleSetting } from '../config/types.js';
 import type { LintResult } from '../lint/diagnostic.js';
 import { relativePath } from './paths.js';
-import type { RuleExample, RuleInfo } from './rule-info.js';
+import { exampleText, type RuleExample, type RuleInfo } from './rule-info.js';
 import type { ReporterOptions } from './types.js';
 
 export interface SarifOptions extends ReporterOptions {
@@ -105,7 +105,7 @@ function defaultConfiguration(severity: RuleSetting): SarifReportingDescriptor['
 
 /** The rationale, then each bad and each good example; `example` renders one. */
 function help(rule: RuleInfo, example: (label: string, sql: string) => string): string {
-  const render = (label: string, list: readonly RuleExample[]) => list.map((item) => example(label, item.sql.trimEnd()));
+  const render = (label: string, list: readonly RuleExample[]) => list.map((item) => example(label, exampleText(item)));
   return [rule.rationale, ...render('Bad', rule.examples.bad), ...render('Good', rule.examples.good)].join('\n\n');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleInfo } from '../../src/reporters/rule-info.js';
+import { exampleText, type RuleInfo } from '../../src/reporters/rule-info.js';
 import { formatRuleExplanation, formatRuleTable, ruleListEntries } from '../../src/reporters/rules.js';
 import { ANSI } from './fixtures.js';
 
@@ -95,10 +95,47 @@ describe('formatRuleExplanation', () => {
     );
   });
 
+  it('wraps the rationale at 78 columns without breaking words', () => {
+    const rationale = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    const output = formatRuleExplanation({ ...rules[1]!, rationale }, { color: false });
+    const why = output.split('\n\n')[1]!.split('\n').slice(1);
+    expect(why.length).toBeGreaterThan(1);
+    for (const line of why) expect(line.length).toBeLessThanOrEqual(80);
+    expect(why.map((line) => line.trim()).join(' ')).toBe(rationale);
+  });
+
   it('names a severity set in the config and the default it replaces', () => {
     const output = formatRuleExplanation(rules[1]!, { color: false, configured: { 'require-down': 'warn' } });
     expect(output.split('\n')[1]).toBe('severity: warn (set in the config; default error)');
     expect(formatRuleExplanation(rules[1]!, { color: true })).toMatch(ANSI);
     expect(formatRuleExplanation(rules[1]!, { color: false })).not.toMatch(ANSI);
+  });
+});
+
+describe('exampleText', () => {
+  it('is the SQL alone when the file does not matter', () => {
+    expect(exampleText({ sql: 'DROP TABLE t;\n' })).toBe('DROP TABLE t;');
+  });
+
+  it('heads each file with its name, the rest of the sequence first in name order', () => {
+    expect(
+      exampleText({
+        sql: 'ALTER TABLE b ADD COLUMN IF NOT EXISTS x int;',
+        name: '0003_x.up.sql',
+        files: [
+          { name: '0002_b.up.sql', sql: 'CREATE TABLE IF NOT EXISTS b ();' },
+          { name: '0001_a.up.sql', sql: 'CREATE TABLE IF NOT EXISTS a ();' },
+        ],
+      }),
+    ).toBe(
+      '-- 0001_a.up.sql\nCREATE TABLE IF NOT EXISTS a ();\n\n-- 0002_b.up.sql\nCREATE TABLE IF NOT EXISTS b ();\n\n-- 0003_x.up.sql\nALTER TABLE b ADD COLUMN IF NOT EXISTS x int;',
+    );
+    expect(exampleText({ sql: 'DROP TABLE t;', name: '0001_t.down.sql' })).toBe('-- 0001_t.down.sql\nDROP TABLE t;');
+  });
+
+  it('starts with the configuration the example needs', () => {
+    expect(exampleText({ sql: 'CREATE TABLE t (phase text);', config: { statusColumns: ['phase'] }, schemaName: 'app' })).toBe(
+      '-- .migraterc.json: {"schema":"app","lint":{"statusColumns":["phase"]}}\nCREATE TABLE t (phase text);',
+    );
   });
 });

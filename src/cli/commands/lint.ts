@@ -1,6 +1,63 @@
-import { NotImplementedError, type ExitCode } from '../../errors.js';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { rules } from '../../../rules/index.js';
+import { UsageError, type ExitCode } from '../../errors.js';
+import { lintSequence } from '../../lint/index.js';
+import { discoverMigrations, migrationFiles, readMigrationSources } from '../../migrations/index.js';
+import { formatLintResult } from '../../reporters/index.js';
 import type { CommandContext } from '../context.js';
+import { packageVersion } from '../version.js';
 
-export default async function lint(_ctx: CommandContext): Promise<ExitCode> {
-  throw new NotImplementedError('lint');
+/**
+ * `sqlmig lint [files...]`: lints the whole sequence (cross-file rules need
+ * it) and reports on the given files, or on all. Exit 1 when an error-severity
+ * finding remains.
+ */
+export default async function lint(ctx: CommandContext, files: string[]): Promise<ExitCode> {
+  const config = await ctx.config();
+  const set = await discoverMigrations(config.dir);
+  const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
+  const result = await lintSequence({
+    sources: await readMigrationSources(migrationFiles(set)),
+    config: config.lint,
+    reportOn,
+    schemaName: config.schema,
+    configFile: config.configFile ?? undefined,
+  });
+  const output = formatLintResult(ctx.globals.format ?? 'pretty', result, {
+    cwd: ctx.io.cwd,
+    color: ctx.color,
+    rules,
+    toolVersion: packageVersion(),
+  });
+  if (output !== '') ctx.out(output);
+  return result.errorCount > 0 ? 1 : 0;
+}
+
+/**
+ * The given files as the migration set names them (`<dir>/<file name>`).
+ * Each must exist and sit directly in the migrations folder; folders are
+ * compared by real path, so `./sql/x.up.sql`, `sql/../sql/x.up.sql` and a
+ * path through a symbolic link to the folder all count.
+ */
+async function migrationPaths(files: readonly string[], dir: string, cwd: string): Promise<Set<string>> {
+  const realDir = await realpath(dir);
+  const paths = new Set<string>();
+  for (const file of files) {
+    const absolute = resolve(cwd, file);
+    const stats = await stat(absolute).catch(() => undefined);
+    if (!stats) {
+      throw new UsageError(`${file}: no such file`, { hint: 'pass paths of migration files, relative to the working directory' });
+    }
+    if (!stats.isFile()) {
+      throw new UsageError(`${file}: not a file`, { hint: 'pass migration files; without arguments lint reports on the whole folder' });
+    }
+    if ((await realpath(dirname(absolute))) !== realDir) {
+      throw new UsageError(`${file} is not in the migrations folder ${relative(cwd, dir) || '.'}`, {
+        hint: 'lint reports on migration files only: point "dir" in .migraterc.json (or --dir) at their folder, or narrow the files your hook passes',
+      });
+    }
+    paths.add(join(dir, basename(absolute)));
+  }
+  return paths;
 }
