@@ -1,12 +1,8 @@
+import type { Diagnostic } from '../lint/diagnostic.js';
 import { TAB_WIDTH, cellWidth, sanitizeForTerminal } from './text-width.js';
 
-/** 1-based positions; endColumn exclusive (as in Diagnostic). */
-export interface Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+/** 1-based positions; endColumn exclusive. */
+export type Span = Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>;
 
 export interface CodeFrameStyle {
   /** Paints the gutter. */
@@ -16,7 +12,7 @@ export interface CodeFrameStyle {
 }
 
 /** Display cells of source shown per line; longer lines are clipped around the column. */
-export const MAX_LINE_WIDTH = 100;
+const MAX_LINE_WIDTH = 100;
 
 /** Source lines as diagnostics count them (src/parse): split on LF, a CR before it dropped. */
 export function splitLines(source: string): string[] {

@@ -10,14 +10,8 @@ export { formatJson, type JsonDiagnostic, type JsonLintReport } from './json.js'
 export { formatPretty } from './pretty.js';
 export { formatSarif, type SarifOptions } from './sarif.js';
 export type { RuleExample, RuleInfo } from './rule-info.js';
-export {
-  effectiveSeverity,
-  formatRuleExplanation,
-  formatRuleTable,
-  ruleListEntries,
-  type RuleListEntry,
-} from './rules.js';
-export type { Reporter, ReporterOptions } from './types.js';
+export { formatRuleExplanation, formatRuleTable, ruleListEntries, type RuleListEntry } from './rules.js';
+export type { ReporterOptions } from './types.js';
 
 /** The lint report in the chosen `--format`. */
 export function formatLintResult(format: OutputFormat, result: LintResult, options: SarifOptions): string {

@@ -1,4 +1,4 @@
-import type { LintResult } from '../lint/diagnostic.js';
+import type { DiagnosticSeverity, LintResult } from '../lint/diagnostic.js';
 import { relativePath } from './paths.js';
 import type { ReporterOptions } from './types.js';
 
@@ -10,7 +10,7 @@ export interface JsonDiagnostic {
   endLine: number;
   endColumn: number;
   rule: string;
-  severity: 'error' | 'warning';
+  severity: DiagnosticSeverity;
   message: string;
   hint?: string;
 }

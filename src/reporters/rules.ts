@@ -2,14 +2,14 @@ import picocolors from 'picocolors';
 import type { RuleSetting } from '../config/types.js';
 import { exampleText, type RuleExample, type RuleInfo } from './rule-info.js';
 
-export interface RuleListOptions {
+export interface RuleDocOptions {
   color: boolean;
-  /** `lint.rules` of the config; undefined when there is no config file (the effective column is then left out). */
+  /** `lint.rules` of the config; undefined when there is no config file (the table then leaves out the effective column). */
   configured?: Readonly<Record<string, RuleSetting>>;
 }
 
 /** A rule's severity after the config: its `lint.rules` entry, else its default. */
-export function effectiveSeverity(rule: RuleInfo, configured: Readonly<Record<string, RuleSetting>> = {}): RuleSetting {
+function effectiveSeverity(rule: RuleInfo, configured: Readonly<Record<string, RuleSetting>> = {}): RuleSetting {
   return configured[rule.id] ?? rule.defaultSeverity;
 }
 
@@ -31,7 +31,7 @@ export function ruleListEntries(rules: readonly RuleInfo[], configured?: Readonl
 }
 
 /** `sqlmig rules`: a table of id, default severity, effective severity (with a config) and description. */
-export function formatRuleTable(rules: readonly RuleInfo[], options: RuleListOptions): string {
+export function formatRuleTable(rules: readonly RuleInfo[], options: RuleDocOptions): string {
   const colors = picocolors.createColors(options.color);
   const paint = severityPainter(colors);
   const withConfig = options.configured !== undefined;
@@ -50,14 +50,8 @@ export function formatRuleTable(rules: readonly RuleInfo[], options: RuleListOpt
   ].join('\n');
 }
 
-export interface ExplainOptions {
-  color: boolean;
-  /** `lint.rules` of the config; undefined when there is no config file. */
-  configured?: Readonly<Record<string, RuleSetting>>;
-}
-
 /** `sqlmig explain <rule>`: severity, description, rationale, bad and good examples. */
-export function formatRuleExplanation(rule: RuleInfo, options: ExplainOptions): string {
+export function formatRuleExplanation(rule: RuleInfo, options: RuleDocOptions): string {
   const colors = picocolors.createColors(options.color);
   const paint = severityPainter(colors);
   const severity = effectiveSeverity(rule, options.configured);
@@ -69,7 +63,7 @@ export function formatRuleExplanation(rule: RuleInfo, options: ExplainOptions): 
     list.map((example) => `${colors.bold(title)}\n${indent(exampleText(example), style)}`);
   return [
     `${colors.bold(rule.id)}: ${rule.description}\nseverity: ${severityText}`,
-    `${colors.bold('Why')}\n${indent(wrap(rule.rationale.trim(), RATIONALE_WIDTH), (line) => line)}`,
+    `${colors.bold('Why')}\n${indent(wrap(rule.rationale.trim(), RATIONALE_WIDTH))}`,
     ...examples('Bad', rule.examples.bad, colors.red),
     ...examples('Good', rule.examples.good, colors.green),
   ].join('\n\n');
@@ -99,7 +93,7 @@ function wrap(text: string, width: number): string {
     .join('\n');
 }
 
-function indent(text: string, style: (line: string) => string): string {
+function indent(text: string, style: (line: string) => string = (line) => line): string {
   return text
     .split('\n')
     .map((line) => (line === '' ? '' : `  ${style(line)}`))

@@ -12,8 +12,8 @@ export interface SarifOptions extends ReporterOptions {
   toolVersion: string;
 }
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/sqlmig';
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/sqlmig';
 
 type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
