@@ -1,4 +1,3 @@
-import type { SqlmigError } from '../errors.js';
 import type { Notice } from '../db/port.js';
 import type { LockHolder } from './lock.js';
 import type { PlanStep } from './types.js';
@@ -9,7 +8,7 @@ export type RunEvent =
   | { type: 'lock-wait'; holder: LockHolder | undefined; waitSeconds: number }
   | { type: 'started'; step: PlanStep }
   | { type: 'finished'; step: PlanStep; durationMs: number }
-  | { type: 'failed'; step: PlanStep; durationMs: number; error: SqlmigError }
+  | { type: 'failed'; step: PlanStep; durationMs: number; error: Error }
   | { type: 'notice'; notice: Notice };
 
 export type EventSink = (event: RunEvent) => void;

@@ -1,4 +1,4 @@
-import { MigrationError, SqlmigError } from '../errors.js';
+import { MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, lengthIn, locateInFile, locationAt, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
@@ -26,8 +26,12 @@ export async function execute(db: DatabaseSession, scripts: readonly StepScript[
       else await runOutsideTransaction(db, script);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
-      const failure = error instanceof SqlmigError ? error : new MigrationError(String(error));
-      onEvent({ type: 'failed', step, durationMs, error: failure });
+      // A server error outside the file's statements (its tracking or timeout statements) still belongs to this step.
+      const failure =
+        error instanceof ServerError
+          ? new MigrationError(`${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`, { location: { file: script.source.file.path } })
+          : error;
+      onEvent({ type: 'failed', step, durationMs, error: failure instanceof Error ? failure : new Error(String(failure)) });
       throw failure;
     }
     const durationMs = Math.round(performance.now() - started);
