@@ -1,0 +1,135 @@
+import type { DatabaseSession } from '../db/port.js';
+import type { TrackingTable } from '../runner/tracking.js';
+import { CATALOG_SQL } from './catalog-sql.js';
+
+export type ObjectKind =
+  | 'schema'
+  | 'extension'
+  | 'type'
+  | 'sequence'
+  | 'table'
+  | 'column'
+  | 'constraint'
+  | 'index'
+  | 'view'
+  | 'function'
+  | 'trigger'
+  | 'policy';
+
+/** Order in snapshots and diffs: containers before what they contain. */
+const KIND_ORDER: readonly ObjectKind[] = [
+  'schema',
+  'extension',
+  'type',
+  'sequence',
+  'table',
+  'column',
+  'constraint',
+  'index',
+  'view',
+  'function',
+  'trigger',
+  'policy',
+];
+
+export type PropertyValue = string | boolean | null;
+
+/** One schema object as the catalog describes it, without OIDs. */
+export interface CatalogObject {
+  kind: ObjectKind;
+  /** Schema-qualified, e.g. `public.users.email` for a column. */
+  name: string;
+  /** `<kind> <name>` of the table or view it belongs to (columns, constraints, indexes, triggers, policies). */
+  parent: string | null;
+  properties: Record<string, PropertyValue>;
+}
+
+/** The schema of a database, sorted, so that two equal schemas give deep-equal snapshots. */
+export type CatalogSnapshot = CatalogObject[];
+
+/** Reads the catalog of the session's database, leaving out the tracking table. */
+export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable): Promise<CatalogSnapshot> {
+  const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, [tracking.schema, tracking.table]);
+  return rows
+    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: row.properties }))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));
+}
+
+/** How the actual schema differs from the expected one. */
+export type SchemaChange =
+  | { type: 'added' | 'removed'; object: CatalogObject }
+  | { type: 'changed'; object: CatalogObject; property: string; expected: PropertyValue; actual: PropertyValue };
+
+/**
+ * The differences between two snapshots, in snapshot order. Members of an
+ * added or removed table or view (its columns, indexes…) are not listed again.
+ */
+export function diffSnapshots(expected: CatalogSnapshot, actual: CatalogSnapshot): SchemaChange[] {
+  const before = byKey(expected);
+  const after = byKey(actual);
+  const added = actual.filter((object) => !before.has(keyOf(object)));
+  const removed = expected.filter((object) => !after.has(keyOf(object)));
+  const addedKeys = new Set(added.map(keyOf));
+  const removedKeys = new Set(removed.map(keyOf));
+  const changes: SchemaChange[] = [];
+  for (const object of added) if (!(object.parent && addedKeys.has(object.parent))) changes.push({ type: 'added', object });
+  for (const object of removed) if (!(object.parent && removedKeys.has(object.parent))) changes.push({ type: 'removed', object });
+  for (const object of actual) {
+    const old = before.get(keyOf(object));
+    if (!old) continue;
+    const properties = new Set([...Object.keys(old.properties), ...Object.keys(object.properties)]);
+    for (const property of properties) {
+      const was = old.properties[property] ?? null;
+      const now = object.properties[property] ?? null;
+      if (was !== now) changes.push({ type: 'changed', object, property, expected: was, actual: now });
+    }
+  }
+  // Stable sort: for one object, additions and removals come before property changes.
+  return changes.sort(
+    (a, b) => KIND_ORDER.indexOf(a.object.kind) - KIND_ORDER.indexOf(b.object.kind) || compare(a.object.name, b.object.name),
+  );
+}
+
+/** Words for added and removed objects, which depend on what was compared. */
+export interface ChangeWords {
+  /** e.g. `left behind` (after a down). */
+  added: string;
+  /** e.g. `missing`. */
+  removed: string;
+}
+
+/** Long values (view definitions) and hashes are not worth printing: only that they differ. */
+const SHOWN_VALUE_LENGTH = 80;
+const OPAQUE_PROPERTIES = new Set(['body']);
+
+/**
+ * One readable line per change: `left behind: index public.idx_users_nickname`,
+ * `changed: column public.users.email type character varying(255) → text`.
+ */
+export function describeChange(change: SchemaChange, words: ChangeWords): string {
+  const what = `${change.object.kind} ${change.object.name}`;
+  if (change.type !== 'changed') return `${change.type === 'added' ? words.added : words.removed}: ${what}`;
+  const values = [change.expected, change.actual];
+  const shown =
+    !OPAQUE_PROPERTIES.has(change.property) && values.every((value) => formatValue(value).length <= SHOWN_VALUE_LENGTH)
+      ? ` ${formatValue(change.expected)} → ${formatValue(change.actual)}`
+      : ' differs';
+  return `changed: ${what} ${change.property}${shown}`;
+}
+
+function formatValue(value: PropertyValue): string {
+  if (value === null) return '(none)';
+  return String(value);
+}
+
+function keyOf(object: CatalogObject): string {
+  return `${object.kind} ${object.name}`;
+}
+
+function byKey(snapshot: CatalogSnapshot): Map<string, CatalogObject> {
+  return new Map(snapshot.map((object) => [keyOf(object), object]));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
