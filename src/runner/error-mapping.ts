@@ -5,7 +5,14 @@
  * file's text, and counts in the same unit.
  */
 
+import type { ServerErrorFields } from '../db/port.js';
+
 export type PositionUnit = 'character' | 'byte';
+
+/** PostgreSQL's message with its SQLSTATE, e.g. `relation "x" does not exist (SQLSTATE 42P01)`. */
+export function serverMessage(error: ServerErrorFields): string {
+  return error.code ? `${error.message} (SQLSTATE ${error.code})` : error.message;
+}
 
 export interface FileLocation {
   /** 1-based. */

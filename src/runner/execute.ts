@@ -1,6 +1,6 @@
 import { MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { codeFrame, lengthIn, locateInFile, locationAt, type FileLocation } from './error-mapping.js';
+import { codeFrame, lengthIn, locateInFile, locationAt, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import type { StepScript } from './script.js';
 import type { PlanStep } from './types.js';
@@ -29,7 +29,7 @@ export async function execute(db: DatabaseSession, scripts: readonly StepScript[
       // A server error outside the file's statements (its tracking or timeout statements) still belongs to this step.
       const failure =
         error instanceof ServerError
-          ? new MigrationError(`${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`, { location: { file: script.source.file.path } })
+          ? new MigrationError(serverMessage(error), { location: { file: script.source.file.path } })
           : error;
       onEvent({ type: 'failed', step, durationMs, error: failure instanceof Error ? failure : new Error(String(failure)) });
       throw failure;
@@ -98,7 +98,7 @@ function migrationFailed(
   location: FileLocation | undefined,
   what: { outcome: string; hint: string; code?: string },
 ): MigrationError {
-  const lines = [`${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`];
+  const lines = [serverMessage(error)];
   if (location) lines.push(codeFrame(script.source.text, location));
   if (error.detail) lines.push(`detail: ${error.detail}`);
   if (error.where) lines.push(`where: ${error.where}`);

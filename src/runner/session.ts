@@ -3,6 +3,7 @@ import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { MigrationError } from '../errors.js';
+import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import { acquireLock } from './lock.js';
 import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
@@ -83,7 +84,7 @@ export async function withSession<T>(
   } catch (error) {
     // A server error outside a migration's file (tracking table, permissions) is still the database refusing.
     if (error instanceof ServerError) {
-      throw new MigrationError(`${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`, {
+      throw new MigrationError(serverMessage(error), {
         hint: error.hint ?? `check the role's privileges on ${target.table.sql} and its schema`,
       });
     }

@@ -18,7 +18,7 @@ export function trackingTable(schema: string, table: string): TrackingTable {
 }
 
 /** Who applied a migration: the login role at the machine that ran sqlmig. */
-export function appliedByExpression(host: string): string {
+function appliedByExpression(host: string): string {
   return `session_user || '@' || ${quoteLiteral(host)}`;
 }
 
