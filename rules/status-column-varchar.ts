@@ -1,4 +1,4 @@
-import { matchesPattern } from '../src/lint/helpers.js';
+import { patternMatcher } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import type { TypeRef } from '../src/parse/types.js';
 
@@ -50,10 +50,10 @@ const rule: Rule = {
     ],
   },
   check(context) {
-    const patterns = context.config.statusColumns;
+    const isStatusColumn = patternMatcher(context.config.statusColumns);
     const check = (column: string, type: TypeRef | undefined, identifying = false) => {
       const problem = unboundedText(type);
-      if (!type || !problem || identifying || !patterns.some((pattern) => matchesPattern(column, pattern))) return;
+      if (!type || !problem || identifying || !isStatusColumn(column)) return;
       context.report({
         span: type.span,
         message: `status column ${column} is ${problem}`,

@@ -29,10 +29,11 @@ export function quoteIdent(identifier: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(identifier) ? identifier : `"${identifier.replaceAll('"', '""')}"`;
 }
 
-/** Whether `name` matches a pattern where `*` stands for any run of characters (case-insensitive). */
-export function matchesPattern(name: string, pattern: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-  return regex.test(name);
+/** A test for names matching any of `patterns`, where `*` stands for any run of characters (case-insensitive). */
+export function patternMatcher(patterns: readonly string[]): (name: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const regex = new RegExp(`^(?:${patterns.map((pattern) => pattern.split('*').map(escapeRegExp).join('.*')).join('|')})$`, 'i');
+  return (name) => regex.test(name);
 }
 
 function escapeRegExp(text: string): string {

@@ -16,7 +16,15 @@ export interface Token {
   end: number;
 }
 
-const SPACE = /[ \t\n\r\f\v]/;
+/** Space, \t, \n, \v, \f, \r: PostgreSQL's whitespace. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/** ( ) , ; [ ] . : */
+function isPunctuation(code: number): boolean {
+  return code === 40 || code === 41 || code === 44 || code === 59 || code === 91 || code === 93 || code === 46 || code === 58;
+}
 
 function isWordStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80;
@@ -29,7 +37,7 @@ function isWordPart(code: number): boolean {
 /** The token at or after `pos` (whitespace skipped), or undefined when none starts before `end`. */
 export function nextToken(text: string, pos: number, end: number): Token | undefined {
   let i = pos;
-  while (i < end && SPACE.test(text[i]!)) i++;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
   if (i >= end) return undefined;
   const start = i;
   const code = text.charCodeAt(i);
@@ -67,10 +75,11 @@ export function nextToken(text: string, pos: number, end: number): Token | undef
   }
   if (isWordStart(code)) {
     // E'…' takes backslash escapes; B'…', X'…', N'…' and U&'…' are plain strings.
-    if (next === 39 && /[EeBbXxNn]/.test(text[i]!)) {
-      return { kind: 'string', start, end: quotedEnd(text, i + 1, end, 39, code === 69 || code === 101) };
+    const upper = code & ~32;
+    if (next === 39 && (upper === 69 || upper === 66 || upper === 88 || upper === 78) /* E B X N */) {
+      return { kind: 'string', start, end: quotedEnd(text, i + 1, end, 39, upper === 69) };
     }
-    if ((code === 85 || code === 117) && next === 38 /* & */ && i + 2 < end) {
+    if (upper === 85 /* U */ && next === 38 /* & */ && i + 2 < end) {
       const quote = text.charCodeAt(i + 2);
       if (quote === 39) return { kind: 'string', start, end: quotedEnd(text, i + 2, end, 39, false) };
       if (quote === 34) return { kind: 'quoted-identifier', start, end: quotedEnd(text, i + 2, end, 34, false) };
@@ -84,7 +93,7 @@ export function nextToken(text: string, pos: number, end: number): Token | undef
     while (i < end && (isWordPart(text.charCodeAt(i)) || text.charCodeAt(i) === 46)) i++;
     return { kind: 'other', start, end: i };
   }
-  if ('(),;[].:'.includes(text[i]!)) return { kind: 'punctuation', start, end: i + 1 };
+  if (isPunctuation(code)) return { kind: 'punctuation', start, end: i + 1 };
   return { kind: 'other', start, end: i + 1 };
 }
 

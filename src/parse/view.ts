@@ -35,6 +35,13 @@ function tagOf(node: Node): string {
   return 'Unknown';
 }
 
+/**
+ * Spans are getters, worked out on first read (`get span()` below): rules read
+ * the spans of the few things they report, and working out all the others
+ * would cost more than the rest of the view.
+ */
+type WithoutSpan<T> = T extends unknown ? Omit<T, 'span'> : never;
+
 function strings(nodes: Node[] | undefined): string[] {
   return (nodes ?? []).map((node) => as(node, 'String')?.sval ?? '');
 }
@@ -358,11 +365,12 @@ class ViewBuilder {
   // ---- names and types
 
   private rangeVar(rangeVar: pg.RangeVar | undefined): QualifiedName {
-    return {
-      ...(rangeVar?.schemaname !== undefined ? { schema: rangeVar.schemaname } : {}),
-      name: rangeVar?.relname ?? '',
-      span: this.nameSpan(rangeVar?.location),
-    };
+    const name = rangeVar?.relname ?? '';
+    let span: Span | undefined;
+    const spanOf = () => (span ??= this.nameSpan(rangeVar?.location));
+    return rangeVar?.schemaname !== undefined
+      ? { schema: rangeVar.schemaname, name, get span() { return spanOf(); } }
+      : { name, get span() { return spanOf(); } };
   }
 
   /** A name given as a list of String nodes (`schema`, `name`), which carry no position. */
@@ -386,12 +394,16 @@ class ViewBuilder {
       return tagOf(mod);
     });
     const name = names[names.length - 1] ?? '';
+    let span: Span | undefined;
+    const spanOf = () => (span ??= this.span(this.at(typeName.location), typeEnd));
     return {
       name,
       ...(names.length >= 2 ? { schema: names[names.length - 2] } : {}),
       typmods,
       arrayDepth: typeName.arrayBounds?.length ?? 0,
-      span: this.span(this.at(typeName.location), typeEnd),
+      get span() {
+        return spanOf();
+      },
     };
   }
 
@@ -447,6 +459,8 @@ class ViewBuilder {
   private column(def: pg.ColumnDef): ColumnView {
     const name = def.colname ?? '';
     const constraints: ConstraintView[] = [];
+    let span: Span | undefined;
+    const spanOf = () => (span ??= this.elementSpan(def.location));
     const column: ColumnView = {
       name,
       ...(def.typeName ? { type: this.typeRef(def.typeName) } : {}),
@@ -456,7 +470,9 @@ class ViewBuilder {
       primaryKey: false,
       unique: false,
       constraints,
-      span: this.elementSpan(def.location),
+      get span() {
+        return spanOf();
+      },
     };
     for (const node of def.constraints ?? []) {
       const constraint = as(node, 'Constraint');
@@ -505,6 +521,8 @@ class ViewBuilder {
     )[constraint.contype ?? 'CONSTR_NULL'];
     if (!kind) return undefined;
     const keys = strings(kind === 'foreign-key' ? constraint.fk_attrs : constraint.keys);
+    let span: Span | undefined;
+    const spanOf = () => (span ??= this.elementSpan(constraint.location));
     return {
       kind,
       ...(constraint.conname !== undefined ? { name: constraint.conname } : {}),
@@ -514,15 +532,26 @@ class ViewBuilder {
         : {}),
       notValid: constraint.skip_validation === true,
       ...(constraint.indexname !== undefined ? { usingIndex: constraint.indexname } : {}),
-      span: this.elementSpan(constraint.location),
+      get span() {
+        return spanOf();
+      },
     };
   }
 
   private alterTable(stmt: pg.AlterTableStmt): BuiltView {
     const table = this.rangeVar(stmt.relation);
     const cmds = (stmt.cmds ?? []).map((cmd) => as(cmd, 'AlterTableCmd') ?? {});
-    const spans = this.clauseSpans(table.span, cmds.length);
-    const actions = cmds.map((cmd, index) => this.alterAction(cmd, spans[index] ?? this.context.statement));
+    let spans: Span[] | undefined;
+    const clauseSpan = (index: number) => (spans ??= this.clauseSpans(table.span, cmds.length))[index] ?? this.context.statement;
+    const actions = cmds.map(
+      (cmd, index) =>
+        ({
+          ...this.alterAction(cmd),
+          get span() {
+            return clauseSpan(index);
+          },
+        }) as AlterTableAction,
+    );
     const detach = actions.find((action) => action.type === 'detach-partition' && action.concurrently);
     return {
       view: { kind: 'alter-table', objectType: objectKind(stmt.objtype), table, ifExists: stmt.missing_ok === true, actions },
@@ -546,40 +575,40 @@ class ViewBuilder {
     });
   }
 
-  private alterAction(cmd: pg.AlterTableCmd, span: Span): AlterTableAction {
+  private alterAction(cmd: pg.AlterTableCmd): WithoutSpan<AlterTableAction> {
     const column = cmd.name ?? '';
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const def = as(cmd.def, 'ColumnDef') ?? {};
-        return { type: 'add-column', column: this.column(def), ifNotExists: cmd.missing_ok === true, span };
+        return { type: 'add-column', column: this.column(def), ifNotExists: cmd.missing_ok === true };
       }
       case 'AT_DropColumn':
-        return { type: 'drop-column', column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE', span };
+        return { type: 'drop-column', column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE' };
       case 'AT_AlterColumnType': {
         const def = as(cmd.def, 'ColumnDef');
-        const newType = def?.typeName ? this.typeRef(def.typeName) : { name: '', typmods: [], arrayDepth: 0, span };
-        return { type: 'alter-column-type', column, newType, using: def?.raw_default !== undefined, span };
+        const newType = def?.typeName ? this.typeRef(def.typeName) : { name: '', typmods: [], arrayDepth: 0, span: this.context.statement };
+        return { type: 'alter-column-type', column, newType, using: def?.raw_default !== undefined };
       }
       case 'AT_SetNotNull':
-        return { type: 'set-not-null', column, span };
+        return { type: 'set-not-null', column };
       case 'AT_DropNotNull':
-        return { type: 'drop-not-null', column, span };
+        return { type: 'drop-not-null', column };
       case 'AT_ColumnDefault':
-        return { type: cmd.def === undefined ? 'drop-default' : 'set-default', column, span };
+        return { type: cmd.def === undefined ? 'drop-default' : 'set-default', column };
       case 'AT_AddConstraint': {
         const constraint = this.constraint(as(cmd.def, 'Constraint') ?? {});
-        return constraint ? { type: 'add-constraint', constraint, span } : { type: 'other', command: 'AddConstraint', span };
+        return constraint ? { type: 'add-constraint', constraint } : { type: 'other', command: 'AddConstraint' };
       }
       case 'AT_DropConstraint':
-        return { type: 'drop-constraint', name: column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE', span };
+        return { type: 'drop-constraint', name: column, ifExists: cmd.missing_ok === true, cascade: cmd.behavior === 'DROP_CASCADE' };
       case 'AT_ValidateConstraint':
-        return { type: 'validate-constraint', name: column, span };
+        return { type: 'validate-constraint', name: column };
       case 'AT_DetachPartition': {
         const partition = as(cmd.def, 'PartitionCmd');
-        return { type: 'detach-partition', partition: this.rangeVar(partition?.name), concurrently: partition?.concurrent === true, span };
+        return { type: 'detach-partition', partition: this.rangeVar(partition?.name), concurrently: partition?.concurrent === true };
       }
       default:
-        return { type: 'other', command: (cmd.subtype ?? 'AT_Unknown').slice(3), span };
+        return { type: 'other', command: (cmd.subtype ?? 'AT_Unknown').slice(3) };
     }
   }
 
