@@ -6,7 +6,7 @@
 import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
-import type { ParseError, Span, Statement } from '../parse/types.js';
+import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
 import { rules as registry } from '../../rules/index.js';
 import type { Diagnostic, DiagnosticSeverity, LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
@@ -30,6 +30,19 @@ export interface LintInput {
   schemaName?: string;
   /** Absolute path of the config file, where unknown rule ids in `lint.rules` are reported. */
   configFile?: string;
+  /** Parsed files by checksum, to skip parsing files that did not change (see `ParseCache`). */
+  parseCache?: ParseCache;
+}
+
+/**
+ * A store of parse results keyed by the file's checksum. `ParsedSql` survives
+ * JSON.stringify/parse, so a cache can live on disk; include
+ * `PARSED_SQL_VERSION` in its key, since another sqlmig version may parse
+ * differently.
+ */
+export interface ParseCache {
+  get(checksum: string): ParsedSql | undefined;
+  set(checksum: string, parsed: ParsedSql): void;
 }
 
 interface Finding {
@@ -48,7 +61,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   const enabled = rules.filter((rule) => settings.get(rule.id) !== 'off');
 
   const findings: Finding[] = [];
-  const files = [...input.sources].sort(compareSources).map((source) => readFile(source, findings));
+  const files = [...input.sources].sort(compareSources).map((source) => readFile(source, findings, input.parseCache));
   const migrations = groupByVersion(files);
 
   let schema = new SchemaModel(input.config.knownTables);
@@ -120,7 +133,7 @@ function compareSources(a: MigrationSource, b: MigrationSource): number {
   );
 }
 
-function readFile(source: MigrationSource, findings: Finding[]): LintFile {
+function readFile(source: MigrationSource, findings: Finding[], cache: ParseCache | undefined): LintFile {
   const { file, text, directives } = source;
   const lintFile: LintFile = {
     path: file.path,
@@ -140,7 +153,11 @@ function readFile(source: MigrationSource, findings: Finding[]): LintFile {
     const span = spanOfLine(text, offset);
     lintFile.parseErrors = [{ message: 'invalid byte sequence for encoding "UTF8"', span }];
   } else {
-    const parsed = parseSql(text);
+    let parsed = cache?.get(source.checksum);
+    if (!parsed) {
+      parsed = parseSql(text);
+      cache?.set(source.checksum, parsed);
+    }
     lintFile.statements = parsed.statements;
     lintFile.parseErrors = parsed.errors;
     lintFile.comments = parsed.comments;

@@ -8,6 +8,9 @@ import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement } from './types.js';
 import { buildView, type ViewContext } from './view.js';
 
+/** Changes whenever `parseSql` may return something different for the same text: part of parse-cache keys. */
+export const PARSED_SQL_VERSION = 1;
+
 let loaded = false;
 
 /** Loads the WASM parser. Call (and await) once before `parseSql`; later calls return at once. */

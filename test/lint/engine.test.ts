@@ -230,3 +230,21 @@ describe('the sequence', () => {
     ]);
   });
 });
+
+describe('parse cache', () => {
+  it('parses a file once per checksum; JSON round-tripped results lint the same', async () => {
+    const sql = 'ALTER TABLE users ADD COLUMN nickname text;\nDO $$ BEGIN EXECUTE $x$CREATE INDEX CONCURRENTLY i ON t (a)$x$; END $$;';
+    const source = { ...exampleSource('0001_a.up.sql', sql), checksum: 'abc' };
+    const stored = new Map<string, string>();
+    const cache = {
+      get: (checksum: string) => (stored.has(checksum) ? JSON.parse(stored.get(checksum)!) : undefined),
+      set: (checksum: string, parsed: unknown) => void stored.set(checksum, JSON.stringify(parsed)),
+    };
+    const run = () => lintSequence({ sources: [source], config: configDefaults.lint, parseCache: cache });
+    const first = await run();
+    expect([...stored.keys()]).toEqual(['abc']);
+    const second = await run();
+    expect(second.diagnostics).toEqual(first.diagnostics);
+    expect(first.diagnostics.length).toBeGreaterThan(0);
+  });
+});
