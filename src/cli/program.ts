@@ -83,6 +83,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   program
     .command('redo')
     .description('revert the newest applied migration and apply it again')
+    .option('--dry-run', 'print the plan, change nothing', false)
+    .option('--sql', 'print the exact SQL that would run, change nothing', false)
     .option('--no-lint', 'skip the lint gate')
     .addOption(lockWait())
     .addOption(connectWait())
@@ -114,6 +116,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('validate')
     .description('run every check `up` makes before applying, without applying (exit 1 on any problem)')
     .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
+    .option('--no-lint', 'skip the lint check of pending files')
     .addOption(connectWait())
     .action(action('validate'));
 

@@ -123,6 +123,16 @@ describe('runner commands against PostgreSQL', () => {
   it('redo reverts and re-applies the newest migration', async () => {
     await withConnection(db.url, (s) => s`INSERT INTO users (email) VALUES ('a@example.com')`);
     const before = await withConnection(db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
+
+    const dry = await sqlmig('redo', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/revert\s+0002_create_orders[\s\S]*apply\s+0002_create_orders/);
+    const sql = await sqlmig('redo', '--sql');
+    expect(sql.code).toBe(0);
+    expect(sql.stdout).toMatch(/DELETE FROM "public"."sqlmig_migrations" WHERE version = 2[\s\S]*INSERT INTO "public"."sqlmig_migrations"/);
+    const untouched = await withConnection(db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
+    expect(untouched[0]!.applied_at.getTime()).toBe(before[0]!.applied_at.getTime());
+
     const result = await sqlmig('redo');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/reverted\s+0002_create_orders[\s\S]*applied\s+0002_create_orders[\s\S]*Redid version 2/);
@@ -217,5 +227,31 @@ describe('stamp against PostgreSQL', () => {
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/Applied 1 migration in .*; now at version 3/);
     expect((await snapshot(db.url)).orderColumns).toEqual(['id', 'user_id', 'status']);
+  });
+});
+
+describe('validate --no-lint', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject({ fixture: 'shop' });
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('validate reports lint errors of pending files; --no-lint skips that check only', async () => {
+    await project.write('0004_create_coupons.up.sql', 'CREATE TABLE coupons (id bigint PRIMARY KEY);\n');
+    await project.write('0004_create_coupons.down.sql', 'DROP TABLE IF EXISTS coupons;\n');
+    const linted = await sqlmig('validate');
+    expect(linted.code).toBe(1);
+    expect(linted.stdout).toMatch(/sql\/0004_create_coupons\.up\.sql:1:14: CREATE TABLE coupons fails when it already exists \[require-if-not-exists\]/);
+    const skipped = await sqlmig('validate', '--no-lint');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain('OK: 0 applied, 4 pending');
   });
 });

@@ -6,11 +6,18 @@ import type { CommandContext } from '../context.js';
 export interface RedoOptions extends RunnerCliOptions {
   /** false with --no-lint. */
   lint: boolean;
+  dryRun: boolean;
+  sql: boolean;
 }
 
 /** `sqlmig redo`: reverts the newest applied migration and applies it again. */
 export default async function redo(ctx: CommandContext, options: RedoOptions): Promise<ExitCode> {
-  const result = await migrate({ ...(await runnerOptionsFrom(ctx, options)), direction: 'redo', lintGate: options.lint ? undefined : false });
-  printMigrateResult(ctx, result, { dryRun: false, sql: false });
+  const result = await migrate({
+    ...(await runnerOptionsFrom(ctx, options)),
+    direction: 'redo',
+    dryRun: options.dryRun || options.sql,
+    lintGate: options.lint ? undefined : false,
+  });
+  printMigrateResult(ctx, result, { dryRun: options.dryRun, sql: options.sql });
   return 0;
 }

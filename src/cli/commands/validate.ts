@@ -7,11 +7,17 @@ import type { CommandContext } from '../context.js';
 
 export interface ValidateOptions extends RunnerCliOptions {
   allowOutOfOrder: boolean;
+  /** false with --no-lint. */
+  lint: boolean;
 }
 
 /** `sqlmig validate`: every check `up` makes before applying, without applying; exit 1 on any problem. */
 export default async function validate(ctx: CommandContext, options: ValidateOptions): Promise<ExitCode> {
-  const result = await check({ ...(await runnerOptionsFrom(ctx, options)), allowOutOfOrder: options.allowOutOfOrder });
+  const result = await check({
+    ...(await runnerOptionsFrom(ctx, options)),
+    allowOutOfOrder: options.allowOutOfOrder,
+    lintGate: options.lint ? undefined : false,
+  });
   const problems = result.refusals.length + result.lintErrors.length;
   if (ctx.globals.format === 'json') {
     const refusals = result.refusals.map((r) => ({ ...r, file: r.file === undefined ? undefined : relative(ctx.io.cwd, r.file) }));
