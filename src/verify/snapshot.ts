@@ -96,6 +96,8 @@ export interface ChangeWords {
   added: string;
   /** e.g. `missing`. */
   removed: string;
+  /** e.g. `changed`. */
+  changed: string;
 }
 
 /** Long values (view definitions) and hashes are not worth printing: only that they differ. */
@@ -114,7 +116,7 @@ export function describeChange(change: SchemaChange, words: ChangeWords): string
     !OPAQUE_PROPERTIES.has(change.property) && values.every((value) => formatValue(value).length <= SHOWN_VALUE_LENGTH)
       ? ` ${formatValue(change.expected)} → ${formatValue(change.actual)}`
       : ' differs';
-  return `changed: ${what} ${change.property}${shown}`;
+  return `${words.changed}: ${what} ${change.property}${shown}`;
 }
 
 function formatValue(value: PropertyValue): string {

@@ -155,7 +155,7 @@ describe.each(targets)('catalog snapshot on $name', (target) => {
       DROP TABLE app.events CASCADE;
       CREATE OR REPLACE FUNCTION app.add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b + 0';
     `);
-    const words = { added: 'left behind', removed: 'missing' };
+    const words = { added: 'left behind', removed: 'missing', changed: 'changed' };
     const lines = diffSnapshots(full, await takeSnapshot(db, tracking)).map((change) => describeChange(change, words));
     expect(lines).toEqual([
       'changed: type app.mood labels \'sad\', \'ok\', \'happy\' → \'sad\', \'ok\', \'happy\', \'angry\'',

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { ResolvedConnection } from '../config/types.js';
+import { openDatabase } from '../db/index.js';
+import { ServerError, type DatabaseSession, type OpenOptions } from '../db/port.js';
+import { ConnectionError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+
+/** A database made for one verify run. */
+export interface ThrowawayDatabase {
+  db: DatabaseSession;
+  /** For messages: `PGlite in memory`, or the temporary database's redacted URL. */
+  description: string;
+  /**
+   * Closes the session and drops the database. At once and idempotent, so a
+   * signal handler can call it while a statement runs: that statement's
+   * session is ended by the drop. Never throws: returns what went wrong.
+   */
+  dispose(): Promise<string | undefined>;
+}
+
+/** Temporary databases on a server are named so (`sqlmig_verify_<12 hex digits>`). */
+export const TEMPORARY_DATABASE_PREFIX = 'sqlmig_verify_';
+
+const EMBEDDED: ResolvedConnection = {
+  url: 'pglite://memory',
+  redacted: 'pglite://memory',
+  source: '--url',
+  secrets: [],
+  pglite: { dataDir: null },
+};
+
+/** PGlite in memory when `server` is null; else a new database on that server, created from its default template. */
+export async function openThrowaway(server: ResolvedConnection | null, options: OpenOptions): Promise<ThrowawayDatabase> {
+  if (server === null) {
+    const db = await openDatabase(EMBEDDED, options);
+    return { db, description: 'PGlite in memory', dispose: () => db.close().then(() => undefined) };
+  }
+  return openTemporaryDatabase(server, options);
+}
+
+async function openTemporaryDatabase(server: ResolvedConnection, options: OpenOptions): Promise<ThrowawayDatabase> {
+  const admin = await openDatabase(server, { ...options, onNotice: undefined, applicationName: 'sqlmig verify' });
+  const name = `${TEMPORARY_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  const connection: ResolvedConnection = { ...server, url: url.toString(), redacted: redactUrl(url.toString()) };
+  let db: DatabaseSession | undefined;
+  let disposed: Promise<string | undefined> | undefined;
+  const dispose = () => {
+    disposed ??= (async () => {
+      // Dropped first: WITH (FORCE) ends our own session even in the middle of a statement.
+      const problem = await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(
+        () => undefined,
+        (error: Error) => `could not drop the temporary database ${name} (${error.message}); drop it by hand: DROP DATABASE ${name};`,
+      );
+      await db?.close();
+      await admin.close();
+      return problem;
+    })();
+    return disposed;
+  };
+  try {
+    await admin.exec(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    await admin.close();
+    if (!(error instanceof ServerError)) throw error;
+    throw new ConnectionError(`cannot create a temporary database on ${server.redacted}: ${error.message}`, {
+      hint: 'verify --url needs a role that may create databases (CREATEDB); it drops the database again when done',
+    });
+  }
+  try {
+    db = await openDatabase(connection, options);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { db, description: connection.redacted, dispose };
+}

@@ -1,0 +1,221 @@
+import { loadConfig, resolveConnection } from '../config/index.js';
+import type { Config, ResolvedConnection } from '../config/types.js';
+import type { Notice } from '../db/port.js';
+import { MigrationError, UsageError } from '../errors.js';
+import type { Migration } from '../migrations/types.js';
+import { loadMigrations } from '../runner/files.js';
+import { plan } from '../runner/plan.js';
+import { PlanRefusedError } from '../runner/refused.js';
+import { trackingTable } from '../runner/tracking.js';
+import { RoundTrip } from './round-trip.js';
+import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
+import { openThrowaway } from './throwaway.js';
+
+export interface VerifyOptions {
+  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
+  config?: Config;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /**
+   * A PostgreSQL server: verify in a temporary database created there and
+   * dropped afterwards. Default (and `pglite://memory`): PGlite in memory.
+   * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
+   */
+  url?: string;
+  /** Verify the migrations up to and including this version. */
+  to?: number;
+  /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
+  signal?: AbortSignal;
+  onEvent?: (event: VerifyEvent) => void;
+}
+
+export type VerifyEvent =
+  /** A migration's round trip is over (whatever its outcome). */
+  | { type: 'migration'; migration: MigrationVerification }
+  | { type: 'notice'; notice: Notice }
+  /** The temporary database could not be dropped (its name and how to drop it by hand). */
+  | { type: 'cleanup-failed'; message: string };
+
+/**
+ * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
+ * - `failed`: it did not, or a file failed to run (see `failure`).
+ * - `not-verifiable`: no down file; it stays applied and the next migrations are verified on top.
+ * - `not-run`: an earlier failure left no state to go on from.
+ */
+export type VerificationStatus = 'verified' | 'failed' | 'not-verifiable' | 'not-run';
+
+export type Phase = 'up' | 'down' | 'up again';
+
+export interface MigrationVerification {
+  version: number;
+  name: string;
+  /** Absolute paths. */
+  upFile: string;
+  downFile: string | null;
+  status: VerificationStatus;
+  /** How the schema after down differs from the schema before up (empty when down reverts up). */
+  afterDown: SchemaChange[];
+  /** How the schema after up again differs from the schema after the first up. */
+  afterUpAgain: SchemaChange[];
+  /** A file that failed to run, located in the file by the runner. */
+  failure: { phase: Phase; error: MigrationError } | null;
+  durationMs: number;
+}
+
+export interface VerifyResult {
+  /** No migration failed. Migrations without a down file are reported but do not fail the run. */
+  ok: boolean;
+  /** Where it ran: `PGlite in memory`, or the temporary database's redacted URL. */
+  database: string;
+  migrations: MigrationVerification[];
+  /** Why the run stopped before the last migration; null when it did not. */
+  stopped: string | null;
+  durationMs: number;
+}
+
+/**
+ * The round-trip test: in a throwaway database, for each migration in
+ * version order, snapshot, up, snapshot, down (must give the first
+ * snapshot), up again (must give the second). Files run through the runner's
+ * planner and executor, exactly as `up` and `down` run them. A down that does
+ * not revert is reported and the run goes on from the state it left, as long
+ * as up applies again; a file that fails stops it. Throws PlanRefusedError
+ * (broken file set, unknown --to), ConnectionError; never prints or exits.
+ */
+export async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
+  const server = serverConnection(config, options);
+  const loaded = await loadMigrations(config.dir);
+  const chosen = plan({ set: loaded.set, checksums: loaded.checksums, applied: [] }, { direction: 'up', to: options.to });
+  if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, cwd);
+  const migrations = chosen.steps.map((step) => loaded.set.migrations.find((m) => m.version === step.version)!);
+
+  const onEvent = options.onEvent ?? (() => {});
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const database = await openThrowaway(server, { onNotice: (notice) => onEvent({ type: 'notice', notice }) });
+  const abandon = () => void database.dispose();
+  signal?.addEventListener('abort', abandon, { once: true });
+  try {
+    signal?.throwIfAborted();
+    const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
+    const results: MigrationVerification[] = [];
+    let stopped: string | null = null;
+    let current = await trip.snapshot();
+    for (const migration of migrations) {
+      if (stopped !== null) {
+        results.push(notRun(migration));
+        continue;
+      }
+      const outcome = await verifyOne(trip, migration, current, signal);
+      results.push(outcome.verification);
+      onEvent({ type: 'migration', migration: outcome.verification });
+      if (outcome.next === null) stopped = outcome.stopReason;
+      else current = outcome.next;
+    }
+    return {
+      ok: results.every((m) => m.status === 'verified' || m.status === 'not-verifiable'),
+      database: database.description,
+      migrations: results,
+      stopped,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    signal?.removeEventListener('abort', abandon);
+    const problem = await database.dispose();
+    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
+  }
+}
+
+/** The server named by `url`, or null for PGlite in memory. */
+function serverConnection(config: Config, options: VerifyOptions): ResolvedConnection | null {
+  if (options.url === undefined) return null;
+  const connection = resolveConnection(config, { url: options.url, env: options.env });
+  if (!connection.pglite) return connection;
+  if (connection.pglite.dataDir === null) return null;
+  throw new UsageError(`verify runs in a throwaway database, not in ${connection.redacted}`, {
+    hint: 'leave out --url to verify in PGlite in memory, or pass a postgres:// server URL to verify in a temporary database there',
+  });
+}
+
+type Outcome =
+  | { verification: MigrationVerification; next: CatalogSnapshot }
+  | { verification: MigrationVerification; next: null; stopReason: string };
+
+async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal): Promise<Outcome> {
+  const started = performance.now();
+  const verification: MigrationVerification = {
+    version: migration.version,
+    name: migration.name,
+    upFile: migration.up!.path,
+    downFile: migration.down?.path ?? null,
+    status: 'failed',
+    afterDown: [],
+    afterUpAgain: [],
+    failure: null,
+    durationMs: 0,
+  };
+  const finish = (status: VerificationStatus) => {
+    verification.status = status;
+    verification.durationMs = Math.round(performance.now() - started);
+    return verification;
+  };
+  const label = migration.up!.fileName.replace(/\.up\.sql$/, '');
+  const run = async (phase: Phase): Promise<boolean> => {
+    signal?.throwIfAborted();
+    try {
+      await trip.apply(phase === 'down' ? 'down' : 'up', migration);
+      return true;
+    } catch (error) {
+      if (!(error instanceof MigrationError)) throw error;
+      verification.failure = { phase, error };
+      return false;
+    }
+  };
+
+  if (!(await run('up'))) {
+    return { verification: finish('failed'), next: null, stopReason: `${label} failed to apply, so the migrations after it were not run` };
+  }
+  const applied = await trip.snapshot();
+  if (!migration.down) return { verification: finish('not-verifiable'), next: applied };
+
+  if (!(await run('down'))) {
+    const failure = verification.failure!;
+    // A transactional down rolled back: the migration is still applied and the run can go on.
+    if (failure.error.code !== 'MIGRATION_DIRTY') return { verification: finish('failed'), next: applied };
+    return {
+      verification: finish('failed'),
+      next: null,
+      stopReason: `${label}'s down ran outside a transaction and failed part-way, so the schema is unknown and the migrations after it were not run`,
+    };
+  }
+  verification.afterDown = diffSnapshots(before, await trip.snapshot());
+
+  if (!(await run('up again'))) {
+    return {
+      verification: finish('failed'),
+      next: null,
+      stopReason: `${label} could not be applied again after its down, so the migrations after it were not run`,
+    };
+  }
+  const reapplied = await trip.snapshot();
+  verification.afterUpAgain = diffSnapshots(applied, reapplied);
+  const reverts = verification.afterDown.length === 0 && verification.afterUpAgain.length === 0;
+  return { verification: finish(reverts ? 'verified' : 'failed'), next: reapplied };
+}
+
+function notRun(migration: Migration): MigrationVerification {
+  return {
+    version: migration.version,
+    name: migration.name,
+    upFile: migration.up!.path,
+    downFile: migration.down?.path ?? null,
+    status: 'not-run',
+    afterDown: [],
+    afterUpAgain: [],
+    failure: null,
+    durationMs: 0,
+  };
+}
