@@ -22,7 +22,7 @@ const rule: Rule = {
       { sql: '-- tidy up after the backfill\nVACUUM ANALYZE users;', expect: [{ line: 2, column: 1, message: 'VACUUM' }] },
       {
         sql: "-- sqlmig:no-transaction\nDO $$ BEGIN\n  EXECUTE 'DROP INDEX CONCURRENTLY IF EXISTS idx_users_email';\nEND $$;",
-        expect: [{ line: 3, column: 11, message: 'DO block' }],
+        expect: [{ line: 3, column: 12, message: 'DO block' }],
       },
     ],
     good: [

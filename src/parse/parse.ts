@@ -237,16 +237,17 @@ class FileParser {
       }
       const found = tag ? text.indexOf(item.query, lineStart) : -1;
       const located = found !== -1 && found + item.query.length <= bodyEnd;
-      if (item.kind === 'sql' && located) {
-        for (const raw of this.embeddedRaws(found, found + item.query.length)) {
+      const constant = item.kind === 'execute' ? stringConstant(item.query) : { value: item.query, offset: 0, verbatim: true };
+      if (!constant) continue;
+      if (located && constant.verbatim) {
+        const start = found + constant.offset;
+        for (const raw of this.embeddedRaws(start, start + constant.value.length)) {
           statements.push(this.statement(raw, [], 'do-block'));
         }
         continue;
       }
-      const sql = item.kind === 'execute' ? unquote(item.query) : item.query;
-      if (sql === undefined) continue;
       const span = located ? map.span(found, found + item.query.length) : literalSpan;
-      statements.push(...this.inexactStatements(sql, span));
+      statements.push(...this.inexactStatements(constant.value, span));
     }
     return statements;
   }
@@ -309,8 +310,17 @@ function bodyItems(tree: unknown): BodyItem[] {
   return items;
 }
 
-/** The value of a single '…' string constant; undefined for anything else (concatenations, variables). */
-function unquote(expression: string): string | undefined {
-  const match = /^\s*'((?:[^']|'')*)'\s*$/.exec(expression);
-  return match ? match[1]!.replaceAll("''", "'") : undefined;
+/**
+ * The value of an EXECUTE argument that is a single string constant, where it
+ * starts in the expression, and whether it is verbatim source (dollar quotes)
+ * or had its quotes undoubled ('…'). Undefined for anything else (format(),
+ * concatenations, variables).
+ */
+function stringConstant(expression: string): { value: string; offset: number; verbatim: boolean } | undefined {
+  const dollar = /^(\s*)(\$(?:[A-Za-z_][\w]*)?\$)([\s\S]*)\2\s*$/.exec(expression);
+  if (dollar) return { value: dollar[3]!, offset: dollar[1]!.length + dollar[2]!.length, verbatim: true };
+  const quoted = /^\s*'((?:[^']|'')*)'\s*$/.exec(expression);
+  if (!quoted) return undefined;
+  const value = quoted[1]!.replaceAll("''", "'");
+  return { value, offset: expression.indexOf("'") + 1, verbatim: value === quoted[1] };
 }

@@ -261,6 +261,8 @@ BEGIN
   -- a comment inside the body
   EXECUTE 'CREATE INDEX CONCURRENTLY i ON t (a)';
   EXECUTE format('DROP TABLE %I', 'x');
+  EXECUTE $sql$ALTER TABLE t ADD COLUMN b int$sql$;
+  EXECUTE 'COMMENT ON TABLE t IS ''it''''s''';
   COMMIT;
 EXCEPTION WHEN duplicate_object THEN NULL;
 END
@@ -270,9 +272,12 @@ $body$;`;
     expect(block.language).toBe('plpgsql');
     expect(block.statements.map((s) => `${s.view.kind} ${at(s)} ${s.embedded}`)).toEqual([
       'create-type 4:5-4:37 do-block',
-      'create-index 7:11-7:49 do-block',
-      'transaction-control 9:3-9:9 do-block',
+      'create-index 7:12-7:48 do-block',
+      'alter-table 9:16-9:46 do-block',
+      'other 10:11-10:46 do-block',
+      'transaction-control 11:3-11:9 do-block',
     ]);
+    expect(block.statements[3]!.text).toBe("COMMENT ON TABLE t IS 'it''s'");
     expect(block.statements[0]!.text).toBe("CREATE TYPE mood AS ENUM ('sad')");
     expect(block.statements[1]!.notInTransaction).toBe('CREATE INDEX CONCURRENTLY');
     expect(comments.map((c) => c.text)).toEqual(['-- a comment inside the body']);
