@@ -83,24 +83,25 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   });
 
   const main = schema;
-  for (const migration of migrations) {
-    for (const file of [migration.up, migration.down]) {
-      if (!file) continue;
-      // A down file runs against the state its up file left; the sequence goes on from the up file.
-      schema = file.direction === 'up' ? main : main.fork();
-      current = file;
-      for (const hook of hooks) hook.fileStart?.(file);
-      for (const statement of file.statements) {
-        visit(statement, file, hooks, schema);
-        if (statement.view.kind === 'do-block') {
-          for (const embedded of statement.view.statements) visit(embedded, file, hooks, schema);
-        }
+  let migrationIndex = 0;
+  for (const [index, file] of files.entries()) {
+    // A down file runs against the state its up file left; the sequence goes on from the up file.
+    schema = file.direction === 'up' ? main : main.fork();
+    current = file;
+    for (const hook of hooks) hook.fileStart?.(file);
+    for (const statement of file.statements) {
+      visit(statement, file, hooks, schema);
+      if (statement.view.kind === 'do-block') {
+        for (const embedded of statement.view.statements) visit(embedded, file, hooks, schema);
       }
-      for (const hook of hooks) hook.fileEnd?.(file);
     }
-    current = undefined;
-    schema = main;
-    for (const hook of hooks) hook.migration?.(migration);
+    for (const hook of hooks) hook.fileEnd?.(file);
+    if (files[index + 1]?.version !== file.version) {
+      current = undefined;
+      schema = main;
+      const migration = migrations[migrationIndex++]!;
+      for (const hook of hooks) hook.migration?.(migration);
+    }
   }
   for (const hook of hooks) hook.sequenceEnd?.();
 
@@ -192,7 +193,7 @@ function groupByVersion(files: LintFile[]): LintMigration[] {
       migration = { version: file.version };
       migrations.push(migration);
     }
-    // Duplicate versions are migration-filename's to report; the first file of each direction represents it.
+    // Duplicate versions are migration-filename's to report; every file is visited, the first of each direction stands for the version here.
     if (file.direction === 'up') migration.up ??= file;
     else migration.down ??= file;
   }

@@ -56,7 +56,7 @@ class FileParser {
     // libpg-query reads a C string: it would stop at a NUL byte. PostgreSQL refuses the byte itself.
     const nul = text.indexOf('\0');
     const end = nul === -1 ? text.length : nul;
-    const raws = this.parseRange(0, end);
+    const raws = this.parseUpTo(end);
     if (nul !== -1) {
       this.errors.push({ message: 'invalid byte sequence for encoding "UTF8": 0x00', span: this.map.span(nul, nul + 1) });
     }
@@ -79,22 +79,21 @@ class FileParser {
   }
 
   /**
-   * Parses text[start, end). When PostgreSQL rejects it, splits it at top-level
+   * Parses text[0, end). When PostgreSQL rejects it, splits it at top-level
    * `;` with libpg-query's scanner (which knows dollar quotes) and parses each
    * piece alone, so the statements that do parse are still linted.
    */
-  private parseRange(start: number, end: number): RawStatement[] {
-    const sql = this.text.slice(start, end);
+  private parseUpTo(end: number): RawStatement[] {
+    const sql = end === this.text.length ? this.text : this.text.slice(0, end);
     if (sql.trim() === '') return [];
-    const byteBase = this.map.byteOffset(start);
     try {
-      return this.rawStatements(parseSync(sql).stmts ?? [], byteBase, end);
+      return this.rawStatements(parseSync(sql).stmts ?? [], 0, end);
     } catch (wholeError) {
       let tokens;
       try {
         tokens = scanSync(sql).tokens;
       } catch {
-        this.errors.push(this.parseError(wholeError, start, end));
+        this.errors.push(this.parseError(wholeError, 0, end));
         return [];
       }
       const raws: RawStatement[] = [];
@@ -106,8 +105,8 @@ class FileParser {
           hasCode ||= token.tokenName !== 'SQL_COMMENT' && token.tokenName !== 'C_COMMENT';
           continue;
         }
-        const from = this.map.charOffset(byteBase + pieceStart);
-        const to = token ? this.map.charOffset(byteBase + token.start) : end;
+        const from = this.map.charOffset(pieceStart);
+        const to = token ? this.map.charOffset(token.start) : end;
         if (hasCode) {
           try {
             raws.push(...this.rawStatements(parseSync(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
@@ -119,7 +118,7 @@ class FileParser {
         hasCode = false;
       }
       // The split is only an approximation of psql's (BEGIN ATOMIC bodies hold `;`); never lose the error.
-      if (this.errors.length === errorCount) this.errors.push(this.parseError(wholeError, start, end));
+      if (this.errors.length === errorCount) this.errors.push(this.parseError(wholeError, 0, end));
       return raws;
     }
   }

@@ -1,8 +1,13 @@
 /**
  * libpg-query's raw tree → the typed view rules use (types.ts). Positions:
- * the raw tree has byte `location`s for names, columns, types and
- * constraints; where a node has none (DROP targets, ALTER TABLE clauses), the
- * span comes from the source with the lexer, or is the statement's.
+ * the raw tree has byte `location`s where names, columns, types and
+ * constraints start; the lexer finds where they end. ALTER TABLE clauses are
+ * found between top-level commas; parts with no position (DROP targets) get
+ * the statement's span.
+ *
+ * Spans are getters, worked out on first read: rules read the spans of the
+ * few things they report, and working out all the others would cost more
+ * than the rest of the view.
  */
 import type * as pg from 'libpg-query';
 import { elementEnd, nameEnd, codeEnd, codeStart, topLevelCommas, typeEnd } from './lexer.js';
@@ -35,11 +40,7 @@ function tagOf(node: Node): string {
   return 'Unknown';
 }
 
-/**
- * Spans are getters, worked out on first read (`get span()` below): rules read
- * the spans of the few things they report, and working out all the others
- * would cost more than the rest of the view.
- */
+/** A union's members without their `span` (added afterwards, as a getter). */
 type WithoutSpan<T> = T extends unknown ? Omit<T, 'span'> : never;
 
 function strings(nodes: Node[] | undefined): string[] {
