@@ -1,6 +1,5 @@
-import { displayName, headSpan } from '../src/lint/helpers.js';
+import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
-import { objectKey } from '../src/lint/schema.js';
 import type { TypeRef } from '../src/parse/types.js';
 
 /**
@@ -54,44 +53,37 @@ const rule: Rule = {
     ],
   },
   check(context) {
-    let createdTables = new Set<string>();
-    let addedColumns = new Set<string>();
     const hint = 'do it in steps across releases: add the new one, write to both, backfill, switch reads, drop the old one later';
     return {
-      fileStart() {
-        createdTables = new Set();
-        addedColumns = new Set();
-      },
       statement(statement, file) {
         if (file.direction !== 'up') return;
         const view = statement.view;
-        if (view.kind === 'create-table') {
-          createdTables.add(objectKey(view.table));
-        } else if (view.kind === 'rename' && view.objectType === 'table') {
-          if (createdTables.has(objectKey(view.object))) return;
+        if (view.kind === 'rename' && view.objectType === 'table') {
+          if (context.schema.table(view.object)?.createdIn === file) return;
           context.report({
             span: headSpan(statement),
-            message: `renaming table ${displayName(view.object)} to ${view.newName} breaks every query that still uses the old name`,
+            message: `renaming table ${displayName(view.object)} to ${quoteIdent(view.newName)} breaks every query that still uses the old name`,
             hint,
           });
         } else if (view.kind === 'alter-table') {
-          const table = objectKey(view.table);
-          if (createdTables.has(table)) return;
+          const table = context.schema.table(view.table);
+          if (table?.createdIn === file) return;
+          const addedHere = new Set<string>();
           for (const action of view.actions) {
-            if (action.type === 'add-column') addedColumns.add(`${table}.${action.column.name}`);
-            if (action.type === 'rename-column' && !addedColumns.has(`${table}.${action.column}`)) {
+            if (action.type === 'add-column') addedHere.add(action.column.name);
+            if (action.type !== 'rename-column' && action.type !== 'alter-column-type') continue;
+            const column = table?.columns.get(action.column);
+            if (addedHere.has(action.column) || column?.addedIn === file) continue;
+            if (action.type === 'rename-column') {
               context.report({
                 span: headSpan(statement),
-                message: `renaming column ${action.column} to ${action.newName} breaks every query that still uses the old name`,
+                message: `renaming column ${quoteIdent(action.column)} to ${quoteIdent(action.newName)} breaks every query that still uses the old name`,
                 hint,
               });
-            }
-            if (action.type === 'alter-column-type' && !addedColumns.has(`${table}.${action.column}`)) {
-              const before = context.schema.table(view.table)?.columns.get(action.column)?.type;
-              if (harmless(before, action.newType)) continue;
+            } else if (!harmless(column?.type, action.newType)) {
               context.report({
                 span: action.span,
-                message: `changing the type of ${action.column} rewrites the table under an exclusive lock and can break code that reads it`,
+                message: `changing the type of ${quoteIdent(action.column)} rewrites the table under an exclusive lock and can break code that reads it`,
                 hint,
               });
             }

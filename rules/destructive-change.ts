@@ -1,5 +1,5 @@
-import { displayName, headSpan } from '../src/lint/helpers.js';
-import type { Rule } from '../src/lint/rule.js';
+import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
+import type { LintFile, Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
 import type { QualifiedName } from '../src/parse/types.js';
 
@@ -43,67 +43,61 @@ const rule: Rule = {
     ],
   },
   check(context) {
-    /** Tables created and `table.column`s added by the file being visited. */
-    let createdTables = new Set<string>();
-    let addedColumns = new Set<string>();
-    /** Versions of the up file being visited and of the one before it. */
-    let versions: number[] = [];
-    const justAdded = (table: QualifiedName, column: string) => {
-      if (addedColumns.has(`${objectKey(table)}.${column}`)) return true;
-      const addedIn = context.schema.table(table)?.columns.get(column)?.addedIn;
-      return addedIn !== undefined && versions.includes(addedIn.version);
-    };
+    /** Versions of the up file being visited and of the up file before it. */
+    let recentVersions: number[] = [];
+    /** `table.column`s this file adds (also to tables the schema model does not know). */
+    let addedByFile = new Set<string>();
+    const createdBy = (table: QualifiedName, file: LintFile) => context.schema.table(table)?.createdIn === file;
+    const justAdded = (table: QualifiedName, column: string) =>
+      addedByFile.has(`${objectKey(table)}.${column}`) ||
+      recentVersions.includes(context.schema.table(table)?.columns.get(column)?.addedIn?.version ?? NaN);
     return {
       fileStart(file) {
-        createdTables = new Set();
-        addedColumns = new Set();
-        if (file.direction === 'up') versions = [versions[versions.length - 1] ?? file.version, file.version];
+        if (file.direction !== 'up') return;
+        recentVersions = [recentVersions[recentVersions.length - 1] ?? file.version, file.version];
+        addedByFile = new Set();
       },
       statement(statement, file) {
         if (file.direction !== 'up') return;
         const view = statement.view;
-        const report = (span = headSpan(statement), message: string, hint: string) =>
-          context.report({ span, message, hint });
+        const report = (message: string, hint: string, span = headSpan(statement)) => context.report({ span, message, hint });
         switch (view.kind) {
-          case 'create-table':
-            createdTables.add(objectKey(view.table));
-            return;
           case 'drop': {
             if (view.objectType !== 'table') return;
-            const dropped = view.objects.filter((target) => !createdTables.has(objectKey(target.name)));
+            const dropped = view.objects.filter((target) => !createdBy(target.name, file));
             if (dropped.length === 0) return;
             report(
-              undefined,
               `DROP TABLE ${dropped.map((target) => displayName(target.name)).join(', ')} deletes the data with the table`,
               'drop in two phases: first release code that no longer uses the table, then drop it in a later migration',
             );
             return;
           }
           case 'alter-table': {
-            const table = objectKey(view.table);
+            if (createdBy(view.table, file)) return;
             for (const action of view.actions) {
-              if (action.type === 'add-column') addedColumns.add(`${table}.${action.column.name}`);
-              if (action.type !== 'drop-column' || createdTables.has(table) || addedColumns.has(`${table}.${action.column}`)) continue;
+              if (action.type === 'add-column') addedByFile.add(`${objectKey(view.table)}.${action.column.name}`);
+              if (action.type !== 'drop-column' || addedByFile.has(`${objectKey(view.table)}.${action.column}`)) continue;
               report(
-                action.span,
-                `DROP COLUMN ${action.column} deletes the column and its data`,
+                `DROP COLUMN ${quoteIdent(action.column)} deletes the column and its data`,
                 'drop in two phases: first release code that no longer uses the column, then drop it in a later migration',
+                action.span,
               );
             }
             return;
           }
           case 'truncate':
-            if (view.tables.every((table) => createdTables.has(objectKey(table)))) return;
-            report(undefined, 'TRUNCATE deletes every row', 'delete the rows you mean with DELETE … WHERE, or move the cleanup out of the schema migration');
+            if (view.tables.every((table) => createdBy(table, file))) return;
+            report('TRUNCATE deletes every row', 'delete the rows you mean with DELETE … WHERE, or move the cleanup out of the schema migration');
             return;
           case 'delete':
-            if (view.hasWhere || createdTables.has(objectKey(view.table))) return;
-            report(undefined, `DELETE without WHERE deletes every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to delete');
+            if (view.hasWhere || createdBy(view.table, file)) return;
+            report(`DELETE without WHERE deletes every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to delete');
             return;
           case 'update': {
+            // Filling columns that this or the previous migration added is a backfill: nothing is overwritten.
             const backfill = view.columns.every((column) => justAdded(view.table, column));
-            if (view.hasWhere || createdTables.has(objectKey(view.table)) || backfill) return;
-            report(undefined, `UPDATE without WHERE overwrites every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to change');
+            if (view.hasWhere || backfill || createdBy(view.table, file)) return;
+            report(`UPDATE without WHERE overwrites every row of ${displayName(view.table)}`, 'add a WHERE clause naming the rows to change');
             return;
           }
           default:
