@@ -65,7 +65,7 @@ const rule: Rule = {
             message: `renaming table ${displayName(view.object)} to ${quoteIdent(view.newName)} breaks every query that still uses the old name`,
             hint,
           });
-        } else if (view.kind === 'alter-table') {
+        } else if (view.kind === 'alter-table' && view.objectType === 'table') {
           const table = context.schema.table(view.table);
           if (table?.createdIn === file) return;
           const addedHere = new Set<string>();

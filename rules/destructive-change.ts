@@ -73,7 +73,7 @@ const rule: Rule = {
             return;
           }
           case 'alter-table': {
-            if (createdBy(view.table, file)) return;
+            if (view.objectType !== 'table' || createdBy(view.table, file)) return;
             for (const action of view.actions) {
               if (action.type === 'add-column') addedByFile.add(`${objectKey(view.table)}.${action.column.name}`);
               if (action.type !== 'drop-column' || addedByFile.has(`${objectKey(view.table)}.${action.column}`)) continue;

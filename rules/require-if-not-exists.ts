@@ -35,6 +35,7 @@ const rule: Rule = {
           "DO $$ BEGIN\n  IF to_regclass('users') IS NULL THEN\n    CREATE TABLE users (id bigint);\n  END IF;\nEND $$;",
       },
       { sql: 'CREATE TEMPORARY TABLE scratch (id bigint);' },
+      { sql: 'ALTER TYPE address ADD ATTRIBUTE zip varchar(16);' },
     ],
   },
   check(context) {
@@ -84,6 +85,8 @@ const rule: Rule = {
             }
             return;
           case 'alter-table':
+            // ALTER TYPE … ADD ATTRIBUTE has no IF NOT EXISTS.
+            if (view.objectType === 'type') return;
             for (const action of view.actions) {
               if (action.type === 'add-column' && !action.ifNotExists) {
                 report(action.span, `ADD COLUMN ${quoteIdent(action.column.name)}`, 'write ADD COLUMN IF NOT EXISTS so the migration can run again');

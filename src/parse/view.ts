@@ -652,9 +652,10 @@ class ViewBuilder {
     const newName = stmt.newname ?? '';
     const ifExists = stmt.missing_ok === true;
     const span = this.context.statement;
-    if (objectType === 'column' && stmt.relationType === 'OBJECT_TABLE') {
+    if (objectType === 'column') {
       const action: AlterTableAction = { type: 'rename-column', column: stmt.subname ?? '', newName, span };
-      return { kind: 'alter-table', objectType: 'table', table: this.rangeVar(stmt.relation), ifExists, actions: [action] };
+      const relationType = objectKind(stmt.relationType);
+      return { kind: 'alter-table', objectType: relationType, table: this.rangeVar(stmt.relation), ifExists, actions: [action] };
     }
     if (objectType === 'constraint') {
       const action: AlterTableAction = { type: 'rename-constraint', name: stmt.subname ?? '', newName, span };

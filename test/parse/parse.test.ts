@@ -319,3 +319,11 @@ describe('size', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 30_000);
 });
+
+describe('typed view: relation kinds', () => {
+  it('ALTER TYPE … ADD ATTRIBUTE and ALTER VIEW … RENAME COLUMN say which relation they alter', () => {
+    const [type, viewRename] = parseSql('ALTER TYPE address ADD ATTRIBUTE zip text;\nALTER VIEW v RENAME COLUMN a TO b;').statements;
+    expect(view(type, 'alter-table')).toMatchObject({ objectType: 'type', table: { name: 'address' }, actions: [{ type: 'add-column' }] });
+    expect(view(viewRename, 'alter-table')).toMatchObject({ objectType: 'view', table: { name: 'v' }, actions: [{ type: 'rename-column' }] });
+  });
+});
