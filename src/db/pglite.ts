@@ -134,7 +134,7 @@ async function missingExtensionHint(error: messages.DatabaseError): Promise<stri
   if (!missing) return undefined;
   return (
     `the embedded database (PGlite) does not ship the extension "${missing[1]}"; it ships ${(await shippedExtensions()).join(', ')}. ` +
-    'Run this on a PostgreSQL server that has the extension (--url), or, if your servers get it from outside the migrations, create it there'
+    'Use a PostgreSQL server that has it: pass its URL with --url'
   );
 }
 

@@ -12,6 +12,8 @@
  * - Privileges are the ACL with the owner's default filled in and items
  *   sorted: a GRANT undone by a REVOKE leaves an explicit but equal ACL.
  * - Properties are one json object per row (both adapters parse json alike).
+ * - The first branch fixes the column types of the union: text, or every
+ *   name would be cut to 63 bytes like a `name`.
  */
 
 const USER_SCHEMA = `nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'`;
@@ -31,7 +33,7 @@ const RELATION_NAME = `rn.nspname || '.' || r.relname`;
 const RELATION_KIND = `CASE r.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' ELSE 'table' END`;
 
 const schemas = `
-SELECT 'schema' AS kind, n.nspname AS name, NULL AS parent,
+SELECT 'schema' AS kind, n.nspname::text AS name, NULL::text AS parent,
        json_build_object('privileges', ${privileges('n.nspacl', 'n', 'n.nspowner')}, 'comment', obj_description(n.oid, 'pg_namespace')) AS properties
   FROM pg_namespace n
  WHERE ${USER_SCHEMA.replace(/nspname/g, 'n.nspname')} AND ${notExtensionMember('pg_namespace', 'n.oid')}`;

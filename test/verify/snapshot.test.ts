@@ -146,6 +146,14 @@ describe.each(targets)('catalog snapshot on $name', (target) => {
     expect(await takeSnapshot(db, tracking)).toEqual(full);
   });
 
+  it('keeps long names whole (an identifier may be 63 bytes, table.column more)', async () => {
+    const [table, column, constraint] = ['t', 'c', 'k'].map((letter) => letter.repeat(63));
+    await db.exec(`CREATE TABLE app.${table} (${column} int CONSTRAINT ${constraint} UNIQUE)`);
+    const names = (await takeSnapshot(db, tracking)).map((object) => object.name);
+    expect(names).toEqual(expect.arrayContaining([`app.${table}.${column}`, `app.${table}.${constraint}`]));
+    await db.exec(`DROP TABLE app.${table}`);
+  });
+
   it('describes differences readably', async () => {
     await db.exec(`
       ALTER TABLE app.users ADD COLUMN nickname text;
