@@ -4,19 +4,21 @@
  * disable comments and severities, and returns sorted diagnostics.
  */
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import type { MigrationSource } from '../migrations/types.js';
+import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
 import { rules as registry } from '../../rules/index.js';
 import type { Diagnostic, DiagnosticSeverity, LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
-import type { LintFile, LintMigration, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
+import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
 
-/** Diagnostics the engine itself reports. Config may set `unknown-rule` and `unused-disable`; `syntax-error` is always an error. */
+/** Diagnostics the engine itself reports. Config may set `unknown-rule`, `unused-disable` and `invalid-directive`; `syntax-error` is always an error. */
 export const SYNTAX_ERROR = 'syntax-error';
 export const UNKNOWN_RULE = 'unknown-rule';
 export const UNUSED_DISABLE = 'unused-disable';
+/** A `-- sqlmig:` directive that has no effect: misplaced (an error by default) or unknown (a warning). */
+export const INVALID_DIRECTIVE = 'invalid-directive';
 
 export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
@@ -32,6 +34,10 @@ export interface LintInput {
   configFile?: string;
   /** Parsed files by checksum, to skip parsing files that did not change (see `ParseCache`). */
   parseCache?: ParseCache;
+  /** What discovery found wrong with the folder's files, for migration-filename. */
+  fileProblems?: readonly FileProblem[];
+  /** sqlmig.sum compared with the files, for edited-migration; absent: not checked. */
+  sum?: LintSum;
 }
 
 /**
@@ -51,6 +57,7 @@ interface Finding {
   span: Span;
   message: string;
   hint?: string;
+  maxSeverity?: 'warn';
 }
 
 export async function lintSequence(input: LintInput): Promise<LintResult> {
@@ -75,6 +82,8 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       get schema() {
         return schema;
       },
+      fileProblems: input.fileProblems ?? [],
+      sum: input.sum,
       report(report: RuleReport) {
         findings.push(toFinding(rule.id, report, current));
       },
@@ -107,7 +116,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
 
   for (const file of files) applyDisableComments(file, findings, knownIds, settings);
   for (const id of Object.keys(input.config.rules)) {
-    if (!knownIds.has(id) && id !== UNKNOWN_RULE && id !== UNUSED_DISABLE) {
+    if (!knownIds.has(id) && id !== UNKNOWN_RULE && id !== UNUSED_DISABLE && id !== INVALID_DIRECTIVE) {
       findings.push({
         rule: UNKNOWN_RULE,
         file: input.configFile ?? '<config>',
@@ -164,7 +173,38 @@ function readFile(source: MigrationSource, findings: Finding[], cache: ParseCach
     lintFile.comments = parsed.comments;
   }
   for (const error of lintFile.parseErrors) findings.push(syntaxError(file.path, error));
+  for (const directive of directives.misplaced) findings.push(invalidDirective(lintFile, directive, 'misplaced'));
+  for (const directive of directives.unknown) findings.push(invalidDirective(lintFile, directive, 'unknown'));
   return lintFile;
+}
+
+function invalidDirective(file: LintFile, directive: DirectiveComment, problem: 'misplaced' | 'unknown'): Finding {
+  const written = `-- sqlmig:${directive.name}`;
+  const where = { rule: INVALID_DIRECTIVE, file: file.path, span: directiveSpan(file.text, directive.line) };
+  if (problem === 'unknown') {
+    return {
+      ...where,
+      message: `unknown directive ${written}: it has no effect`,
+      hint: 'the only directive is `-- sqlmig:no-transaction` (run this file outside a transaction); fix the spelling or remove the comment',
+      maxSeverity: 'warn',
+    };
+  }
+  const effect = directive.name === 'no-transaction' ? ': this file runs in a transaction' : '';
+  return {
+    ...where,
+    message: `${written} after the first statement has no effect${effect}`,
+    hint: 'directives go in the comments above the first statement: move it to the top of the file',
+  };
+}
+
+/** The directive comment on 1-based `line`: from its `--` to the end of the line. */
+function directiveSpan(text: string, line: number): Span {
+  let start = 0;
+  for (let current = 1; current < line; current++) start = text.indexOf('\n', start) + 1;
+  const lineEnd = text.indexOf('\n', start);
+  const lineText = text.slice(start, lineEnd === -1 ? text.length : lineEnd).trimEnd();
+  const column = Math.max(0, lineText.search(/--\s*sqlmig\s*:/i)) + 1;
+  return { start: start + column - 1, end: start + lineText.length, line, column, endLine: line, endColumn: lineText.length + 1 };
 }
 
 function syntaxError(path: string, error: ParseError): Finding {
@@ -201,14 +241,17 @@ function groupByVersion(files: LintFile[]): LintMigration[] {
 }
 
 function toFinding(rule: string, report: RuleReport, current: LintFile | undefined): Finding {
-  const file = report.file ?? current;
-  if (!file) throw new Error(`rule ${rule} reported outside a file without naming one`);
+  const file = report.path === undefined ? (report.file ?? current) : undefined;
+  const path = report.path ?? file?.path;
+  if (path === undefined) throw new Error(`rule ${rule} reported outside a file without naming one`);
   return {
     rule,
-    file: file.path,
-    span: report.span ?? wholeFile(file.text),
+    file: path,
+    // A file outside the sequence has no text here: line 1, column 1.
+    span: report.span ?? wholeFile(file?.text ?? ''),
     message: report.message,
     ...(report.hint !== undefined ? { hint: report.hint } : {}),
+    ...(report.maxSeverity !== undefined ? { maxSeverity: report.maxSeverity } : {}),
   };
 }
 
@@ -273,18 +316,19 @@ function result(
   settings: ReadonlyMap<string, RuleSetting>,
 ): LintResult {
   const { reportOn } = input;
-  const severityOf = (rule: string): DiagnosticSeverity | undefined => {
+  const severityOf = (finding: Finding): DiagnosticSeverity | undefined => {
+    const { rule } = finding;
     if (rule === SYNTAX_ERROR) return 'error';
-    const setting = settings.get(rule) ?? input.config.rules[rule] ?? 'warn';
-    return setting === 'off' ? undefined : setting === 'warn' ? 'warning' : 'error';
+    const setting = settings.get(rule) ?? input.config.rules[rule] ?? (rule === INVALID_DIRECTIVE ? 'error' : 'warn');
+    return setting === 'off' ? undefined : setting === 'warn' || finding.maxSeverity === 'warn' ? 'warning' : 'error';
   };
   const reported = files.filter((file) => !reportOn || reportOn.has(file.path));
-  const reportedPaths = new Set(reported.map((file) => file.path));
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings) {
-    const severity = severityOf(finding.rule);
+    const severity = severityOf(finding);
     if (!severity) continue;
-    if (!reportedPaths.has(finding.file) && finding.file !== (input.configFile ?? '<config>')) continue;
+    // Files outside the sequence (sqlmig.sum, misnamed files) are reported like the others: when named, or when nothing is.
+    if (reportOn && !reportOn.has(finding.file) && finding.file !== (input.configFile ?? '<config>')) continue;
     const { span } = finding;
     diagnostics.push({
       file: finding.file,

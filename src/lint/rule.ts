@@ -40,7 +40,13 @@
  * applies `reportOn`), and never read disable comments (the engine does).
  * `report` takes a `span` (a `Statement` is one; so are the `span`s in its
  * view) and defaults to the file being visited; a report without a span is
- * about the whole file and lands on line 1.
+ * about the whole file and lands on line 1. A report about a file outside the
+ * sequence (sqlmig.sum, a misnamed file) gives its `path`. `maxSeverity:
+ * 'warn'` keeps one report a warning when the rule is configured as an error.
+ *
+ * Rules about the folder rather than the SQL read `context.fileProblems`
+ * (what discovery found wrong with the file names) and `context.sum`
+ * (sqlmig.sum compared with the files); `lintProject` fills both.
  *
  * Examples are data: the rule tests run them (bad examples must produce exactly
  * the `expect`ed diagnostics of this rule, good ones none), and `sqlmig
@@ -48,7 +54,8 @@
  * `files`.
  */
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import type { Directives, Direction } from '../migrations/types.js';
+import type { SumComparison, SumProblem } from '../migrations/sum.js';
+import type { Directives, Direction, FileProblem } from '../migrations/types.js';
 import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
 import type { SchemaModel } from './schema.js';
 
@@ -82,8 +89,19 @@ export interface RuleContext {
   readonly migrations: readonly LintMigration[];
   /** The schema before the statement being visited (see the top of this file). */
   readonly schema: SchemaModel;
+  /** What discovery found wrong with the folder's files (bad names, duplicate versions, …); empty when not given. */
+  readonly fileProblems: readonly FileProblem[];
+  /** sqlmig.sum compared with the files; undefined when the caller did not read it. */
+  readonly sum: LintSum | undefined;
   report(report: RuleReport): void;
 }
+
+/** sqlmig.sum as lint sees it. */
+export type LintSum =
+  /** The folder has no sqlmig.sum (a project adopting sqlmig). */
+  | { found: false; path: string }
+  /** `comparison` is of the files of the sequence; it means little while `problems` (malformed lines) is not empty. */
+  | { found: true; path: string; problems: readonly SumProblem[]; comparison: SumComparison };
 
 export interface RuleReport {
   message: string;
@@ -91,8 +109,12 @@ export interface RuleReport {
   hint?: string;
   /** Where; omitted means the whole file (line 1). */
   span?: Span;
-  /** Default: the file being visited. Required in `migration` and `sequenceEnd`. */
+  /** Default: the file being visited. Required in `migration` and `sequenceEnd` (or `path`). */
   file?: LintFile;
+  /** A file outside the sequence (absolute path), instead of `file`. */
+  path?: string;
+  /** `warn`: a warning even when the rule is configured as an error (config can still turn it off). */
+  maxSeverity?: 'warn';
 }
 
 /** A migration file as rules see it: parsed once by the engine. */
@@ -121,7 +143,7 @@ export interface LintMigration {
 
 /** One file of an example's migration sequence. */
 export interface ExampleFile {
-  /** A migration file name, e.g. `0001_create_users.up.sql`. */
+  /** A file name, e.g. `0001_create_users.up.sql` (examples of migration-filename use others). */
   name: string;
   sql: string;
 }
@@ -129,10 +151,15 @@ export interface ExampleFile {
 export interface RuleExample {
   /** The SQL `explain` shows: the file this example is about. */
   sql: string;
-  /** Its file name; default `0001_example.up.sql`. */
+  /** Its file name; default `0001_example.up.sql`. The examples run in a folder, as `sqlmig lint` does. */
   name?: string;
   /** The rest of the sequence for cross-file examples, in any order (the engine sorts by version). */
   files?: readonly ExampleFile[];
+  /**
+   * sqlmig.sum in the example's folder (default: none): the files as `sqlmig
+   * hash` recorded them (names and contents then), or the file's literal text.
+   */
+  sum?: readonly ExampleFile[] | string;
   /** Config for this example (e.g. `statusColumns`); the rule under test is always on. */
   config?: Partial<LintConfig>;
   /** The configured schema for this example (default `public`). */
