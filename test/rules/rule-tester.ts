@@ -3,14 +3,22 @@
  * `expect`ed diagnostics of that rule (file, line, column, and endLine /
  * endColumn / message where given), each good example none. Cross-file rules
  * use the same helper: put the rest of the sequence in the example's `files`.
+ * Each example is written to a folder of its own and linted as `sqlmig lint`
+ * lints one, so file names and sqlmig.sum are checked too.
  */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../src/config/defaults.js';
-import { lintSequence } from '../../src/lint/engine.js';
+import type { Config } from '../../src/config/types.js';
 import type { Diagnostic } from '../../src/lint/diagnostic.js';
-import type { Rule, RuleExample } from '../../src/lint/rule.js';
+import { lintProject } from '../../src/lint/project.js';
+import type { ExampleFile, Rule, RuleExample } from '../../src/lint/rule.js';
 import { parseDirectives } from '../../src/migrations/directives.js';
 import { isFileNameError, parseFileName } from '../../src/migrations/filename.js';
+import { SUM_FILE_NAME, computeSum } from '../../src/migrations/sum.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
 
 export const EXAMPLE_DIR = '/examples';
@@ -28,18 +36,38 @@ export function exampleSource(name: string, sql: string): MigrationSource {
   };
 }
 
-/** Every diagnostic (of any rule) the example produces with `rule` switched on. */
+/** Every diagnostic (of any rule) the example produces with `rule` switched on; `file` is relative to the example's folder. */
 export async function lintExample(rule: Rule, example: RuleExample): Promise<Diagnostic[]> {
-  const name = example.name ?? DEFAULT_EXAMPLE_NAME;
-  const sources = [exampleSource(name, example.sql), ...(example.files ?? []).map((file) => exampleSource(file.name, file.sql))];
-  const base = { ...configDefaults.lint, ...example.config };
-  const result = await lintSequence({
-    sources,
-    rules: [rule],
-    config: { ...base, rules: { ...base.rules, [rule.id]: 'error' } },
-    schemaName: example.schemaName,
-  });
-  return result.diagnostics;
+  const dir = await mkdtemp(join(tmpdir(), 'sqlmig-example-'));
+  try {
+    const files: ExampleFile[] = [{ name: example.name ?? DEFAULT_EXAMPLE_NAME, sql: example.sql }, ...(example.files ?? [])];
+    for (const file of files) await writeFile(join(dir, file.name), file.sql);
+    if (example.sum !== undefined) await writeFile(join(dir, SUM_FILE_NAME), sumText(example.sum));
+    const lint = { ...configDefaults.lint, ...example.config };
+    const config: Config = {
+      ...configDefaults,
+      configFile: null,
+      root: dir,
+      dir,
+      databaseUrl: null,
+      schema: example.schemaName ?? configDefaults.schema,
+      lint: { ...lint, rules: { ...lint.rules, [rule.id]: 'error' } },
+      environments: {},
+      environment: null,
+    };
+    const result = await lintProject({ config, rules: [rule] });
+    return result.diagnostics.map((diagnostic) => ({ ...diagnostic, file: relative(dir, diagnostic.file) }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** sqlmig.sum as `sqlmig hash` wrote it for these file contents, or the literal text. */
+function sumText(sum: readonly ExampleFile[] | string): string {
+  if (typeof sum === 'string') return sum;
+  return computeSum(
+    sum.map((file) => ({ file: { fileName: file.name }, checksum: createHash('sha256').update(file.sql).digest('hex') })),
+  );
 }
 
 /** Defines the tests of one rule from its examples. */
@@ -50,9 +78,7 @@ export function testRuleExamples(rule: Rule): void {
         const diagnostics = await lintExample(rule, example);
         expect(diagnostics.filter((d) => d.rule === 'syntax-error')).toEqual([]);
         const mainFile = example.name ?? DEFAULT_EXAMPLE_NAME;
-        const actual = diagnostics
-          .filter((d) => d.rule === rule.id)
-          .map((d) => ({ ...d, file: d.file.slice(EXAMPLE_DIR.length + 1) }));
+        const actual = diagnostics.filter((d) => d.rule === rule.id);
         const expected = example.expect ?? [];
         expect(expected.length, 'a bad example states what it expects').toBeGreaterThan(0);
         expect(actual.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(

@@ -1,0 +1,55 @@
+/**
+ * Lints a migrations folder as `sqlmig lint` does: discovery (whose problems
+ * migration-filename reports), every file of the sequence, and sqlmig.sum
+ * compared with the files (edited-migration). The library exports it as `lint`.
+ */
+import { join } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import {
+  SUM_FILE_NAME,
+  compareSum,
+  discoverMigrations,
+  migrationFiles,
+  readMigrationSources,
+  readSumFile,
+} from '../migrations/index.js';
+import type { MigrationSet } from '../migrations/types.js';
+import type { LintResult } from './diagnostic.js';
+import { lintSequence } from './engine.js';
+import type { LintSum, Rule } from './rule.js';
+
+export interface LintProjectOptions {
+  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
+  config?: Config;
+  /** Where .migraterc.json is searched when `config` is not given; default: process.cwd(). */
+  cwd?: string;
+  /** Variables for `${VAR}` in the config file when `config` is not given; default: process.env. */
+  env?: Record<string, string | undefined>;
+  /** Report only on these files (absolute paths); the whole folder is still analysed. */
+  reportOn?: ReadonlySet<string>;
+  /** The folder as already discovered (the runner has it); default: discovered from `config.dir`. */
+  set?: MigrationSet;
+  /** Default: every rule in rules/index.ts. */
+  rules?: readonly Rule[];
+}
+
+/** Findings are data: problems with the files become diagnostics; only unreadable folders and config errors throw. */
+export async function lintProject(options: LintProjectOptions = {}): Promise<LintResult> {
+  const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
+  const set = options.set ?? (await discoverMigrations(config.dir));
+  const [sources, sumFile] = await Promise.all([readMigrationSources(migrationFiles(set)), readSumFile(set.dir)]);
+  const sum: LintSum = sumFile
+    ? { found: true, path: sumFile.path, problems: sumFile.problems, comparison: compareSum(sumFile, sources) }
+    : { found: false, path: join(set.dir, SUM_FILE_NAME) };
+  return lintSequence({
+    sources,
+    config: config.lint,
+    rules: options.rules,
+    reportOn: options.reportOn,
+    schemaName: config.schema,
+    configFile: config.configFile ?? undefined,
+    fileProblems: set.problems,
+    sum,
+  });
+}
