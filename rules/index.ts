@@ -3,6 +3,12 @@ import type { Rule } from '../src/lint/rule.js';
 import breakingChange from './breaking-change.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import destructiveChange from './destructive-change.js';
+import downRevertsUp from './down-reverts-up.js';
+import editedMigration from './edited-migration.js';
+import fkOrder from './fk-order.js';
+import migrationFilename from './migration-filename.js';
+import notNullNeedsDefault from './not-null-needs-default.js';
+import requireDown from './require-down.js';
 import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
 import schemaQualified from './schema-qualified.js';
@@ -14,6 +20,12 @@ export const rules: readonly Rule[] = [
   breakingChange,
   concurrentlyInTransaction,
   destructiveChange,
+  downRevertsUp,
+  editedMigration,
+  fkOrder,
+  migrationFilename,
+  notNullNeedsDefault,
+  requireDown,
   requireIfExists,
   requireIfNotExists,
   schemaQualified,

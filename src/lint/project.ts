@@ -40,7 +40,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   const set = options.set ?? (await discoverMigrations(config.dir));
   const [sources, sumFile] = await Promise.all([readMigrationSources(migrationFiles(set)), readSumFile(set.dir)]);
   const sum: LintSum = sumFile
-    ? { found: true, path: sumFile.path, problems: sumFile.problems, comparison: compareSum(sumFile, sources) }
+    ? { ...sumFile, found: true, comparison: compareSum(sumFile, sources) }
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
   return lintSequence({
     sources,

@@ -54,7 +54,7 @@
  * `files`.
  */
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import type { SumComparison, SumProblem } from '../migrations/sum.js';
+import type { SumComparison, SumFile } from '../migrations/sum.js';
 import type { Directives, Direction, FileProblem } from '../migrations/types.js';
 import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
 import type { SchemaModel } from './schema.js';
@@ -96,12 +96,12 @@ export interface RuleContext {
   report(report: RuleReport): void;
 }
 
-/** sqlmig.sum as lint sees it. */
-export type LintSum =
-  /** The folder has no sqlmig.sum (a project adopting sqlmig). */
-  | { found: false; path: string }
-  /** `comparison` is of the files of the sequence; it means little while `problems` (malformed lines) is not empty. */
-  | { found: true; path: string; problems: readonly SumProblem[]; comparison: SumComparison };
+/**
+ * sqlmig.sum as lint sees it: not found (a project adopting sqlmig), or as
+ * read, with `comparison` of the files of the sequence (which means little
+ * while `problems`, its malformed lines, is not empty).
+ */
+export type LintSum = { found: false; path: string } | (SumFile & { found: true; comparison: SumComparison });
 
 export interface RuleReport {
   message: string;
