@@ -2,8 +2,8 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rules } from '../../../rules/index.js';
 import { UsageError, type ExitCode } from '../../errors.js';
-import { lintSequence } from '../../lint/index.js';
-import { discoverMigrations, migrationFiles, readMigrationSources } from '../../migrations/index.js';
+import { lintProject } from '../../lint/project.js';
+import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import type { CommandContext } from '../context.js';
 import { packageVersion } from '../version.js';
@@ -15,15 +15,10 @@ import { packageVersion } from '../version.js';
  */
 export default async function lint(ctx: CommandContext, files: string[]): Promise<ExitCode> {
   const config = await ctx.config();
+  // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
   const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
-  const result = await lintSequence({
-    sources: await readMigrationSources(migrationFiles(set)),
-    config: config.lint,
-    reportOn,
-    schemaName: config.schema,
-    configFile: config.configFile ?? undefined,
-  });
+  const result = await lintProject({ config, set, reportOn });
   const output = formatLintResult(ctx.globals.format ?? 'pretty', result, {
     cwd: ctx.io.cwd,
     color: ctx.color,
