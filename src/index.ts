@@ -5,6 +5,7 @@
  */
 export { loadConfig, resolveConnection } from './config/index.js';
 export type { Config, ResolvedConnection } from './config/types.js';
+export { lintProject as lint, type LintProjectOptions as LintOptions } from './lint/project.js';
 export { migrate, type MigrateOptions, type MigrateResult, type LintGate } from './runner/migrate.js';
 export { status, history, validate, type ValidateOptions, type ValidateResult } from './runner/inspect.js';
 export { stamp, resolve, type Resolution } from './runner/admin.js';
