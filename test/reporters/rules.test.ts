@@ -117,18 +117,26 @@ describe('exampleText', () => {
     expect(exampleText({ sql: 'DROP TABLE t;\n' })).toBe('DROP TABLE t;');
   });
 
-  it('heads each file with its name, the rest of the sequence first in name order', () => {
+  it('heads each file with its name, in the order sqlmig runs them', () => {
     expect(
       exampleText({
-        sql: 'ALTER TABLE b ADD COLUMN IF NOT EXISTS x int;',
-        name: '0003_x.up.sql',
+        sql: 'DROP TABLE IF EXISTS a;',
+        name: '0001_a.down.sql',
         files: [
-          { name: '0002_b.up.sql', sql: 'CREATE TABLE IF NOT EXISTS b ();' },
+          { name: '10_b.up.sql', sql: 'CREATE TABLE IF NOT EXISTS b ();' },
+          { name: 'notes.sql', sql: 'SELECT 1;' },
           { name: '0001_a.up.sql', sql: 'CREATE TABLE IF NOT EXISTS a ();' },
+          { name: '0002_c.up.sql', sql: 'CREATE TABLE IF NOT EXISTS c ();' },
         ],
       }),
     ).toBe(
-      '-- 0001_a.up.sql\nCREATE TABLE IF NOT EXISTS a ();\n\n-- 0002_b.up.sql\nCREATE TABLE IF NOT EXISTS b ();\n\n-- 0003_x.up.sql\nALTER TABLE b ADD COLUMN IF NOT EXISTS x int;',
+      [
+        '-- 0001_a.up.sql\nCREATE TABLE IF NOT EXISTS a ();',
+        '-- 0001_a.down.sql\nDROP TABLE IF EXISTS a;',
+        '-- 0002_c.up.sql\nCREATE TABLE IF NOT EXISTS c ();',
+        '-- 10_b.up.sql\nCREATE TABLE IF NOT EXISTS b ();',
+        '-- notes.sql\nSELECT 1;',
+      ].join('\n\n'),
     );
     expect(exampleText({ sql: 'DROP TABLE t;', name: '0001_t.down.sql' })).toBe('-- 0001_t.down.sql\nDROP TABLE t;');
   });
