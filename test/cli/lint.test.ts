@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -187,6 +187,25 @@ describe('sqlmig lint', () => {
       expect.objectContaining({ file: 'sql/0004_broken.up.sql', rule: 'syntax-error', severity: 'error', line: 1 }),
     );
     expect(report.diagnostics).toContainEqual(expect.objectContaining({ file: USERS_UP, rule: 'require-if-not-exists' }));
+  });
+
+  it('reports problems with file names as migration-filename, also on a misnamed file given by name', async () => {
+    writeFileSync(join(project, 'sql', '7_Bad-Name.up.sql'), 'SELECT 1;\n');
+    const all = await lintJson();
+    expect(all.code).toBe(1);
+    expect(all.report.diagnostics).toContainEqual(
+      expect.objectContaining({ file: 'sql/7_Bad-Name.up.sql', rule: 'migration-filename', severity: 'error', line: 1 }),
+    );
+    const given = await lintJson(['sql/7_Bad-Name.up.sql']);
+    expect(given.code).toBe(1);
+    expect(given.report.diagnostics.map((d) => [d.file, d.rule])).toEqual([['sql/7_Bad-Name.up.sql', 'migration-filename']]);
+  });
+
+  it('reports a migration edited after sqlmig.sum recorded it', async () => {
+    appendFileSync(join(project, POSTS_UP), '-- edited\n');
+    const { code, report } = await lintJson([POSTS_UP]);
+    expect(code).toBe(1);
+    expect(report.diagnostics).toEqual([expect.objectContaining({ file: POSTS_UP, rule: 'edited-migration', severity: 'error' })]);
   });
 
   it('a missing migrations folder is a configuration error (exit 2)', async () => {
