@@ -6,7 +6,7 @@ import { formatPretty } from './pretty.js';
 import { formatSarif, type SarifOptions } from './sarif.js';
 
 export { formatGithub } from './github.js';
-export { formatJson, type JsonDiagnostic, type JsonLintReport } from './json.js';
+export { formatJson, type JsonLintReport } from './json.js';
 export { formatPretty } from './pretty.js';
 export { formatSarif, type SarifOptions } from './sarif.js';
 export type { RuleExample, RuleInfo } from './rule-info.js';

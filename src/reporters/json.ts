@@ -1,26 +1,13 @@
-import type { DiagnosticSeverity, LintResult } from '../lint/diagnostic.js';
+import type { LintResult } from '../lint/diagnostic.js';
 import { relativePath } from './paths.js';
 import type { ReporterOptions } from './types.js';
 
-/** One diagnostic in `--format json` (DESIGN.md §4); `hint` is left out when the diagnostic has none. */
-export interface JsonDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: DiagnosticSeverity;
-  message: string;
-  hint?: string;
-}
-
-export interface JsonLintReport {
-  fileCount: number;
-  errorCount: number;
-  warningCount: number;
-  diagnostics: JsonDiagnostic[];
-}
+/**
+ * What `lint --format json` prints (DESIGN.md §4): the result without the
+ * sources, each `file` relative to the working directory, `hint` left out
+ * when a diagnostic has none.
+ */
+export type JsonLintReport = Omit<LintResult, 'sources'>;
 
 /** The one object `lint --format json` prints, with keys in the order DESIGN.md §4 shows. */
 export function formatJson(result: LintResult, options: ReporterOptions): string {

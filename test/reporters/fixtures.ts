@@ -46,5 +46,5 @@ export function mixedResult(): LintResult {
   );
 }
 
-/** Escape sequences of any kind. */
+/** The start of an ANSI color (CSI) sequence. */
 export const ANSI = /\u001b\[/;
