@@ -21,7 +21,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--url <url>', 'database URL (overrides every other connection setting)')
     .option('--dir <dir>', 'migrations folder (overrides "dir")')
     .addOption(
-      new Option('--format <format>', 'output format (lint: pretty|json|github|sarif; status, verify: pretty|json)').choices([
+      new Option('--format <format>', 'output format (lint: pretty|json|github|sarif; status, current, history, validate, verify, rules: pretty|json)').choices([
         'pretty',
         'json',
         'github',
