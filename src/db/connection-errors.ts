@@ -63,10 +63,22 @@ export function connectFailure(error: unknown, connection: ResolvedConnection): 
 
 /** The session died mid-run: the advisory lock is gone, so the run must stop. */
 export function connectionLost(connection: ResolvedConnection, error?: unknown): ConnectionError {
-  const detail = error instanceof Error ? `: ${scrub(error.message, connection.secrets)}` : '';
+  const detail = error instanceof Error ? `: ${lostReason(error, connection)}` : '';
   return new ConnectionError(`lost the connection to ${connection.redacted}${detail}`, {
     hint:
       'a migration that was running either committed together with its tracking row or rolled back; ' +
       'run `sqlmig status` to see which, then run the command again',
   });
+}
+
+/** Why a session ended, in words: postgres.js reports a server that hung up as `write CONNECTION_CLOSED host:port`. */
+function lostReason(error: Error, connection: ResolvedConnection): string {
+  switch ((error as { code?: unknown }).code) {
+    case 'CONNECTION_CLOSED':
+      return 'the server closed the session (terminated by an administrator, restarted, or the network failed)';
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    default:
+      return scrub(error.message, connection.secrets);
+  }
 }

@@ -62,6 +62,12 @@ export interface DatabaseSession {
   exec(script: string): Promise<void>;
   /** One statement with `$1…` parameters; returns its rows. */
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Asks the server to cancel the statement this session is running (it then
+   * fails with SQLSTATE 57014); does nothing when idle. Optional: an embedded
+   * database runs on the caller's thread, where nothing can interrupt it.
+   */
+  cancel?(): Promise<void>;
   /** Ends the session (releasing session-level locks). Idempotent. */
   close(): Promise<void>;
 }

@@ -30,6 +30,8 @@ class PostgresSession implements DatabaseSession {
   positionUnit: 'character' | 'byte' = 'character';
   private readonly client: Client;
   private state: 'open' | 'lost' | 'closed' = 'open';
+  /** This session's server process, for pg_cancel_backend. */
+  private backendPid: number | undefined;
 
   constructor(
     private readonly connection: ResolvedConnection,
@@ -56,7 +58,14 @@ class PostgresSession implements DatabaseSession {
   }
 
   async connect(): Promise<void> {
-    await this.client.unsafe('SELECT 1');
+    // client_connection_check_interval (PostgreSQL 14+) makes the server notice within a second that a
+    // runner died (kill -9, lost host) and roll its migration back, instead of finishing the whole
+    // message - COMMIT included - and holding the lock until then.
+    const [row] = await this.client.unsafe<Array<{ pid: number }>>(
+      `SELECT pg_backend_pid() AS pid, CASE WHEN current_setting('server_version_num')::int >= 140000
+         THEN set_config('client_connection_check_interval', '1s', false) END AS check_interval`,
+    );
+    this.backendPid = row?.pid;
     if (this.client.parameters.server_encoding === 'SQL_ASCII') this.positionUnit = 'byte';
   }
 
@@ -67,6 +76,30 @@ class PostgresSession implements DatabaseSession {
   async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     const rows = await this.run(() => this.client.unsafe(text, params as postgres.ParameterOrJSON<never>[]));
     return [...rows] as unknown as T[];
+  }
+
+  /**
+   * pg_cancel_backend from a short-lived second session. postgres.js' own
+   * query.cancel() drops the promise of its cancel connection, so a failure
+   * there would be an unhandled rejection.
+   */
+  async cancel(): Promise<void> {
+    if (this.state !== 'open' || this.backendPid === undefined) return;
+    const side = postgres(this.connection.url, {
+      max: 1,
+      connect_timeout: 5,
+      prepare: false,
+      fetch_types: false,
+      connection: { application_name: 'sqlmig (cancel)' },
+      onnotice: () => {},
+    });
+    try {
+      await side.unsafe('SELECT pg_cancel_backend($1)', [this.backendPid]);
+    } catch {
+      // Best effort: if it fails, the statement runs on until it ends or the session closes.
+    } finally {
+      await side.end({ timeout: 1 }).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
