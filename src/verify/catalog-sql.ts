@@ -11,6 +11,8 @@
  *   them in pg_constraint, older servers do not.
  * - Privileges are the ACL with the owner's default filled in and items
  *   sorted: a GRANT undone by a REVOKE leaves an explicit but equal ACL.
+ * - The index behind a primary key, unique or exclusion constraint belongs to
+ *   the constraint: a diff names the constraint alone.
  * - Properties are one json object per row (both adapters parse json alike).
  * - The first branch fixes the column types of the union: text, or every
  *   name would be cut to 63 bytes like a `name`.
@@ -82,7 +84,10 @@ SELECT 'constraint', ${RELATION_NAME} || '.' || c.conname, 'table ' || ${RELATIO
  WHERE c.contype <> 'n' AND ${USER_RELATION}`;
 
 const indexes = `
-SELECT 'index', xn.nspname || '.' || x.relname, ${RELATION_KIND} || ' ' || ${RELATION_NAME},
+SELECT 'index', xn.nspname || '.' || x.relname,
+       coalesce((SELECT 'constraint ' || ${RELATION_NAME} || '.' || c.conname FROM pg_constraint c
+                  WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')),
+                ${RELATION_KIND} || ' ' || ${RELATION_NAME}),
        json_build_object('definition', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid)
   FROM pg_index i
   JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_namespace xn ON xn.oid = x.relnamespace
@@ -135,16 +140,17 @@ SELECT 'type', tn.nspname || '.' || t.typname, NULL,
    AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
    AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)`;
 
-/** A function is its whole CREATE statement, hashed: a body is too long to show and only its change matters. */
+/** A function is its whole CREATE statement (an aggregate, its parts): language, volatility, settings and body. */
 const functions = `
 SELECT 'function', fn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
        json_build_object(
          'kind', CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END,
          'returns', pg_get_function_result(p.oid),
-         'body', CASE WHEN p.prokind = 'a'
-                   THEN (SELECT md5(concat_ws(' ', g.aggtransfn::text, g.aggfinalfn::text, g.aggcombinefn::text, format_type(g.aggtranstype, NULL), g.agginitval))
+         'definition', CASE WHEN p.prokind = 'a'
+                   THEN (SELECT concat_ws(' ', 'SFUNC', g.aggtransfn::text, 'FINALFUNC', g.aggfinalfn::text, 'COMBINEFUNC', g.aggcombinefn::text,
+                                          'STYPE', format_type(g.aggtranstype, NULL), 'INITCOND', g.agginitval)
                            FROM pg_aggregate g WHERE g.aggfnoid = p.oid)
-                   ELSE md5(pg_get_functiondef(p.oid)) END,
+                   ELSE pg_get_functiondef(p.oid) END,
          'privileges', ${privileges('p.proacl', 'f', 'p.proowner')},
          'comment', obj_description(p.oid, 'pg_proc'))
   FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace

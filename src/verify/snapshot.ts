@@ -100,23 +100,42 @@ export interface ChangeWords {
   changed: string;
 }
 
-/** Long values (view definitions) and hashes are not worth printing: only that they differ. */
+/** Values longer than this (view and function definitions) are shown around their first difference only. */
 const SHOWN_VALUE_LENGTH = 80;
-const OPAQUE_PROPERTIES = new Set(['body']);
+const CONTEXT_BEFORE = 20;
+const EXCERPT_LENGTH = 60;
 
 /**
  * One readable line per change: `left behind: index public.idx_users_nickname`,
- * `changed: column public.users.email type character varying(255) → text`.
+ * `changed: column public.users.email type character varying(255) → text`,
+ * `changed: view public.v definition, line 12: …'2024-05-01'… → …'2024-05-02'…`.
  */
 export function describeChange(change: SchemaChange, words: ChangeWords): string {
   const what = `${change.object.kind} ${change.object.name}`;
   if (change.type !== 'changed') return `${change.type === 'added' ? words.added : words.removed}: ${what}`;
-  const values = [change.expected, change.actual];
-  const shown =
-    !OPAQUE_PROPERTIES.has(change.property) && values.every((value) => formatValue(value).length <= SHOWN_VALUE_LENGTH)
-      ? ` ${formatValue(change.expected)} → ${formatValue(change.actual)}`
-      : ' differs';
-  return `${words.changed}: ${what} ${change.property}${shown}`;
+  const [expected, actual] = [formatValue(change.expected), formatValue(change.actual)];
+  if (expected.length <= SHOWN_VALUE_LENGTH && actual.length <= SHOWN_VALUE_LENGTH && !/\n/.test(expected + actual)) {
+    return `${words.changed}: ${what} ${change.property} ${expected} → ${actual}`;
+  }
+  return `${words.changed}: ${what} ${change.property}, ${firstDifference(expected, actual)}`;
+}
+
+/** `line 12: …before… → …after…`: the first line that differs, cut around the first character that differs. */
+function firstDifference(expected: string, actual: string): string {
+  const before = expected.split('\n');
+  const after = actual.split('\n');
+  let line = 0;
+  while (line < before.length && line < after.length && before[line] === after[line]) line++;
+  const [was, now] = [before[line], after[line]];
+  let column = 0;
+  while (was !== undefined && now !== undefined && column < was.length && was[column] === now[column]) column++;
+  const start = Math.max(0, column - CONTEXT_BEFORE);
+  const excerpt = (text: string | undefined) => {
+    if (text === undefined) return '(nothing)';
+    const cut = text.slice(start, start + EXCERPT_LENGTH).trim();
+    return `${start > 0 ? '…' : ''}${cut}${start + EXCERPT_LENGTH < text.length ? '…' : ''}`;
+  };
+  return `line ${line + 1}: ${excerpt(was)} → ${excerpt(now)}`;
 }
 
 function formatValue(value: PropertyValue): string {

@@ -172,7 +172,7 @@ describe.each(targets)('catalog snapshot on $name', (target) => {
       'changed: column app.posts.title type text → character varying(200)',
       'left behind: column app.users.nickname',
       'left behind: index app.idx_users_nickname',
-      'changed: function app.add(a integer, b integer) body differs',
+      'changed: function app.add(a integer, b integer) definition, line 5: …unction$SELECT a + b$function$ → …unction$SELECT a + b + 0$function$',
     ]);
   });
 });
