@@ -9,6 +9,8 @@ export interface CliIO {
   stderr: OutputStream;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Aborted on SIGINT / SIGTERM: commands holding a database session stop cleanly. */
+  signal?: AbortSignal;
 }
 
 export function processIO(): CliIO {

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { CommanderError, type Command } from 'commander';
 import { SqlmigError, type ExitCode } from '../errors.js';
 import { scrub } from '../redact.js';
@@ -11,7 +12,8 @@ import { formatError } from './format-error.js';
 /**
  * Runs the CLI and returns its exit code. The one place where errors become
  * messages and exit codes: 0 ok, 1 findings / failed migration / refused
- * plan, 2 usage, configuration or connection.
+ * plan, 2 usage, configuration or connection; 128 + the signal's number
+ * (130 SIGINT, 143 SIGTERM) when `io.signal` was aborted with a signal name.
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = 0;
@@ -46,9 +48,20 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const verbose = context?.globals.verbose ?? argv.includes('--verbose');
     const write = context ? context.err : (text: string) => rawErr(text + '\n');
     write(formatError(error, { verbose, cwd: io.cwd }));
-    return error instanceof SqlmigError ? error.exitCode : 2;
+    return interruptedExitCode(io) ?? (error instanceof SqlmigError ? error.exitCode : 2);
   }
-  return exitCode;
+  return interruptedExitCode(io) ?? exitCode;
+}
+
+/** 128 + the signal's number, as shells report a process a signal ended: SIGINT 130, SIGTERM 143. */
+export function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
+  return 128 + constants.signals[signal];
+}
+
+/** An interrupted run ends with the signal's exit code even when the command finished its work meanwhile. */
+function interruptedExitCode(io: CliIO): number | undefined {
+  const reason: unknown = io.signal?.aborted ? io.signal.reason : undefined;
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? signalExitCode(reason) : undefined;
 }
 
 function globalsOf(command: Command): GlobalOptions {

@@ -28,6 +28,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     env: ctx.io.env,
     wait: seconds(options.wait, '--wait'),
     lockWait: seconds(options.lockWait, '--lock-wait'),
+    signal: ctx.io.signal,
     onEvent: progressReporter({
       line: (text) => {
         if (!ctx.globals.quiet) ctx.out(text);

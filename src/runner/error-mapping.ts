@@ -48,6 +48,16 @@ export function locateInFile(
   return locationAt(fileText, Math.min(offset, fileLength), unit);
 }
 
+/**
+ * Where an error is in a statement sent on its own: at the server's
+ * `position` within it, else at the statement's start (`start`: its string
+ * offset in `fileText`).
+ */
+export function locateInStatement(fileText: string, start: number, position: number | undefined, unit: PositionUnit): FileLocation {
+  const statementStart = lengthIn(fileText.slice(0, start), unit);
+  return locationAt(fileText, statementStart + (position === undefined ? 0 : position - 1), unit);
+}
+
 /** The runner's separator after a file (`\n;\n`): a position on it means "at the end of the file". */
 const SEPARATOR_SLACK = 2;
 

@@ -1,7 +1,8 @@
-import { MigrationError } from '../errors.js';
+import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { codeFrame, lengthIn, locateInFile, locationAt, serverMessage, type FileLocation } from './error-mapping.js';
+import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
+import { locateByReplay } from './replay.js';
 import type { StepScript } from './script.js';
 import type { PlanStep } from './types.js';
 
@@ -13,24 +14,38 @@ export interface StepResult {
 /**
  * Runs the scripts in order and stops at the first failure, which it throws
  * as a MigrationError located in the file (after rolling its transaction
- * back). Events: started / finished / failed, with durations.
+ * back). Events: started / finished / failed, with durations. Once `signal`
+ * is aborted no further migration starts; the running one is cancelled by
+ * the session (see withSession) and fails here like any other.
  */
-export async function execute(db: DatabaseSession, scripts: readonly StepScript[], onEvent: EventSink = () => {}): Promise<StepResult[]> {
+export async function execute(
+  db: DatabaseSession,
+  scripts: readonly StepScript[],
+  onEvent: EventSink = () => {},
+  signal?: AbortSignal,
+): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const script of scripts) {
     const { step } = script;
+    if (signal?.aborted) {
+      throw interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
+    }
     onEvent({ type: 'started', step });
     const started = performance.now();
     try {
-      if (script.mode === 'transaction') await runInTransaction(db, script);
-      else await runOutsideTransaction(db, script);
+      if (script.mode === 'transaction') await runInTransaction(db, script, signal);
+      else await runOutsideTransaction(db, script, signal);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
-      // A server error outside the file's statements (its tracking or timeout statements) still belongs to this step.
+      // A server error outside the file's statements (its tracking or timeout statements), or a session
+      // lost while it ran (terminated, server restarted), still belongs to this step.
+      const location = { file: script.source.file.path };
       const failure =
         error instanceof ServerError
-          ? new MigrationError(serverMessage(error), { location: { file: script.source.file.path } })
-          : error;
+          ? new MigrationError(serverMessage(error), { location })
+          : error instanceof ConnectionError
+            ? new ConnectionError(error.message, { location, hint: error.hint, cause: error }, error.code)
+            : error;
       onEvent({ type: 'failed', step, durationMs, error: failure instanceof Error ? failure : new Error(String(failure)) });
       throw failure;
     }
@@ -41,70 +56,98 @@ export async function execute(db: DatabaseSession, scripts: readonly StepScript[
   return results;
 }
 
-async function runInTransaction(db: DatabaseSession, script: Extract<StepScript, { mode: 'transaction' }>): Promise<void> {
+/** The run was stopped through its AbortSignal (Ctrl-C or SIGTERM in the CLI). */
+export function interrupted(message: string): MigrationError {
+  return new MigrationError(message, { hint: 'run the command again to go on from here' }, 'INTERRUPTED');
+}
+
+async function runInTransaction(
+  db: DatabaseSession,
+  script: Extract<StepScript, { mode: 'transaction' }>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const started = performance.now();
   try {
     await db.exec(script.text);
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     // The failed message left its transaction open and aborted (unless COMMIT itself failed).
     await db.exec('ROLLBACK');
-    const location =
-      error.position === undefined ? undefined : locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
+    let location: FileLocation | undefined;
+    if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
+    else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
       outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
-      hint: 'fix the file and run the command again',
+      // Timeouts, cancels and deadlocks say what to do instead: the file itself may be fine.
+      hint: advice(error) === undefined ? 'fix the file and run the command again' : undefined,
+      code: signal?.aborted ? 'INTERRUPTED' : undefined,
     });
   }
 }
 
-async function runOutsideTransaction(db: DatabaseSession, script: Extract<StepScript, { mode: 'no-transaction' }>): Promise<void> {
+async function runOutsideTransaction(
+  db: DatabaseSession,
+  script: Extract<StepScript, { mode: 'no-transaction' }>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   await db.exec(script.before);
   const { text } = script.source;
+  const { version } = script.step;
+  const dirty = {
+    outcome:
+      `${script.source.file.fileName} runs outside a transaction: the statements before this one stay applied, ` +
+      `and version ${version} is marked dirty, which blocks further runs`,
+    hint:
+      `finish or undo the file's work by hand, then run \`sqlmig resolve ${version} --applied\` (it took effect) ` +
+      `or \`sqlmig resolve ${version} --rolled-back\` (it did not)`,
+    code: 'MIGRATION_DIRTY',
+  };
   for (const statement of script.statements) {
+    const location = () => locateInStatement(text, statement.start, undefined, db.positionUnit);
+    if (signal?.aborted) throw migrationFailed(script, 'interrupted before this statement', location(), dirty);
     try {
       await db.exec(statement.text);
     } catch (error) {
       if (!(error instanceof ServerError)) throw error;
-      const statementStart = lengthIn(text.slice(0, statement.start), db.positionUnit);
-      const location =
-        error.position === undefined
-          ? locationAt(text, statementStart, db.positionUnit)
-          : locationAt(text, statementStart + error.position - 1, db.positionUnit);
-      const { version } = script.step;
-      throw migrationFailed(script, error, location, {
-        outcome:
-          `${script.source.file.fileName} runs outside a transaction: the statements before this one stay applied, ` +
-          `and version ${version} is marked dirty, which blocks further runs`,
-        hint:
-          `finish or undo the file's work by hand, then run \`sqlmig resolve ${version} --applied\` (it took effect) ` +
-          `or \`sqlmig resolve ${version} --rolled-back\` (it did not)`,
-        code: 'MIGRATION_DIRTY',
-      });
+      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), dirty);
     }
   }
   await db.exec(script.after);
 }
 
-/** Advice for the SQLSTATEs a migration runner meets most. */
-const ADVICE: Record<string, string> = {
-  '55P03': 'another session holds a lock this migration needs (lockTimeout expired); retry when it is idle, or raise "lockTimeout"',
-  '57014': 'the statement ran longer than statement_timeout ("statementTimeout" in .migraterc.json)',
-  '25001': 'this statement cannot run inside a transaction: put it in a file of its own starting with `-- sqlmig:no-transaction`',
-};
+/** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */
+function advice(error: ServerError): string | undefined {
+  switch (error.code) {
+    case '55P03':
+      return 'another session holds a lock this migration needs, and lock_timeout ("lockTimeout" in .migraterc.json) expired: run the command again when that session is done, or raise "lockTimeout"';
+    case '57014':
+      return /statement timeout/.test(error.message)
+        ? 'the statement ran longer than statement_timeout ("statementTimeout" in .migraterc.json): raise it, or split the work'
+        : 'the statement was cancelled: sqlmig was interrupted (Ctrl-C, SIGTERM), or another session ran pg_cancel_backend';
+    case '40001':
+    case '40P01':
+      return 'a concurrent transaction got in the way (serialization failure or deadlock): run the command again';
+    case '25001':
+      return 'this statement cannot run inside a transaction: put it in a file of its own starting with `-- sqlmig:no-transaction`';
+    default:
+      return undefined;
+  }
+}
 
+/** `cause`: the server's error, or why sqlmig stopped the file itself. */
 function migrationFailed(
   script: StepScript,
-  error: ServerError,
+  cause: ServerError | string,
   location: FileLocation | undefined,
-  what: { outcome: string; hint: string; code?: string },
+  what: { outcome: string; hint?: string; code?: string },
 ): MigrationError {
-  const lines = [serverMessage(error)];
+  const error = typeof cause === 'string' ? undefined : cause;
+  const lines = [error ? serverMessage(error) : cause];
   if (location) lines.push(codeFrame(script.source.text, location));
-  if (error.detail) lines.push(`detail: ${error.detail}`);
-  if (error.where) lines.push(`where: ${error.where}`);
+  if (error?.detail) lines.push(`detail: ${error.detail}`);
+  if (error?.where) lines.push(`where: ${error.where}`);
   lines.push(what.outcome);
-  const advice = error.code === undefined ? undefined : ADVICE[error.code];
-  const hint = [error.hint, advice, what.hint].filter((part) => part !== undefined).join('\n');
+  const hint = [error?.hint, error && advice(error), what.hint].filter((part) => part !== undefined).join('\n');
   return new MigrationError(
     lines.join('\n'),
     { hint, location: { file: script.source.file.path, line: location?.line, column: location?.column } },

@@ -85,7 +85,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     );
     const { tableExists, schemaExists } = session.tableFound;
     const sql = [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n');
-    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent);
+    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal);
     return {
       direction,
       dryRun,

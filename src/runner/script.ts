@@ -29,7 +29,16 @@ export interface ScriptStatement {
  * not at all). A no-transaction step is a sequence of messages.
  */
 export type StepScript =
-  | { mode: 'transaction'; step: PlanStep; source: MigrationSource; prefix: string; text: string }
+  | {
+      mode: 'transaction';
+      step: PlanStep;
+      source: MigrationSource;
+      /** The SET LOCAL statements of the timeouts. */
+      settings: string[];
+      /** What is sent before the file's text: BEGIN and the settings. */
+      prefix: string;
+      text: string;
+    }
   | {
       mode: 'no-transaction';
       step: PlanStep;
@@ -68,9 +77,10 @@ export function stepScript(step: PlanStep, source: MigrationSource, upChecksum: 
       after: [...resetStatements(context.settings), record].join('\n'),
     };
   }
-  const prefix = ['BEGIN;', ...settingStatements(context.settings, 'SET LOCAL'), ''].join('\n');
+  const settings = settingStatements(context.settings, 'SET LOCAL');
+  const prefix = ['BEGIN;', ...settings, ''].join('\n');
   const record = step.direction === 'up' ? insertAppliedSql(table, row, host) : deleteRowSql(table, step.version);
-  return { mode: 'transaction', step, source, prefix, text: `${prefix}${source.text}${AFTER_FILE}${record}\nCOMMIT;` };
+  return { mode: 'transaction', step, source, settings, prefix, text: `${prefix}${source.text}${AFTER_FILE}${record}\nCOMMIT;` };
 }
 
 /** The script as `--sql` prints it: exactly what is sent, one message after another. */

@@ -5,6 +5,7 @@ import { ServerError, type DatabaseSession } from '../db/port.js';
 import { MigrationError } from '../errors.js';
 import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
+import { interrupted } from './execute.js';
 import { acquireLock } from './lock.js';
 import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
 import type { AppliedMigration } from './types.js';
@@ -27,6 +28,13 @@ export interface RunnerOptions {
   lockWait?: number;
   /** Progress, lock waits, server notices. Nothing is printed unless this prints it. */
   onEvent?: EventSink;
+  /**
+   * Stops the run: the running statement is cancelled (its migration rolls
+   * back; a no-transaction one stays dirty), no further migration starts,
+   * and the call rejects with a MigrationError of code INTERRUPTED (or the
+   * failed migration's error) once the lock is released.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Target {
@@ -70,7 +78,10 @@ export async function withSession<T>(
     onNotice: (notice) => onEvent({ type: 'notice', notice }),
     onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
   });
+  const cancel = () => void db.cancel?.();
+  options.signal?.addEventListener('abort', cancel);
   try {
+    if (options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     if (mode === 'change') {
       const waitSeconds = options.lockWait ?? target.config.lockWait;
       await acquireLock(db, target.table, { waitSeconds, onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }) });
@@ -82,6 +93,8 @@ export async function withSession<T>(
     const applied = tableFound.tableExists ? await readApplied(db, target.table) : [];
     return await work({ db, applied, tableFound });
   } catch (error) {
+    // Cancelled before any migration ran: most likely while waiting for the lock.
+    if (error instanceof ServerError && options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     // A server error outside a migration's file (tracking table, permissions) is still the database refusing.
     if (error instanceof ServerError) {
       throw new MigrationError(serverMessage(error), {
@@ -90,6 +103,7 @@ export async function withSession<T>(
     }
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await db.close();
   }
 }

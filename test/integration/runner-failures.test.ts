@@ -59,7 +59,7 @@ describe('a migration that fails', () => {
     expect(await trackedVersions(schema)).toEqual([1, 2, 3]);
   });
 
-  it('with a run-time error (no position): names the file, prints detail, rolls back', async () => {
+  it('with a run-time error (no position): names the failing statement found by a rolled-back replay, prints detail, rolls back', async () => {
     const { project, sqlmig, table: schema } = await setup();
     await project.write(
       '0001_dupes.up.sql',
@@ -67,7 +67,8 @@ describe('a migration that fails', () => {
     );
     const result = await sqlmig('up', '--no-lint');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: sql/0001_dupes.up.sql: duplicate key value violates unique constraint');
+    expect(result.stderr).toContain('error: sql/0001_dupes.up.sql:2:1: duplicate key value violates unique constraint');
+    expect(result.stderr).toMatch(/> 2 \| INSERT INTO \S+ VALUES \(1\), \(1\);\n\s+\| \^/);
     expect(result.stderr).toContain('detail: Key (id)=(1) already exists.');
     expect(await trackedVersions(schema)).toEqual([]);
   });
