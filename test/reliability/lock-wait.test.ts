@@ -1,0 +1,58 @@
+/**
+ * A run that finds another run holding the migration lock waits at most
+ * lockWait seconds (config, or --lock-wait), then gives up with exit 2
+ * naming the holder. (test/integration/runner-concurrency.test.ts covers
+ * --lock-wait against a plain session holding the lock.)
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { cli, createProject, startCli } from '../fixtures/runner/project.js';
+import { advisoryLocks, expectCleanOutput, waitForRunning, withPassword } from './helpers.js';
+
+let db: FreshDatabase;
+let url: string;
+beforeAll(async () => {
+  db = await freshDatabase();
+  url = withPassword(db.url);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('waiting for another run', () => {
+  it.each([
+    { lockWait: 1, flag: [] as string[], waited: 1 },
+    { lockWait: 60, flag: ['--lock-wait', '0.5'], waited: 0.5 },
+  ])('lockWait $lockWait, $flag: gives up after $waited s with exit 2, naming the sqlmig run that holds the lock', async ({ lockWait, flag, waited }) => {
+    const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
+    const project = await createProject({ config: { schema, lockWait } });
+    onTestFinished(() => project.cleanup());
+    await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.slow (id int);\nSELECT pg_sleep(3);\n`);
+
+    const first = startCli(project, ['--url', url, 'up', '--no-lint']);
+    await waitForRunning(db.url, 'pg_sleep(3)');
+    const [holder] = await withConnection(db.url, (sql) => sql`
+      SELECT pid, host(client_addr) AS host FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = 'sqlmig' AND position('pg_sleep' IN query) > 0`);
+
+    const started = Date.now();
+    const second = await cli(project, ['--url', url, 'up', '--no-lint', ...flag]);
+    const elapsed = (Date.now() - started) / 1000;
+    expect(elapsed).toBeGreaterThanOrEqual(waited - 0.1);
+    expect(elapsed).toBeLessThan(waited + 1.5);
+    expectCleanOutput(second, { codes: [2] });
+    expect(second.stderr).toContain(`waiting up to ${waited} s for another run to finish (pid ${holder!.pid}, application "sqlmig"`);
+    expect(second.stderr).toContain(
+      `error: another run holds the migration lock of "${schema}"."sqlmig_migrations": pid ${holder!.pid}, application "sqlmig", user postgres, from ${holder!.host}, connected since `,
+    );
+    expect(second.stderr).toContain(`gave up after ${waited} s`);
+    expect(second.stderr).toContain(`pg_terminate_backend(${holder!.pid})`);
+
+    // The holder was not disturbed, and finished its work alone.
+    const done = await first.result;
+    expectCleanOutput(done, { codes: [0] });
+    expect(done.stdout).toContain('Applied 1 migration');
+    expect(await advisoryLocks(db.url)).toBe(0);
+    expect(await withConnection(db.url, (sql) => sql.unsafe(`SELECT version::int AS v FROM ${schema}.sqlmig_migrations`))).toEqual([{ v: 1 }]);
+  });
+});

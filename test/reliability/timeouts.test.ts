@@ -1,0 +1,112 @@
+/**
+ * Server-side timeouts: a migration blocked on another session's lock fails
+ * after lockTimeout, one that runs too long after statementTimeout; either
+ * way it says so and rolls back.
+ */
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { cli, createProject, type Project } from '../fixtures/runner/project.js';
+import { advisoryLocks, expectCleanOutput, withPassword } from './helpers.js';
+
+let db: FreshDatabase;
+let url: string;
+beforeAll(async () => {
+  db = await freshDatabase();
+  url = withPassword(db.url);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function setup(config: Record<string, unknown>): Promise<{ project: Project; schema: string }> {
+  const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
+  await withConnection(db.url, (sql) => sql.unsafe(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.x (id int)`));
+  const project = await createProject({ config: { schema, ...config } });
+  onTestFinished(() => project.cleanup());
+  return { project, schema };
+}
+
+/** Another session holding ACCESS EXCLUSIVE on `table` in an open transaction, until the test ends. */
+async function holdTableLock(table: string): Promise<void> {
+  const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+  const reserved = await holder.reserve();
+  onTestFinished(async () => {
+    await reserved.unsafe('ROLLBACK').catch(() => undefined);
+    reserved.release();
+    await holder.end();
+  });
+  await reserved.unsafe(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+}
+
+async function tracked(schema: string): Promise<Array<{ v: number; dirty: boolean }>> {
+  return (await withConnection(db.url, (sql) => sql.unsafe(`SELECT version::int AS v, dirty FROM ${schema}.sqlmig_migrations ORDER BY 1`))) as unknown as Array<{
+    v: number;
+    dirty: boolean;
+  }>;
+}
+
+async function exists(name: string): Promise<boolean> {
+  const [row] = await withConnection(db.url, (sql) => sql`SELECT to_regclass(${name}) IS NOT NULL AS found`);
+  return row!.found as boolean;
+}
+
+describe('a migration blocked on a lock another session holds', () => {
+  it('fails after lockTimeout, names the blocked statement, says why, and rolls back', async () => {
+    const { project, schema } = await setup({ lockTimeout: '500ms' });
+    await project.write('0001_alter.up.sql', `CREATE TABLE ${schema}.y (id int);\nALTER TABLE ${schema}.x ADD COLUMN b int;\n`);
+    await holdTableLock(`${schema}.x`);
+
+    const started = Date.now();
+    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    // The timeout, then the rolled-back replay that finds the statement (it waits the timeout once more).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expectCleanOutput(result, { codes: [1] });
+    expect(result.stderr).toContain('error: sql/0001_alter.up.sql:2:1: canceling statement due to lock timeout (SQLSTATE 55P03)');
+    expect(result.stderr).toMatch(/> 2 \| ALTER TABLE \S+ ADD COLUMN b int;/);
+    expect(result.stderr).toContain('0001_alter.up.sql was rolled back');
+    expect(result.stderr).toContain('another session holds a lock this migration needs, and lock_timeout ("lockTimeout" in .migraterc.json) expired');
+    expect(result.stderr).not.toContain('fix the file');
+
+    expect(await exists(`${schema}.y`)).toBe(false);
+    expect(await tracked(schema)).toEqual([]);
+    expect(await advisoryLocks(db.url)).toBe(0);
+  });
+
+  it('in a no-transaction file: fails after lockTimeout at the statement, leaves the row dirty with both hints', async () => {
+    const { project, schema } = await setup({ lockTimeout: '300ms' });
+    await project.write('0001_index.up.sql', `-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY x_id ON ${schema}.x (id);\n`);
+    await holdTableLock(`${schema}.x`);
+
+    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    expectCleanOutput(result, { codes: [1] });
+    expect(result.stderr).toContain('error: sql/0001_index.up.sql:2:1: canceling statement due to lock timeout (SQLSTATE 55P03)');
+    expect(result.stderr).toContain('lock_timeout ("lockTimeout" in .migraterc.json) expired');
+    expect(result.stderr).toContain('sqlmig resolve 1 --rolled-back');
+    expect(await tracked(schema)).toEqual([{ v: 1, dirty: true }]);
+  });
+});
+
+describe('a migration that runs too long', () => {
+  it('fails after statementTimeout, says so, and rolls back', async () => {
+    const { project, schema } = await setup({ statementTimeout: '300ms' });
+    await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(3);\n`);
+
+    const started = Date.now();
+    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expectCleanOutput(result, { codes: [1] });
+    expect(result.stderr).toContain('error: sql/0001_slow.up.sql: canceling statement due to statement timeout (SQLSTATE 57014)');
+    expect(result.stderr).toContain('0001_slow.up.sql was rolled back');
+    expect(result.stderr).toContain('the statement ran longer than statement_timeout ("statementTimeout" in .migraterc.json)');
+
+    expect(await exists(`${schema}.y`)).toBe(false);
+    expect(await tracked(schema)).toEqual([]);
+
+    // Each statement gets the timeout on its own, not the file as a whole.
+    await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(0.2);\nSELECT pg_sleep(0.2);\n`);
+    expectCleanOutput(await cli(project, ['--url', url, 'up', '--no-lint']), { codes: [0] });
+    expect(await tracked(schema)).toEqual([{ v: 1, dirty: false }]);
+  });
+});
