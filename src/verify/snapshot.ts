@@ -51,8 +51,20 @@ export type CatalogSnapshot = CatalogObject[];
 export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable): Promise<CatalogSnapshot> {
   const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, [tracking.schema, tracking.table]);
   return rows
-    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: row.properties }))
+    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: normalized(row) }))
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));
+}
+
+/**
+ * A function's source is kept as written: a down file that restores the
+ * previous version re-indented or re-wrapped would differ. Whitespace does not
+ * change what it does (outside string literals, which this accepts), so runs
+ * of it count as one space.
+ */
+function normalized(row: CatalogObject): CatalogObject['properties'] {
+  const definition = row.properties.definition;
+  if (row.kind !== 'function' || typeof definition !== 'string') return row.properties;
+  return { ...row.properties, definition: definition.replace(/\s+/g, ' ').trim() };
 }
 
 /** How the actual schema differs from the expected one. */
@@ -108,7 +120,8 @@ const EXCERPT_LENGTH = 60;
 /**
  * One readable line per change: `left behind: index public.idx_users_nickname`,
  * `changed: column public.users.email type character varying(255) → text`,
- * `changed: view public.v definition, line 12: …'2024-05-01'… → …'2024-05-02'…`.
+ * `changed: view public.v definition, line 12: …'2024-05-01'… → …'2024-05-02'…`
+ * (long values are cut around their first difference).
  */
 export function describeChange(change: SchemaChange, words: ChangeWords): string {
   const what = `${change.object.kind} ${change.object.name}`;
@@ -117,10 +130,10 @@ export function describeChange(change: SchemaChange, words: ChangeWords): string
   if (expected.length <= SHOWN_VALUE_LENGTH && actual.length <= SHOWN_VALUE_LENGTH && !/\n/.test(expected + actual)) {
     return `${words.changed}: ${what} ${change.property} ${expected} → ${actual}`;
   }
-  return `${words.changed}: ${what} ${change.property}, ${firstDifference(expected, actual)}`;
+  return `${words.changed}: ${what} ${change.property}${firstDifference(expected, actual)}`;
 }
 
-/** `line 12: …before… → …after…`: the first line that differs, cut around the first character that differs. */
+/** ` …before… → …after…`, with `, line 12:` first in multi-line values: the first line that differs, cut around its first difference. */
 function firstDifference(expected: string, actual: string): string {
   const before = expected.split('\n');
   const after = actual.split('\n');
@@ -135,7 +148,8 @@ function firstDifference(expected: string, actual: string): string {
     const cut = text.slice(start, start + EXCERPT_LENGTH).trim();
     return `${start > 0 ? '…' : ''}${cut}${start + EXCERPT_LENGTH < text.length ? '…' : ''}`;
   };
-  return `line ${line + 1}: ${excerpt(was)} → ${excerpt(now)}`;
+  const where = before.length > 1 || after.length > 1 ? `, line ${line + 1}:` : '';
+  return `${where} ${excerpt(was)} → ${excerpt(now)}`;
 }
 
 function formatValue(value: PropertyValue): string {

@@ -154,6 +154,11 @@ describe.each(targets)('catalog snapshot on $name', (target) => {
     await db.exec(`DROP TABLE app.${table}`);
   });
 
+  it('ignores how function bodies are indented and wrapped', async () => {
+    await db.exec("CREATE OR REPLACE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$\n\n      BEGIN\n        RETURN NEW;\n      END $$;");
+    expect(await takeSnapshot(db, tracking)).toEqual(full);
+  });
+
   it('describes differences readably', async () => {
     await db.exec(`
       ALTER TABLE app.users ADD COLUMN nickname text;
@@ -172,7 +177,7 @@ describe.each(targets)('catalog snapshot on $name', (target) => {
       'changed: column app.posts.title type text → character varying(200)',
       'left behind: column app.users.nickname',
       'left behind: index app.idx_users_nickname',
-      'changed: function app.add(a integer, b integer) definition, line 5: …unction$SELECT a + b$function$ → …unction$SELECT a + b + 0$function$',
+      'changed: function app.add(a integer, b integer) definition …unction$SELECT a + b$function$ → …unction$SELECT a + b + 0$function$',
     ]);
   });
 });
