@@ -20,6 +20,13 @@ export async function loadParser(): Promise<void> {
   loaded = true;
 }
 
+/**
+ * libpg-query's parse tree takes about 60 bytes of WebAssembly memory per
+ * byte of SQL: past ~20 MB of statements it runs out, and the module is
+ * unusable for every later file. Larger files (data dumps) are not parsed.
+ */
+const MAX_PARSED_LENGTH = 8 * 1024 * 1024;
+
 /** Never throws on any input text; syntax errors are returned in `errors`. */
 export function parseSql(text: string): ParsedSql {
   if (!loaded) throw new Error('parseSql() called before `await loadParser()`');
@@ -53,6 +60,11 @@ class FileParser {
 
   parse(): ParsedSql {
     const { text } = this;
+    if (text.length > MAX_PARSED_LENGTH) {
+      const size = `${(text.length / 1024 / 1024).toFixed(0)} MB`;
+      const message = `the file is too large to parse (${size}; sqlmig parses files up to ${MAX_PARSED_LENGTH / 1024 / 1024} MB): split it, or apply it with --no-lint`;
+      return { statements: [], errors: [{ message, span: this.map.span(0, 0) }], comments: [] };
+    }
     // libpg-query reads a C string: it would stop at a NUL byte. PostgreSQL refuses the byte itself.
     const nul = text.indexOf('\0');
     const end = nul === -1 ? text.length : nul;
@@ -146,7 +158,8 @@ class FileParser {
 
   /** PostgreSQL's message at its cursor position (counted in characters of `text[start, end)`). */
   private parseError(error: unknown, start: number, end: number): ParseError {
-    const message = error instanceof Error ? error.message : String(error);
+    // Emscripten's ExitStatus (the module aborted) is not an Error but has a message.
+    const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as { message: string }).message : String(error);
     const cursor = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition ?? 0 : 0;
     let offset = start;
     // Code points to UTF-16 units: characters outside the BMP take two.
