@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { pgliteDist } from './pglite-dist.js';
 import { untar, type TarFile } from './pglite-tar.js';
 
 /**
@@ -20,7 +20,6 @@ export interface ExtensionFileSystem {
   writeFile(path: string, data: Uint8Array): void;
 }
 
-const bundleDir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
 const BUNDLE_SUFFIX = '.tar.gz';
 
 /** Bundles read so far, by file name: one read per process. */
@@ -100,14 +99,14 @@ function extensionIndex(): Promise<Map<string, string>> {
 let listing: Promise<string[]> | undefined;
 
 function bundleFiles(): Promise<string[]> {
-  listing ??= readdir(bundleDir).then((names) => names.filter((name) => name.endsWith(BUNDLE_SUFFIX)));
+  listing ??= readdir(pgliteDist).then((names) => names.filter((name) => name.endsWith(BUNDLE_SUFFIX)));
   return listing;
 }
 
 function readBundle(bundle: string): Promise<TarFile[]> {
   let files = bundles.get(bundle);
   if (!files) {
-    files = readFile(join(bundleDir, bundle)).then((gzipped) => untar(gunzipSync(gzipped)));
+    files = readFile(join(pgliteDist, bundle)).then((gzipped) => untar(gunzipSync(gzipped)));
     bundles.set(bundle, files);
   }
   return files;

@@ -4,6 +4,7 @@ import type { ResolvedConnection } from '../config/types.js';
 import { ConnectionError } from '../errors.js';
 import { ExtensionInstaller, shippedExtensions } from './pglite-extensions.js';
 import { lockFolder } from './pglite-lock.js';
+import { discardTemplate, readTemplate, saveTemplate } from './pglite-template.js';
 import { ServerError, type DatabaseSession, type Notice, type OpenOptions, type Row } from './port.js';
 
 /** How long a second process waits for the one holding the data folder when no `wait` is given (sqlmig commands are short). */
@@ -28,16 +29,15 @@ export async function openPglite(connection: ResolvedConnection, options: OpenOp
     });
     release = await lockFolder(dataDir, { waitSeconds: options.wait ?? DEFAULT_FOLDER_WAIT_SECONDS, onWait: options.onRetry });
   }
-  // int8 as a string, as postgres.js returns it: a bigint can exceed Number's exact range.
-  const pg = new PGlite({ dataDir: dataDir ?? undefined, parsers: { [types.INT8]: (value: string) => value } });
+  let pg: PGlite | undefined;
   try {
-    await pg.waitReady;
+    pg = await startPglite(dataDir);
     const session = new PgliteSession(pg, connection.redacted, options, release);
     // Extensions created in an earlier session need their files again (they live in PGlite's memory, not the folder).
     if (dataDir !== null) await session.installCreatedExtensions();
     return session;
   } catch (error) {
-    await pg.close().catch(() => undefined);
+    await pg?.close().catch(() => undefined);
     await release();
     if (error instanceof ConnectionError) throw error;
     throw new ConnectionError(`cannot open the embedded database ${connection.redacted}: ${(error as Error).message}`, {
@@ -47,6 +47,35 @@ export async function openPglite(connection: ResolvedConnection, options: OpenOp
           : `the folder may hold a database from another PGlite version, or something else; it is only the embedded development database: delete ${dataDir} to start over`,
       cause: error,
     });
+  }
+}
+
+/** int8 as a string, as postgres.js returns it: a bigint can exceed Number's exact range. */
+const PARSERS = { [types.INT8]: (value: string) => value };
+
+/** Starts PGlite on the folder, or in memory from the initdb template when there is one (else making it). */
+async function startPglite(dataDir: string | null): Promise<PGlite> {
+  if (dataDir !== null) return ready(new PGlite({ dataDir, parsers: PARSERS }));
+  const template = await readTemplate();
+  if (template) {
+    try {
+      return await ready(new PGlite({ loadDataDir: template, parsers: PARSERS }));
+    } catch {
+      await discardTemplate();
+    }
+  }
+  const pg = await ready(new PGlite({ parsers: PARSERS }));
+  await saveTemplate(pg);
+  return pg;
+}
+
+async function ready(pg: PGlite): Promise<PGlite> {
+  try {
+    await pg.waitReady;
+    return pg;
+  } catch (error) {
+    await pg.close().catch(() => undefined);
+    throw error;
   }
 }
 

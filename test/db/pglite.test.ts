@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConnection } from '../../src/config/types.js';
 import { openDatabase, ServerError, type DatabaseSession } from '../../src/db/index.js';
 import { extensionsNamedIn } from '../../src/db/pglite-extensions.js';
+import { templatePath } from '../../src/db/pglite-template.js';
 import { ConnectionError } from '../../src/errors.js';
 
 /** What resolveConnection returns for `pglite://<folder>` (or memory). */
@@ -18,6 +19,8 @@ function pglite(dataDir: string | null): ResolvedConnection {
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sqlmig-pglite-'));
+  // This file's own cache folder for the initdb template (the variable is read when a database opens).
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -119,5 +122,28 @@ describe('pglite extensions', () => {
     await second.exec("INSERT INTO t VALUES ('needs the trigram functions');");
     expect(await second.query("SELECT similarity(title, 'trigram') > 0 AS similar FROM t")).toEqual([{ similar: true }]);
     await second.close();
+  });
+});
+
+describe('pglite in memory', () => {
+  it('keeps what initdb made as a template and starts later databases from it, empty', async () => {
+    await rm(templatePath(), { force: true });
+    const first = await openDatabase(pglite(null));
+    expect(existsSync(templatePath())).toBe(true);
+    await first.exec('CREATE TABLE only_in_the_first (id int);');
+    await first.close();
+
+    const second = await openDatabase(pglite(null));
+    expect(await second.query("SELECT to_regclass('only_in_the_first') IS NULL AS empty")).toEqual([{ empty: true }]);
+    await second.close();
+  });
+
+  it('replaces a template it cannot start from', async () => {
+    await mkdir(join(templatePath(), '..'), { recursive: true });
+    await writeFile(templatePath(), 'not a tarball');
+    const db = await openDatabase(pglite(null));
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await db.close();
+    expect(statSync(templatePath()).size).toBeGreaterThan(1_000_000);
   });
 });
