@@ -1,8 +1,8 @@
 import { CONSTRAINT_LABELS, INDEX_LABEL, couldBeGeneratedName, generatedName } from '../src/lint/generated-names.js';
 import { displayName, headSpan, pointAt, quoteIdent } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
-import { DEFAULT_SCHEMA, type ObjectKey, type SchemaModel } from '../src/lint/schema.js';
-import type { AlterTableAction, Span, Statement, ViewOf } from '../src/parse/types.js';
+import { DEFAULT_SCHEMA, parseTableName, type ObjectKey, type SchemaModel, type TableInfo } from '../src/lint/schema.js';
+import type { AlterTableAction, Span, Statement, StatementView, ViewOf } from '../src/parse/types.js';
 
 type Kind =
   | 'table' | 'column' | 'index' | 'view' | 'materialized view' | 'type' | 'domain' | 'schema' | 'sequence'
@@ -30,9 +30,20 @@ interface Created {
   replaced: boolean;
   /** A function's argument types as written, for the hint. */
   argTypes?: string[];
+  /** The creating statement, lower-cased: what CASCADE and a dropped column take along is found by the names it mentions. */
+  text: string;
   span: Span;
 }
 
+/** One up file's objects, and the schema before it. */
+interface UpFile {
+  pending: Created[];
+  before: SchemaModel;
+  /** Temporary tables: gone at the end of the session, with everything on them. */
+  temporary: Set<ObjectKey>;
+}
+
+const RELATION_KINDS: ReadonlySet<Kind> = new Set(['table', 'view', 'materialized view']);
 const VIEW_KINDS: ReadonlySet<Kind> = new Set(['view', 'materialized view']);
 const TYPE_KINDS: ReadonlySet<Kind> = new Set(['type', 'domain']);
 const ROUTINE_KINDS: ReadonlySet<Kind> = new Set(['function', 'procedure']);
@@ -53,23 +64,37 @@ function removeWhere(pending: Created[], covered: (created: Created) => boolean)
   for (let index = pending.length - 1; index >= 0; index--) if (covered(pending[index]!)) pending.splice(index, 1);
 }
 
+/** Whether the statement that created `created` mentions identifier `name` (a heuristic for dependencies). */
+function mentions(created: Created, name: string): boolean {
+  const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`).test(created.text);
+}
+
+/** Normalised for comparing definitions: `CREATE OR REPLACE VIEW v AS …` and `create view v as …` are the same. */
+function definition(statement: Statement): string {
+  return statement.text.toLowerCase().replace(/\s+/g, ' ').replace(/^create or replace /, 'create ');
+}
+
 /**
  * Updates `pending` for one statement: what it drops is no longer pending,
  * what it renames is pending under the new name, and a replaced view,
- * function or trigger it re-creates is restored.
+ * function or trigger it re-creates is restored. Renaming a created object
+ * to a name that existed before the up file (`before`) makes it stand in for
+ * that object (up file) or puts that object back (down file): either way it
+ * is no longer pending.
  */
-function revert(statement: Statement, pending: Created[]): void {
+function revert(statement: Statement, pending: Created[], before: SchemaModel): void {
   const view = statement.view;
   switch (view.kind) {
     case 'drop':
       drop(view, pending);
       return;
     case 'rename':
-      rename(view, pending);
+      rename(view, pending, before);
       return;
     case 'alter-table': {
       const table = resolve(view.table);
-      for (const action of view.actions) alterTable(table, action, pending);
+      for (const action of view.actions) alterTable(table, action, pending, before.table(table));
       return;
     }
     case 'create-view': {
@@ -98,14 +123,13 @@ function revert(statement: Statement, pending: Created[]): void {
 function drop(view: ViewOf<'drop'>, pending: Created[]): void {
   const targets = view.objects.map((target) => resolve(target.name));
   const keys = new Set(targets.map(keyOf));
+  const mentioned = (created: Created) => targets.some((target) => mentions(created, target.name));
   switch (view.objectType) {
     case 'table':
     case 'foreign-table':
-      dropTables(keys, view.cascade, pending);
-      return;
     case 'view':
     case 'materialized-view':
-      removeWhere(pending, (created) => VIEW_KINDS.has(created.kind) && keys.has(keyOf(created.name)));
+      dropRelations(keys, view.cascade, pending);
       return;
     case 'index':
       removeWhere(
@@ -127,7 +151,9 @@ function drop(view: ViewOf<'drop'>, pending: Created[]): void {
         pending,
         (created) =>
           (TYPE_KINDS.has(created.kind) && keys.has(keyOf(created.name))) ||
-          (view.cascade && created.kind === 'column' && created.dependsOn !== undefined && keys.has(created.dependsOn)),
+          (view.cascade &&
+            ((created.dependsOn !== undefined && keys.has(created.dependsOn)) ||
+              ((ROUTINE_KINDS.has(created.kind) || VIEW_KINDS.has(created.kind)) && mentioned(created)))),
       );
       return;
     case 'sequence':
@@ -136,7 +162,12 @@ function drop(view: ViewOf<'drop'>, pending: Created[]): void {
     case 'function':
     case 'procedure':
     case 'routine':
-      removeWhere(pending, (created) => ROUTINE_KINDS.has(created.kind) && keys.has(keyOf(created.name)));
+      removeWhere(
+        pending,
+        (created) =>
+          (ROUTINE_KINDS.has(created.kind) && keys.has(keyOf(created.name))) ||
+          (view.cascade && created.kind === 'trigger' && mentioned(created)),
+      );
       return;
     case 'trigger':
       for (const target of view.objects) {
@@ -159,29 +190,36 @@ function drop(view: ViewOf<'drop'>, pending: Created[]): void {
   }
 }
 
-/** Dropping a table drops its columns, indexes, constraints, triggers and partitions; CASCADE also the foreign keys to it. */
-function dropTables(keys: Set<ObjectKey>, cascade: boolean, pending: Created[]): void {
+/**
+ * Dropping a table or view drops its columns, indexes, constraints, triggers,
+ * partitions and owned sequences; with CASCADE also the foreign keys to it
+ * and the views that mention it, and so on.
+ */
+function dropRelations(keys: ReadonlySet<ObjectKey>, cascade: boolean, pending: Created[]): void {
   const dropped = new Set(keys);
+  const goesWith = (created: Created) =>
+    (RELATION_KINDS.has(created.kind) && dropped.has(keyOf(created.name))) ||
+    (created.table !== undefined && dropped.has(keyOf(created.table))) ||
+    (cascade &&
+      ((created.kind === 'constraint' && created.dependsOn !== undefined && dropped.has(created.dependsOn)) ||
+        (VIEW_KINDS.has(created.kind) && [...dropped].some((key) => mentions(created, key.slice(key.indexOf('.') + 1))))));
   let grew = true;
   while (grew) {
     grew = false;
-    for (const created of pending) {
-      if (created.kind === 'table' && created.table && dropped.has(keyOf(created.table)) && !dropped.has(keyOf(created.name))) {
+    for (let index = pending.length - 1; index >= 0; index--) {
+      const created = pending[index]!;
+      if (!goesWith(created)) continue;
+      pending.splice(index, 1);
+      if (RELATION_KINDS.has(created.kind) && !dropped.has(keyOf(created.name))) {
         dropped.add(keyOf(created.name));
         grew = true;
       }
     }
   }
-  removeWhere(
-    pending,
-    (created) =>
-      (created.kind === 'table' && dropped.has(keyOf(created.name))) ||
-      (created.kind !== 'table' && created.table !== undefined && dropped.has(keyOf(created.table))) ||
-      (cascade && created.kind === 'constraint' && created.dependsOn !== undefined && dropped.has(created.dependsOn)),
-  );
 }
 
-function alterTable(table: Name, action: AlterTableAction, pending: Created[]): void {
+/** `previous`: the table as it was before the up file. */
+function alterTable(table: Name, action: AlterTableAction, pending: Created[], previous: TableInfo | undefined): void {
   const onTable = (created: Created) => same(created.table, table);
   switch (action.type) {
     case 'drop-column':
@@ -190,23 +228,29 @@ function alterTable(table: Name, action: AlterTableAction, pending: Created[]): 
         (created) =>
           onTable(created) &&
           ((created.kind === 'column' && created.name.name === action.column) ||
-            ((created.kind === 'index' || created.kind === 'constraint') && created.columns.includes(action.column))),
+            ((created.kind === 'index' || created.kind === 'constraint') &&
+              (created.columns.includes(action.column) || mentions(created, action.column)))),
       );
       return;
     case 'drop-constraint':
+      // A unique or primary-key constraint and its index share the name.
       removeWhere(
         pending,
         (created) =>
-          created.kind === 'constraint' &&
           onTable(created) &&
-          (created.name.name === action.name ||
-            (created.generatedLabel !== undefined && couldBeGeneratedName(action.name, table.name, created.generatedLabel))),
+          ((created.kind === 'index' && created.name.name === action.name) ||
+            (created.kind === 'constraint' &&
+              (created.name.name === action.name ||
+                (created.generatedLabel !== undefined && couldBeGeneratedName(action.name, table.name, created.generatedLabel))))),
       );
       return;
     case 'rename-column':
       for (const created of pending.filter(onTable)) {
         if (created.kind === 'column' && created.name.name === action.column) created.name = { ...created.name, name: action.newName };
         created.columns = created.columns.map((column) => (column === action.column ? action.newName : column));
+      }
+      if (previous?.columns.has(action.newName)) {
+        removeWhere(pending, (created) => created.kind === 'column' && onTable(created) && created.name.name === action.newName);
       }
       return;
     case 'rename-constraint':
@@ -215,44 +259,55 @@ function alterTable(table: Name, action: AlterTableAction, pending: Created[]): 
           created.name = { ...created.name, name: action.newName };
         }
       }
+      if (previous?.constraints.has(action.newName)) {
+        removeWhere(pending, (created) => created.kind === 'constraint' && onTable(created) && created.name.name === action.newName);
+      }
       return;
     default:
       return;
   }
 }
 
-function rename(view: ViewOf<'rename'>, pending: Created[]): void {
+function rename(view: ViewOf<'rename'>, pending: Created[], before: SchemaModel): void {
   const from = resolve(view.object);
   const to: Name = { schema: from.schema, name: view.newName };
-  const renameWhere = (kinds: ReadonlySet<Kind>) => {
-    for (const created of pending) if (kinds.has(created.kind) && same(created.name, from)) created.name = to;
+  const renameWhere = (kinds: ReadonlySet<Kind>, existedBefore: boolean) => {
+    for (const created of [...pending]) {
+      if (!kinds.has(created.kind) || !same(created.name, from)) continue;
+      if (existedBefore) pending.splice(pending.indexOf(created), 1);
+      else created.name = to;
+    }
   };
   switch (view.objectType) {
     case 'table':
     case 'foreign-table':
-      renameWhere(new Set(['table']));
+    case 'view':
+    case 'materialized-view': {
+      const created = pending.some((other) => RELATION_KINDS.has(other.kind) && same(other.name, from));
+      if (created && (before.hasTable(to) || before.views.has(keyOf(to)))) {
+        dropRelations(new Set([keyOf(from)]), false, pending);
+        return;
+      }
+      renameWhere(RELATION_KINDS, false);
       for (const created of pending) {
         if (same(created.table, from)) created.table = to;
         if (created.dependsOn === keyOf(from)) created.dependsOn = keyOf(to);
       }
       return;
+    }
     case 'index':
-      renameWhere(new Set(['index']));
-      return;
-    case 'view':
-    case 'materialized-view':
-      renameWhere(VIEW_KINDS);
+      renameWhere(new Set(['index']), before.indexes.has(keyOf(to)));
       return;
     case 'type':
     case 'domain':
-      renameWhere(TYPE_KINDS);
+      renameWhere(TYPE_KINDS, before.types.has(keyOf(to)));
       return;
     case 'sequence':
-      renameWhere(new Set(['sequence']));
+      renameWhere(new Set(['sequence']), before.sequences.has(keyOf(to)));
       return;
     case 'function':
     case 'procedure':
-      renameWhere(ROUTINE_KINDS);
+      renameWhere(ROUTINE_KINDS, before.functions.has(keyOf(to)));
       return;
     case 'trigger': {
       const table = view.table && resolve(view.table);
@@ -276,24 +331,65 @@ function rename(view: ViewOf<'rename'>, pending: Created[]): void {
   }
 }
 
+/** `OWNED BY table.column` in CREATE / ALTER SEQUENCE, which the statement view does not carry: the table. */
+function ownedBy(statement: Statement): Name | undefined {
+  const chain = /\bOWNED\s+BY\s+([^\s;,]+)/i.exec(statement.text)?.[1];
+  const parts = chain?.match(/"(?:[^"]|"")*"|[^.]+/g);
+  if (!parts || parts.length < 2) return undefined;
+  return resolve(parseTableName(parts.slice(0, -1).join('.')));
+}
+
+/** The sequence an `ALTER SEQUENCE` names. */
+function alteredSequence(statement: Statement): Name | undefined {
+  const name = /^\s*ALTER\s+SEQUENCE\s+(?:IF\s+EXISTS\s+)?([^\s;]+)/i.exec(statement.text)?.[1];
+  return name === undefined ? undefined : resolve(parseTableName(name));
+}
+
+/** The key under which `definitions` keeps a view's, function's or trigger's latest definition. */
+function definitionKey(view: StatementView): string | undefined {
+  switch (view.kind) {
+    case 'create-view':
+      return `view ${keyOf(resolve(view.view))}`;
+    case 'create-function':
+      return `function ${keyOf(resolve(view.name))}(${view.argTypes.join(',')})`;
+    case 'create-trigger':
+      return `trigger ${view.name} on ${keyOf(resolve(view.table))}`;
+    default:
+      return undefined;
+  }
+}
+
 /**
- * What one statement of the up file adds to `pending`. `now` is the schema
- * before the statement (what exists is not created again: IF NOT EXISTS);
- * `before` is the schema before the up file (what a view, function or
- * trigger replaces). Columns, indexes, constraints and triggers of a table
- * the file creates are not listed: dropping the table reverts them.
+ * What one statement of the up file adds to `file.pending`. `now` is the
+ * schema before the statement (what exists is not created again: IF NOT
+ * EXISTS). Columns, indexes, constraints and triggers of a relation the file
+ * creates are not listed: dropping it reverts them. An index, column,
+ * constraint, type, schema or sequence that existed before the up file was
+ * dropped and created again (to change it, or while rewriting a table):
+ * the up file did not add it. A view, function or trigger that existed is
+ * replaced, unless its definition is the same as before (re-created
+ * because something it depends on was).
  */
-function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pending: Created[]): void {
-  const add = (created: Omit<Created, 'columns' | 'replaced'> & Partial<Pick<Created, 'columns' | 'replaced'>>) => {
+function collect(statement: Statement, now: SchemaModel, file: UpFile, definitions: ReadonlyMap<string, string>): void {
+  const { pending, before, temporary } = file;
+  const text = statement.text.toLowerCase();
+  const add = (created: Omit<Created, 'columns' | 'replaced' | 'text'> & Partial<Pick<Created, 'columns' | 'replaced'>>) => {
     const duplicate = pending.some(
       (other) => other.kind === created.kind && same(other.name, created.name) && (other.table === undefined || same(other.table, created.table)),
     );
-    if (!duplicate) pending.push({ columns: [], replaced: false, ...created });
+    if (!duplicate) pending.push({ columns: [], replaced: false, text, ...created });
   };
-  const createdHere = (table: Name) => pending.some((created) => created.kind === 'table' && same(created.name, table));
+  const createdHere = (table: Name) =>
+    temporary.has(keyOf(table)) || pending.some((created) => RELATION_KINDS.has(created.kind) && same(created.name, table));
+  const replaced = (existedBefore: boolean): boolean | undefined => {
+    if (!existedBefore) return false;
+    const key = definitionKey(statement.view);
+    return key !== undefined && definitions.get(key) === definition(statement) ? undefined : true;
+  };
   const view = statement.view;
   switch (view.kind) {
     case 'create-table':
+      if (view.temporary) temporary.add(keyOf(resolve(view.table)));
       if (view.temporary || now.hasTable(view.table)) return;
       add({
         kind: 'table',
@@ -306,7 +402,7 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
       const table = resolve(view.table);
       if (createdHere(table)) return;
       const name = { schema: table.schema, name: view.name ?? generatedName(table.name, view.columns, INDEX_LABEL) };
-      if (view.name !== undefined && now.indexes.has(keyOf(name))) return;
+      if (view.name !== undefined && (now.indexes.has(keyOf(name)) || before.indexes.has(keyOf(name)))) return;
       add({
         kind: 'index',
         name,
@@ -320,11 +416,11 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
     case 'alter-table': {
       const table = resolve(view.table);
       if (createdHere(table)) return;
-      const existing = now.table(view.table);
+      const existing = [now.table(view.table), before.table(view.table)];
       for (const action of view.actions) {
         if (action.type === 'add-column') {
           const { column } = action;
-          if (existing?.columns.has(column.name)) continue;
+          if (existing.some((info) => info?.columns.has(column.name))) continue;
           const type = column.type;
           add({
             kind: 'column',
@@ -341,11 +437,17 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
             const index = { schema: table.schema, name: constraint.usingIndex };
             removeWhere(pending, (created) => created.kind === 'index' && same(created.name, index));
           }
-          if (constraint.name !== undefined && existing?.constraints.has(constraint.name)) continue;
           const label = CONSTRAINT_LABELS[constraint.kind];
+          const name = constraint.name ?? generatedName(table.name, constraint.columns, label);
+          const existed = existing.some(
+            (info) =>
+              info?.constraints.has(name) ||
+              info?.foreignKeys.some((fk) => (fk.name ?? generatedName(info.name, fk.columns, CONSTRAINT_LABELS['foreign-key'])) === name),
+          );
+          if (existed) continue;
           add({
             kind: 'constraint',
-            name: { schema: table.schema, name: constraint.name ?? generatedName(table.name, constraint.columns, label) },
+            name: { schema: table.schema, name },
             table,
             columns: constraint.columns,
             ...(constraint.name === undefined ? { generatedLabel: label } : {}),
@@ -359,17 +461,14 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
     case 'create-view': {
       const name = resolve(view.view);
       if (now.views.has(keyOf(name)) && !view.orReplace) return;
-      add({
-        kind: view.materialized ? 'materialized view' : 'view',
-        name,
-        replaced: !view.materialized && before.views.has(keyOf(name)),
-        span: pointAt(view.view.span, statement),
-      });
+      const isReplaced = view.materialized ? false : replaced(before.views.has(keyOf(name)));
+      if (isReplaced === undefined) return;
+      add({ kind: view.materialized ? 'materialized view' : 'view', name, replaced: isReplaced, span: pointAt(view.view.span, statement) });
       return;
     }
     case 'create-type': {
       const name = resolve(view.type);
-      if (now.types.has(keyOf(name))) return;
+      if (now.types.has(keyOf(name)) || before.types.has(keyOf(name))) return;
       add({ kind: view.variant === 'domain' ? 'domain' : 'type', name, span: pointAt(view.type.span, statement) });
       return;
     }
@@ -377,10 +476,12 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
       const name = resolve(view.name);
       const signature = view.argTypes.join(',');
       if (now.functions.get(keyOf(name))?.has(signature) && !view.orReplace) return;
+      const isReplaced = replaced(before.functions.get(keyOf(name))?.has(signature) ?? false);
+      if (isReplaced === undefined) return;
       add({
         kind: view.procedure ? 'procedure' : 'function',
         name,
-        replaced: before.functions.get(keyOf(name))?.has(signature) ?? false,
+        replaced: isReplaced,
         argTypes: view.argTypes,
         span: pointAt(view.name.span, statement),
       });
@@ -389,23 +490,29 @@ function collect(statement: Statement, now: SchemaModel, before: SchemaModel, pe
     case 'create-trigger': {
       const table = resolve(view.table);
       if (createdHere(table) || (now.table(view.table)?.triggers.has(view.name) && !view.orReplace)) return;
-      add({
-        kind: 'trigger',
-        name: { schema: table.schema, name: view.name },
-        table,
-        replaced: before.table(view.table)?.triggers.has(view.name) ?? false,
-        span: headSpan(statement),
-      });
+      const isReplaced = replaced(before.table(view.table)?.triggers.has(view.name) ?? false);
+      if (isReplaced === undefined) return;
+      add({ kind: 'trigger', name: { schema: table.schema, name: view.name }, table, replaced: isReplaced, span: headSpan(statement) });
       return;
     }
     case 'create-schema':
-      if (now.schemas.has(view.name)) return;
+      if (now.schemas.has(view.name) || before.schemas.has(view.name)) return;
       add({ kind: 'schema', name: { schema: view.name, name: view.name }, span: headSpan(statement) });
       return;
-    case 'create-sequence':
-      if (now.sequences.has(keyOf(resolve(view.sequence)))) return;
-      add({ kind: 'sequence', name: resolve(view.sequence), span: pointAt(view.sequence.span, statement) });
+    case 'create-sequence': {
+      const name = resolve(view.sequence);
+      if (now.sequences.has(keyOf(name)) || before.sequences.has(keyOf(name))) return;
+      const owner = ownedBy(statement);
+      add({ kind: 'sequence', name, ...(owner ? { table: owner } : {}), span: pointAt(view.sequence.span, statement) });
       return;
+    }
+    case 'other': {
+      // ALTER SEQUENCE … OWNED BY t.c: the sequence now goes with table t.
+      const sequence = view.command === 'AlterSeqStmt' ? alteredSequence(statement) : undefined;
+      const owner = sequence && ownedBy(statement);
+      for (const created of pending) if (owner && created.kind === 'sequence' && same(created.name, sequence)) created.table = owner;
+      return;
+    }
     default:
       return;
   }
@@ -522,28 +629,30 @@ const rule: Rule = {
     ],
   },
   check(context) {
-    const pendingByFile = new Map<LintFile, Created[]>();
-    let before: SchemaModel | undefined;
+    const upFiles = new Map<LintFile, UpFile>();
+    /** The latest definition of each view, function and trigger in the sequence (up files), to tell a re-creation from a change. */
+    const definitions = new Map<string, string>();
     return {
       fileStart(file) {
-        if (file.direction !== 'up') return;
-        pendingByFile.set(file, []);
-        before = context.schema.fork();
+        if (file.direction === 'up') upFiles.set(file, { pending: [], before: context.schema.fork(), temporary: new Set() });
       },
       statement(statement, file) {
-        const pending = pendingByFile.get(file);
-        if (!pending || !before) return;
-        revert(statement, pending);
-        collect(statement, context.schema, before, pending);
+        const upFile = upFiles.get(file);
+        if (!upFile) return;
+        revert(statement, upFile.pending, upFile.before);
+        collect(statement, context.schema, upFile, definitions);
+        const key = definitionKey(statement.view);
+        if (key !== undefined) definitions.set(key, definition(statement));
       },
       migration({ up, down }) {
-        const pending = up && pendingByFile.get(up);
-        pendingByFile.clear();
+        const upFile = up && upFiles.get(up);
+        upFiles.clear();
         // Without a down file, or with one that says nothing or does not parse, require-down and syntax-error speak.
-        if (!up || !pending || !down || down.statements.length === 0 || down.parseErrors.length > 0) return;
+        if (!up || !upFile || !down || down.statements.length === 0 || down.parseErrors.length > 0) return;
+        const { pending, before } = upFile;
         for (const statement of down.statements) {
-          revert(statement, pending);
-          if (statement.view.kind === 'do-block') for (const embedded of statement.view.statements) revert(embedded, pending);
+          revert(statement, pending, before);
+          if (statement.view.kind === 'do-block') for (const embedded of statement.view.statements) revert(embedded, pending, before);
         }
         for (const created of pending) {
           const { what, drop } = describe(created);

@@ -1,5 +1,6 @@
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
+import { objectKey, type ObjectKey } from '../src/lint/schema.js';
 
 const rule: Rule = {
   id: 'not-null-needs-default',
@@ -9,8 +10,9 @@ const rule: Rule = {
     'SOP "add nullable, backfill, then NOT NULL": adding a NOT NULL column without a DEFAULT fails on ' +
     'any table that has rows (every existing row would get NULL), so it passes on a developer’s empty ' +
     'database and breaks the deploy. Add the column nullable (or with a DEFAULT), backfill it, then ' +
-    'ALTER COLUMN … SET NOT NULL. A table created earlier in the same file has no rows yet, and identity, ' +
-    'generated and serial columns fill themselves, so they are fine. A PRIMARY KEY column is NOT NULL too.',
+    'ALTER COLUMN … SET NOT NULL. A table created earlier in the same file, or emptied by it (TRUNCATE, ' +
+    'DELETE without WHERE), has no rows; identity, generated and serial columns fill themselves; so these ' +
+    'are fine. A PRIMARY KEY column is NOT NULL too.',
   examples: {
     bad: [
       {
@@ -36,16 +38,28 @@ const rule: Rule = {
           'CREATE TABLE IF NOT EXISTS tags (id bigint PRIMARY KEY);\n' +
           'ALTER TABLE tags ADD COLUMN IF NOT EXISTS label varchar(255) NOT NULL;',
       },
+      {
+        name: '0002_reset_tokens.up.sql',
+        sql: 'DELETE FROM reset_tokens;\nALTER TABLE reset_tokens ADD COLUMN IF NOT EXISTS user_id bigint NOT NULL;',
+        files: [{ name: '0001_create_reset_tokens.up.sql', sql: 'CREATE TABLE IF NOT EXISTS reset_tokens (token text PRIMARY KEY);' }],
+      },
     ],
   },
   check(context) {
+    /** Tables this file emptied (TRUNCATE, DELETE without WHERE). */
+    let emptied = new Set<ObjectKey>();
     return {
+      fileStart() {
+        emptied = new Set();
+      },
       statement(statement, file) {
         const view = statement.view;
+        if (view.kind === 'truncate') for (const table of view.tables) emptied.add(objectKey(table));
+        if (view.kind === 'delete' && !view.hasWhere) emptied.add(objectKey(view.table));
         if (view.kind !== 'alter-table') return;
         const table = context.schema.table(view.table);
         // A table this file created has no rows yet; one the model does not know existed before (ALTER TABLE needs it).
-        if (table?.createdIn === file) return;
+        if (table?.createdIn === file || emptied.has(objectKey(view.table))) return;
         for (const action of view.actions) {
           if (action.type !== 'add-column') continue;
           const { column } = action;

@@ -57,13 +57,12 @@ const rule: Rule = {
             message: `${up.fileName} has no down file`,
             hint: `add ${downName} that reverts it: drop what it creates (children before parents), undo what it alters`,
           });
-        } else if (down && down.statements.length === 0 && down.parseErrors.length === 0) {
+        } else if (up && down && down.statements.length === 0 && down.parseErrors.length === 0) {
+          // A down file without an up file is migration-filename's.
           context.report({
             file: down,
             message: `${down.fileName} has no statements, so it reverts nothing`,
-            hint: up
-              ? `write the SQL that undoes ${up.fileName}; if it cannot be undone, say why with \`-- sqlmig-disable require-down -- <reason>\``
-              : 'write the SQL that undoes its migration',
+            hint: `write the SQL that undoes ${up.fileName}; if it cannot be undone, say why with \`-- sqlmig-disable require-down -- <reason>\``,
           });
         }
       },
