@@ -169,6 +169,8 @@ async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogS
       await trip.apply(phase === 'down' ? 'down' : 'up', migration);
       return true;
     } catch (error) {
+      // Aborting ends the session mid-statement: that failure is the abort, not the migration's.
+      signal?.throwIfAborted();
       if (!(error instanceof MigrationError)) throw error;
       verification.failure = { phase, error };
       return false;

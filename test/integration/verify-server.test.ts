@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/verify/verify.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 
@@ -67,6 +68,26 @@ describe('sqlmig verify --url <server>', () => {
     const result = await cli(project, ['--url', unknown.toString(), 'verify']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no_such_database_here');
+  });
+
+  it('library: aborting the signal drops it at once and rejects with the reason', async () => {
+    const project = await open('no-down');
+    await project.write('0004_slow.up.sql', 'SELECT pg_sleep(60) AS verify_library_abort;\n');
+    await project.write('0004_slow.down.sql', 'SELECT 1;\n');
+    const controller = new AbortController();
+    const running = verify({ cwd: project.dir, env: {}, url: server.url, signal: controller.signal });
+    running.catch(() => undefined);
+    const name = await waitFor(() =>
+      withConnection(server.url, async (sql) => {
+        const [row] = await sql<Array<{ datname: string }>>`SELECT datname FROM pg_stat_activity WHERE query LIKE '%verify_library_abort%' AND datname LIKE 'sqlmig_verify_%'`;
+        return row?.datname;
+      }),
+    );
+    const started = Date.now();
+    controller.abort(new Error('stop now'));
+    await expect(running).rejects.toThrow('stop now');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await databaseExists(name)).toBe(false);
   });
 
   const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
