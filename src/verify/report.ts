@@ -63,20 +63,29 @@ function failureLines(failure: NonNullable<MigrationVerification['failure']>, cw
   return lines;
 }
 
-/** The last line: how many migrations passed, which did not, and why the run stopped early. */
+/** Versions listed in a summary before `…`. */
+const LISTED_VERSIONS = 10;
+
+/** The last lines: how many migrations passed, which did not, and why the run stopped early. */
 export function summaryLines(result: VerifyResult): string[] {
   const count = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
-  const versions = (status: MigrationVerification['status']) =>
-    result.migrations.filter((m) => m.status === status).map((m) => String(m.version).padStart(4, '0'));
-  const took = formatDuration(result.durationMs);
-  if (result.migrations.length === 0) return ['Nothing to verify: there are no migrations.'];
-  const unverifiable = versions('not-verifiable');
-  const withoutDown = unverifiable.length > 0 ? ` ${count(unverifiable.length)} without a down file could not be verified: ${unverifiable.join(', ')}.` : '';
+  const versions = (status: MigrationVerification['status']) => {
+    const listed = result.migrations.filter((m) => m.status === status).map((m) => String(m.version).padStart(4, '0'));
+    return listed.length > LISTED_VERSIONS ? `${listed.slice(0, LISTED_VERSIONS).join(', ')}, …` : listed.join(', ');
+  };
+  const tally = (status: MigrationVerification['status']) => result.migrations.filter((m) => m.status === status).length;
+  const total = result.migrations.length;
+  if (total === 0) return ['Nothing to verify: there are no migrations.'];
+  const where = `in ${formatDuration(result.durationMs)} (${result.database})`;
+  const unverifiable = tally('not-verifiable');
+  const withoutDown = unverifiable > 0 ? ` ${count(unverifiable)} without a down file could not be verified: ${versions('not-verifiable')}.` : '';
   if (result.ok) {
-    return [`Verified ${count(result.migrations.length)} in ${took} (${result.database}): every down file reverts its up file.${withoutDown}`];
+    const verified = tally('verified');
+    const outcome = verified === 0 ? 'no migration could be verified.' : 'every down file reverts its up file.';
+    const verifiedPart = verified === total ? `Verified ${count(total)}` : `Verified ${verified} of ${count(total)}`;
+    return [`${verifiedPart} ${where}: ${outcome}${withoutDown}`];
   }
-  const failed = versions('failed');
-  const lines = [`Verification failed for ${failed.length} of ${count(result.migrations.length)} (${failed.join(', ')}) in ${took} (${result.database}).${withoutDown}`];
+  const lines = [`Verification failed for ${tally('failed')} of ${count(total)} (${versions('failed')}) ${where}.${withoutDown}`];
   if (result.stopped) lines.push(`Stopped: ${result.stopped}.`);
   return lines;
 }
