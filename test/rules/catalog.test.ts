@@ -1,15 +1,36 @@
 /** Every rule has its file, a registry entry, documentation and examples (issue 3, "Must show"). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+/** The design reference beside the repository (DESIGN.md §4 has the rule table), or $SQLMIG_DESIGN. */
+const DESIGN = process.env.SQLMIG_DESIGN ?? fileURLToPath(new URL('../../../shared/DESIGN.md', import.meta.url));
+
+/** `| \`id\` | default | … |` rows of DESIGN.md §4: id → default severity. */
+function designRules(): Map<string, string> {
+  const section = readFileSync(DESIGN, 'utf8').split(/^## /m).find((part) => part.startsWith('4.')) ?? '';
+  return new Map([...section.matchAll(/^\| `([a-z-]+)` \| (error|warn|off) \|/gm)].map((match) => [match[1]!, match[2]!]));
+}
 
 describe('rule catalog', () => {
   it('the registry is sorted by id and ids are unique', () => {
     const ids = rules.map((rule) => rule.id);
     expect(ids).toEqual([...new Set(ids)].sort());
+  });
+
+  it('every rule file is registered', () => {
+    const files = readdirSync(RULES_DIR).filter((name) => name.endsWith('.ts') && name !== 'index.ts');
+    expect(files.map((name) => name.slice(0, -'.ts'.length)).sort()).toEqual(rules.map((rule) => rule.id));
+  });
+
+  it.skipIf(!existsSync(DESIGN))('every rule of DESIGN.md §4 is registered with its default severity', () => {
+    const design = designRules();
+    expect(design.size).toBeGreaterThanOrEqual(15);
+    expect(Object.fromEntries(rules.filter((rule) => design.has(rule.id)).map((rule) => [rule.id, rule.defaultSeverity]))).toEqual(
+      Object.fromEntries(design),
+    );
   });
 
   for (const rule of rules) {
