@@ -528,16 +528,23 @@ function describe(created: Created): { what: string; drop: string } {
   const name = shown(created.name);
   const table = created.table ? shown(created.table) : '';
   const own = quoteIdent(created.name.name);
+  // An unnamed index on expressions, or CHECK, is named after what the parser view does not list.
+  const guessed =
+    created.generatedLabel !== undefined && created.columns.length === 0 && created.generatedLabel !== CONSTRAINT_LABELS['primary-key'];
+  const unnamed = guessed ? `${created.table!.name}_…_${created.generatedLabel}` : own;
   switch (created.kind) {
     case 'column':
       return { what: `column ${own} of ${table}`, drop: `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${own};` };
     case 'constraint':
       return {
-        what: created.generatedLabel ? `the unnamed constraint ${own} on ${table}` : `constraint ${own} on ${table}`,
-        drop: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${own};`,
+        what: created.generatedLabel ? `the unnamed constraint ${unnamed} on ${table}` : `constraint ${own} on ${table}`,
+        drop: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${unnamed};`,
       };
-    case 'index':
-      return { what: created.generatedLabel ? `the unnamed index ${name} on ${table}` : `index ${name}`, drop: `DROP INDEX IF EXISTS ${name};` };
+    case 'index': {
+      const schema = created.name.schema === DEFAULT_SCHEMA ? '' : `${quoteIdent(created.name.schema)}.`;
+      const index = guessed ? `${schema}${unnamed}` : name;
+      return { what: created.generatedLabel ? `the unnamed index ${index} on ${table}` : `index ${name}`, drop: `DROP INDEX IF EXISTS ${index};` };
+    }
     case 'trigger':
       return { what: `trigger ${own} on ${table}`, drop: `DROP TRIGGER IF EXISTS ${own} ON ${table};` };
     case 'schema':
@@ -666,7 +673,9 @@ const rule: Rule = {
                 }
               : {
                   message: `${what} is created here, and ${down.fileName} does not drop it`,
-                  hint: `add to ${down.fileName}: ${drop}`,
+                  hint: created.generatedLabel
+                    ? `name it in the up file, and drop it by that name in ${down.fileName}: ${drop}`
+                    : `add to ${down.fileName}: ${drop}`,
                 }),
           });
         }
