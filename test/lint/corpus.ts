@@ -1,10 +1,9 @@
-/** Lints every project of the real-world corpus (/work/shared/corpus, or $SQLMIG_CORPUS) with every rule on. */
+/** Lints every project of the real-world corpus (/work/shared/corpus, or $SQLMIG_CORPUS) as `sqlmig lint` does, with every rule on. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { configDefaults } from '../../src/config/defaults.js';
-import { lintSequence } from '../../src/lint/engine.js';
 import type { LintResult } from '../../src/lint/diagnostic.js';
-import { discoverMigrations, migrationFiles, readMigrationSources } from '../../src/migrations/index.js';
+import { lintProject as lintFolder } from '../../src/lint/project.js';
 import { rules } from '../../rules/index.js';
 
 export const CORPUS_DIR = process.env.SQLMIG_CORPUS ?? '/work/shared/corpus';
@@ -16,8 +15,18 @@ export function corpusProjects(): string[] {
 }
 
 export async function lintProject(project: string): Promise<LintResult> {
-  const set = await discoverMigrations(join(CORPUS_DIR, project));
-  const sources = await readMigrationSources(migrationFiles(set));
+  const dir = join(CORPUS_DIR, project);
   const everyRuleOn = Object.fromEntries(rules.map((rule) => [rule.id, 'warn' as const]));
-  return lintSequence({ sources, config: { ...configDefaults.lint, rules: everyRuleOn } });
+  return lintFolder({
+    config: {
+      ...configDefaults,
+      configFile: null,
+      root: dir,
+      dir,
+      databaseUrl: null,
+      lint: { ...configDefaults.lint, rules: everyRuleOn },
+      environments: {},
+      environment: null,
+    },
+  });
 }
