@@ -93,6 +93,8 @@ class Validator {
           this.fail(path, `must be a number of seconds, got ${this.describe(value, path)}`, hint);
         }
         if (value < 0) this.fail(path, `must be 0 or more seconds, got ${value}`);
+        // JSON's 1e999 reads as Infinity.
+        if (!Number.isFinite(value)) this.fail(path, `must be a finite number of seconds, got ${value}`);
         return value;
       case 'textList':
         return this.checkList(value, path);
@@ -144,6 +146,9 @@ class Validator {
         ? `add a unit, e.g. "${text}s" (PostgreSQL reads a bare number as milliseconds)`
         : 'units: us, ms, s, min, h, d; null means no timeout';
       this.fail(path, `must be a duration such as "10s", "500ms" or "1min", or null; got ${this.describe(value, path)}`, hint);
+    }
+    if (durationMs(text) > MAX_TIMEOUT_MS) {
+      this.fail(path, `must be at most ${MAX_TIMEOUT_MS}ms (about 24 days), PostgreSQL's limit; got ${this.describe(value, path)}`, 'use "0" or null for no timeout');
     }
     return text;
   }
@@ -207,6 +212,16 @@ class Validator {
     const subject = path === '' ? 'the configuration' : path;
     throw new ConfigError(`${subject} ${message}`, { location: { file: this.file, ...this.document.locations.get(path)?.value }, hint });
   }
+}
+
+/** lock_timeout and statement_timeout are int milliseconds on the server. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration DURATION_PATTERN accepts. */
+function durationMs(text: string): number {
+  const [, amount, unit] = /^([0-9.]+)([a-z]*)$/.exec(text)!;
+  return Number(amount) * (unit ? UNIT_MS[unit]! : 1);
 }
 
 function identifierProblem(name: string): string | undefined {

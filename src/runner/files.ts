@@ -1,5 +1,7 @@
+import { MigrationError } from '../errors.js';
 import { discoverMigrations, readMigrationSources } from '../migrations/index.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
+import { lengthIn, locationAt } from './error-mapping.js';
 
 /** The migrations folder with every up file read (checksums for the planner, text for running). */
 export interface LoadedMigrations {
@@ -23,4 +25,25 @@ export async function sourcesOf(files: readonly MigrationFile[], loaded: LoadedM
   const toRead = files.filter((file) => file.direction === 'down');
   const read = new Map((await readMigrationSources(toRead)).map((source) => [source.file.path, source]));
   return files.map((file) => (file.direction === 'up' ? loaded.upSources.get(file.version) : read.get(file.path))!);
+}
+
+/**
+ * Refuses a file that cannot be sent as written, before anything runs: a NUL
+ * character would end the query string of the wire protocol, and invalid
+ * UTF-8 would run with replacement characters instead of the bytes the
+ * checksum covers.
+ */
+export function assertSendable(source: MigrationSource): void {
+  const problem = source.text.includes('\0')
+    ? { index: source.text.indexOf('\0'), what: 'a NUL character, which PostgreSQL cannot accept in SQL text' }
+    : !source.validUtf8
+      ? { index: source.text.indexOf('\uFFFD'), what: 'bytes that are not valid UTF-8' }
+      : undefined;
+  if (!problem) return;
+  const { line, column } = locationAt(source.text, lengthIn(source.text.slice(0, Math.max(problem.index, 0)), 'character'), 'character');
+  throw new MigrationError(
+    `the file contains ${problem.what} (nothing was run)`,
+    { location: { file: source.file.path, line, column }, hint: 'save the file as UTF-8 text without NUL characters, then run the command again' },
+    'MIGRATION_UNSENDABLE',
+  );
 }

@@ -27,6 +27,8 @@ export function describeHolder(holder: LockHolder | undefined): string {
   return parts.join(', ');
 }
 
+const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
+
 export interface AcquireOptions {
   /** Seconds to wait for another runner; 0 gives up at once. */
   waitSeconds: number;
@@ -45,7 +47,8 @@ export async function acquireLock(db: DatabaseSession, table: TrackingTable, opt
   if (row?.locked) return;
   const holder = await lockHolder(db, key);
   options.onWait?.(holder);
-  const waitMs = Math.round(options.waitSeconds * 1000);
+  // lock_timeout is an int of milliseconds: longer waits (about 24 days) are waited as that.
+  const waitMs = Math.min(Math.round(options.waitSeconds * 1000), MAX_LOCK_TIMEOUT_MS);
   if (waitMs > 0) {
     try {
       await db.exec(

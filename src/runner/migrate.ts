@@ -3,7 +3,7 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { execute, type StepResult } from './execute.js';
-import { loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
+import { assertSendable, loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { LintRefusedError, PlanRefusedError } from './refused.js';
@@ -79,6 +79,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       chosen.steps.map((step) => step.file),
       loaded,
     );
+    for (const source of sources) assertSendable(source);
     await loadSplitterFor(sources);
     const scripts = chosen.steps.map((step, index) =>
       stepScript(step, sources[index]!, loaded.checksums.get(step.version) ?? '', context),

@@ -3,6 +3,13 @@ import { RefusedError } from '../errors.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { Refusal } from './types.js';
 
+/** Errors list this many problems; the full lists stay on the error objects. */
+const MAX_LISTED = 20;
+
+function more(total: number, where: string): string {
+  return total > MAX_LISTED ? `\n  … and ${total - MAX_LISTED} more (${where})` : '';
+}
+
 /** The planner refused: every reason, each naming its file and what to do. */
 export class PlanRefusedError extends RefusedError {
   constructor(
@@ -10,7 +17,8 @@ export class PlanRefusedError extends RefusedError {
     cwd: string,
   ) {
     const count = refusals.length === 1 ? '1 problem' : `${refusals.length} problems`;
-    super(`nothing was run: ${count}\n${formatRefusals(refusals, cwd)}`, {
+    const listed = formatRefusals(refusals.slice(0, MAX_LISTED), cwd) + more(refusals.length, '`sqlmig validate` lists them all');
+    super(`nothing was run: ${count}\n${listed}`, {
       hint: 'fix every problem listed, then run the command again (`sqlmig validate` lists them without running)',
     });
   }
@@ -22,11 +30,12 @@ export class LintRefusedError extends RefusedError {
     readonly diagnostics: readonly Diagnostic[],
     cwd: string,
   ) {
-    const lines = diagnostics.map(
+    const lines = diagnostics.slice(0, MAX_LISTED).map(
       (d) => `  ${relative(cwd, d.file)}:${d.line}:${d.column}: ${d.message} [${d.rule}]${d.hint ? `\n    hint: ${d.hint}` : ''}`,
     );
     super(
-      `nothing was run: the pending migrations have ${diagnostics.length === 1 ? '1 lint error' : `${diagnostics.length} lint errors`}\n${lines.join('\n')}`,
+      `nothing was run: the pending migrations have ${diagnostics.length === 1 ? '1 lint error' : `${diagnostics.length} lint errors`}\n${lines.join('\n')}` +
+        more(diagnostics.length, '`sqlmig lint` lists them all'),
       { hint: 'fix them (see `sqlmig lint`), or skip the gate with --no-lint if you must' },
       'LINT_REFUSED',
     );

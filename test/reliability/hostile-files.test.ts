@@ -1,0 +1,251 @@
+/**
+ * Hostile migrations folders: random bytes, truncated real migrations,
+ * invalid UTF-8, NUL bytes, a 50 MB file, 100,000 tiny files, symbolic
+ * links, files that vanish between discovery and reading. `lint`, `status`
+ * and `up` give findings or clear errors (exit 0/1/2), never a stack trace,
+ * and never send what they cannot send as written.
+ *
+ * The fuzzed part is seeded: SQLMIG_FUZZ_SEED=<n> replays a failure.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { cli, createProject, spawnCli, type CliResult, type Project } from '../fixtures/runner/project.js';
+import { CORPUS_DIR } from '../lint/corpus.js';
+import { expectCleanOutput, withPassword } from './helpers.js';
+
+/** A file that discovery lists and that is deleted before it is read (see the last test). */
+const vanishing = vi.hoisted(() => ({ path: undefined as string | undefined }));
+vi.mock('../../src/migrations/discover.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/migrations/discover.js')>();
+  return {
+    ...original,
+    discoverMigrations: async (dir: string) => {
+      const set = await original.discoverMigrations(dir);
+      if (vanishing.path) await rm(vanishing.path);
+      return set;
+    },
+  };
+});
+
+const SEED = Number(process.env.SQLMIG_FUZZ_SEED ?? 20_261_121);
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let db: FreshDatabase;
+let url: string;
+beforeAll(async () => {
+  db = await freshDatabase();
+  url = withPassword(db.url);
+  console.info(`hostile-files: fuzz seed ${SEED} (replay with SQLMIG_FUZZ_SEED=${SEED})`);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function setup(): Promise<{ project: Project; schema: string }> {
+  const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
+  const project = await createProject({ config: { schema } });
+  onTestFinished(() => project.cleanup());
+  return { project, schema };
+}
+
+/** lint (pretty and JSON), status and up on the project: each must end cleanly. */
+async function runCommands(project: Project, context: string): Promise<Record<'lint' | 'json' | 'status' | 'up', CliResult>> {
+  const sqlmig = async (args: string[]) => {
+    const result = await cli(project, ['--url', url, ...args]);
+    expectCleanOutput(result, { context: `${context}: sqlmig ${args.join(' ')}` });
+    return result;
+  };
+  const json = await sqlmig(['--format', 'json', 'lint']);
+  if (json.code !== 2) expect(() => JSON.parse(json.stdout), `${context}: lint --format json prints JSON`).not.toThrow();
+  return { lint: await sqlmig(['lint']), json, status: await sqlmig(['status']), up: await sqlmig(['up']) };
+}
+
+/** Every .sql file of the corpus, for truncating. */
+function corpusFiles(): string[] {
+  return readdirSync(CORPUS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => readdirSync(join(CORPUS_DIR, entry.name)).filter((name) => name.endsWith('.sql')).map((name) => join(CORPUS_DIR, entry.name, name)))
+    .sort();
+}
+
+describe('fuzzed migrations folders', () => {
+  it(`random bytes, truncated corpus files, invalid UTF-8, NUL bytes and odd names (seed ${SEED})`, async () => {
+    const next = random(SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const corpus = corpusFiles();
+    const { project, schema } = await setup();
+
+    for (let round = 0; round < 8; round++) {
+      for (const name of await project.files()) await project.remove(name);
+      const written: string[] = [];
+      for (let version = 1; version <= 10; version++) {
+        let bytes: Buffer;
+        const kind = pick(['truncated', 'truncated', 'truncated', 'random', 'mutated']);
+        if (kind === 'random') {
+          bytes = Buffer.from(Array.from({ length: 1 + Math.floor(next() * 4096) }, () => Math.floor(next() * 256)));
+        } else {
+          const original = readFileSync(pick(corpus));
+          // Any byte offset: cuts through statements, strings, dollar quotes and multi-byte characters.
+          bytes = Buffer.from(original.subarray(0, Math.floor(next() * (original.length + 1))));
+          if (kind === 'mutated' && bytes.length > 0) {
+            for (let i = 0; i < 1 + Math.floor(next() * 4); i++) bytes[Math.floor(next() * bytes.length)] = pick([0x00, 0xff, 0xc3, 0xe2, 0x80, 0x27, 0x24]);
+          }
+        }
+        const direction = next() < 0.8 ? 'up' : 'down';
+        const fileName = `${String(version).padStart(4, '0')}_fuzz_${round}.${direction}.sql`;
+        await writeFile(join(project.sqlDir, fileName), bytes);
+        written.push(`${fileName} (${kind}, ${bytes.length} bytes)`);
+      }
+      // Names discovery must reject, not trip over.
+      await project.write(pick(['0011_Bad-Name.up.sql', '0011_new\nline.up.sql', 'x.up.sql', '0011_é.up.sql', '0011_a.UP.SQL']), 'SELECT 1;\n');
+
+      const context = `seed ${SEED}, round ${round}: ${written.join(', ')}`;
+      const results = await runCommands(project, context);
+      // Random bytes and cut files fail lint; up's lint gate then refuses before anything runs.
+      expect(results.up.code, context).toBe(1);
+      expect(results.up.stderr, context).toContain('nothing was run');
+    }
+    expect(await withConnection(db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM ${schema}.sqlmig_migrations`))).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('what cannot be sent as written', () => {
+  it.each([
+    { what: 'a NUL character', line: (schema: string) => Buffer.from('SELECT 1;\u0000DROP TABLE ' + schema + '.first;') },
+    { what: 'bytes that are not valid UTF-8', line: (schema: string) => Buffer.from(`INSERT INTO ${schema}.first VALUES ('caf\u00e9');`, 'latin1') },
+  ])('$what: up --no-lint refuses the file at its position; nothing runs', async ({ what, line }) => {
+    const { project, schema } = await setup();
+    await project.write('0001_first.up.sql', `CREATE TABLE ${schema}.first (id int);\n`);
+    const bad = line(schema);
+    // The column of the first byte that cannot be sent (the line is ASCII before it).
+    const column = bad.findIndex((byte) => byte === 0 || byte > 0x7f) + 1;
+    await writeFile(join(project.sqlDir, '0002_hostile.up.sql'), Buffer.concat([Buffer.from('-- line 1\n'), bad, Buffer.from('\n')]));
+    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    expectCleanOutput(result, { codes: [1] });
+    expect(result.stderr).toContain(`error: sql/0002_hostile.up.sql:2:${column}: the file contains ${what}`);
+    expect(result.stderr).toContain('(nothing was run)');
+    const tables = await withConnection(db.url, (sql) => sql`SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = ${schema}`);
+    expect(tables.map((row) => row.t)).not.toContain('first');
+  });
+
+  it('random printable text: the server refuses it, the migration rolls back', async () => {
+    const next = random(SEED + 1);
+    const { project, schema } = await setup();
+    const text = Array.from({ length: 2000 }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join('');
+    await project.write('0001_noise.up.sql', `CREATE TABLE ${schema}.noise (id int);\n${text}\n`);
+    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    expectCleanOutput(result, { codes: [1], context: `seed ${SEED + 1}` });
+    expect(result.stderr).toContain('0001_noise.up.sql was rolled back');
+    expect(await withConnection(db.url, (sql) => sql`SELECT to_regclass(${`${schema}.noise`}) AS t`)).toEqual([{ t: null }]);
+  });
+});
+
+describe('size', () => {
+  it('a 50 MB file: lint reports it too large to parse, status lists it, up refuses it, up --no-lint applies it', async () => {
+    const { project, schema } = await setup();
+    const line = `-- ${'padding '.repeat(12)}\n`;
+    const padding = line.repeat(Math.ceil((50 * 1024 * 1024) / line.length));
+    await project.write('0001_big.up.sql', `${padding}CREATE TABLE IF NOT EXISTS ${schema}.big (id int);\n`);
+    await project.write('0001_big.down.sql', `DROP TABLE IF EXISTS ${schema}.big;\n`);
+
+    const timings: string[] = [];
+    const timed = async (args: string[], codes: number[]) => {
+      const started = Date.now();
+      const result = await cli(project, ['--url', url, ...args]);
+      timings.push(`${args.join(' ')} ${Date.now() - started} ms`);
+      expectCleanOutput(result, { codes });
+      return result;
+    };
+    const lint = await timed(['lint'], [1]);
+    expect(lint.stdout).toContain('the file is too large to parse (50 MB; sqlmig parses files up to 8 MB)');
+    expect((await timed(['status'], [0])).stdout).toMatch(/0001\s+big\s+pending/);
+    expect((await timed(['up'], [1])).stderr).toContain('too large to parse');
+    await timed(['up', '--no-lint'], [0]);
+    expect((await timed(['status'], [0])).stdout).toMatch(/0001\s+big\s+applied/);
+    console.info(`hostile-files, 50 MB file: ${timings.join('; ')}`);
+  });
+
+  it('100,000 tiny files: lint, status and up finish in seconds with findings', async () => {
+    const { project } = await setup();
+    let started = Date.now();
+    for (let version = 1; version <= 100_000; version++) writeFileSync(join(project.sqlDir, `${String(version).padStart(6, '0')}_m.up.sql`), 'SELECT 1;\n');
+    const timings = [`writing ${Date.now() - started} ms`];
+    const timed = async (args: string[], codes: number[]) => {
+      started = Date.now();
+      const result = await spawnCli(project, ['--url', url, ...args]);
+      timings.push(`${args.join(' ')} ${Date.now() - started} ms`);
+      expectCleanOutput(result, { codes });
+      // Generous: lint took 17 s before files were read synchronously, about 4 s after.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      return result;
+    };
+    // No down files: require-down is an error for every one.
+    expect((await timed(['lint'], [1])).stdout).toContain('100000 files');
+    expect((await timed(['status'], [0])).stdout.split('\n').filter((row) => row.includes('pending'))).toHaveLength(100_000);
+    const up = await timed(['up'], [1]);
+    expect(up.stderr).toContain('nothing was run: the pending migrations have 100000 lint errors');
+    expect(up.stderr).toContain('… and 99980 more (`sqlmig lint` lists them all)');
+    console.info(`hostile-files, 100,000 files: ${timings.join('; ')}`);
+  }, 180_000);
+});
+
+describe('symbolic links and vanishing files', () => {
+  it('links to a file, to a folder, dangling and looping: findings and refusals, no crash', async () => {
+    const { project, schema } = await setup();
+    const elsewhere = join(project.dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, 'real.sql'), `CREATE TABLE IF NOT EXISTS ${schema}.linked (id int);\n`);
+    await writeFile(join(elsewhere, 'real.down.sql'), `DROP TABLE IF EXISTS ${schema}.linked;\n`);
+    await symlink(join(elsewhere, 'real.sql'), join(project.sqlDir, '0001_linked.up.sql'));
+    await symlink(join(elsewhere, 'real.down.sql'), join(project.sqlDir, '0001_linked.down.sql'));
+    await symlink(elsewhere, join(project.sqlDir, '0002_folder.up.sql'));
+    await symlink(join(project.dir, 'nowhere.sql'), join(project.sqlDir, '0003_dangling.up.sql'));
+    await symlink(join(project.sqlDir, '0004_loop.up.sql'), join(project.sqlDir, '0004_loop.up.sql'));
+
+    const results = await runCommands(project, 'symlinks');
+    expect(results.lint.code).toBe(1);
+    expect(results.lint.stdout).toContain('"0003_dangling.up.sql" is a symbolic link to');
+    expect(results.lint.stdout).toContain('"0004_loop.up.sql" is a symbolic link');
+    expect(results.status.stdout).toMatch(/0001\s+linked\s+pending/);
+    expect(results.up.code).toBe(1);
+    expect(results.up.stderr).toContain('sql/0003_dangling.up.sql');
+
+    // Without the broken links, the linked file is a migration like any other.
+    await project.remove('0003_dangling.up.sql');
+    await project.remove('0004_loop.up.sql');
+    expectCleanOutput(await cli(project, ['--url', url, 'up', '--no-lint']), { codes: [0] });
+    expect(await withConnection(db.url, (sql) => sql`SELECT to_regclass(${`${schema}.linked`})::text AS t`)).toEqual([{ t: `${schema}.linked` }]);
+  });
+
+  it('a file deleted between discovery and reading: exit 2 saying so, for lint, status and up', async () => {
+    const { project } = await setup();
+    await project.write('0001_stays.up.sql', 'SELECT 1;\n');
+    for (const command of [['lint'], ['status'], ['up', '--no-lint']]) {
+      await project.write('0002_vanishes.up.sql', 'SELECT 2;\n');
+      vanishing.path = join(project.sqlDir, '0002_vanishes.up.sql');
+      try {
+        const result = await cli(project, ['--url', url, ...command]);
+        expectCleanOutput(result, { codes: [2], context: command.join(' ') });
+        expect(result.stderr, command.join(' ')).toContain(
+          'error: sql/0002_vanishes.up.sql: cannot read the migration file: it does not exist (deleted or renamed while sqlmig was running?)',
+        );
+      } finally {
+        vanishing.path = undefined;
+      }
+    }
+  });
+});
