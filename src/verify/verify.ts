@@ -9,7 +9,7 @@ import { PlanRefusedError } from '../runner/refused.js';
 import { trackingTable } from '../runner/tracking.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
-import { openThrowaway } from './throwaway.js';
+import { openThrowaway, type ThrowawayDatabase } from './throwaway.js';
 
 export interface VerifyOptions {
   /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
@@ -95,10 +95,12 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const onEvent = options.onEvent ?? (() => {});
   const { signal } = options;
   signal?.throwIfAborted();
-  const database = await openThrowaway(server, { onNotice: (notice) => onEvent({ type: 'notice', notice }) });
-  const abandon = () => void database.dispose();
+  let database: ThrowawayDatabase | undefined;
+  // Listening before the database exists also tells the CLI that Ctrl-C has something to clean up.
+  const abandon = () => void database?.dispose();
   signal?.addEventListener('abort', abandon, { once: true });
   try {
+    database = await openThrowaway(server, { onNotice: (notice) => onEvent({ type: 'notice', notice }) });
     signal?.throwIfAborted();
     const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
     const results: MigrationVerification[] = [];
@@ -124,7 +126,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     };
   } finally {
     signal?.removeEventListener('abort', abandon);
-    const problem = await database.dispose();
+    const problem = await database?.dispose();
     if (problem) onEvent({ type: 'cleanup-failed', message: problem });
   }
 }

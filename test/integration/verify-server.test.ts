@@ -106,13 +106,18 @@ describe('sqlmig verify --url <server>', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
-    const name = await waitFor(() =>
-      withConnection(server.url, async (sql) => {
-        const [row] = await sql<Array<{ datname: string }>>`SELECT datname FROM pg_stat_activity WHERE query LIKE ${`%${marker}%`} AND datname LIKE 'sqlmig_verify_%'`;
-        return row?.datname;
-      }),
-    );
-    child.kill(signal);
+    let name: string;
+    try {
+      name = await waitFor(() =>
+        withConnection(server.url, async (sql) => {
+          const [row] = await sql<Array<{ datname: string }>>`SELECT datname FROM pg_stat_activity WHERE query LIKE ${`%${marker}%`} AND datname LIKE 'sqlmig_verify_%'`;
+          return row?.datname;
+        }),
+      );
+    } finally {
+      // Also when the wait failed: a signal is what makes it drop its database.
+      child.kill(signal);
+    }
     expect(await exited).toBe(exitCode);
     expect(stderr).toContain(`interrupted (${signal}): the throwaway database was dropped`);
     expect(await databaseExists(name)).toBe(false);

@@ -8,23 +8,14 @@ export interface VerifyCliOptions {
   to?: string;
 }
 
-/** Exit status of a process ended by a signal, as shells report it. */
-const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
-
 /**
- * `sqlmig verify [--url <server>] [--to V]`: the round-trip test. Ctrl-C or
- * SIGTERM drop the temporary database before the process ends.
+ * `sqlmig verify [--url <server>] [--to V]`: the round-trip test. On Ctrl-C
+ * or SIGTERM (`io.signal`) the throwaway database is dropped before the
+ * process ends (run() then exits 130 / 143).
  */
 export default async function verify(ctx: CommandContext, options: VerifyCliOptions): Promise<ExitCode> {
   const json = ctx.globals.format === 'json';
-  const controller = new AbortController();
-  let received: keyof typeof SIGNAL_EXIT | undefined;
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
-    received = signal;
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { signal } = ctx.io;
   try {
     const result = await runVerify({
       config: await ctx.config(),
@@ -32,7 +23,7 @@ export default async function verify(ctx: CommandContext, options: VerifyCliOpti
       env: ctx.io.env,
       url: ctx.globals.url,
       to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
-      signal: controller.signal,
+      signal,
       onEvent: (event) => {
         if (event.type === 'migration' && !json && !ctx.globals.quiet) {
           for (const line of migrationLines(event.migration, { color: ctx.color, cwd: ctx.io.cwd })) ctx.out(line);
@@ -47,11 +38,8 @@ export default async function verify(ctx: CommandContext, options: VerifyCliOpti
     else for (const line of summaryLines(result)) ctx.out(line);
     return result.ok ? 0 : 1;
   } catch (error) {
-    if (received === undefined) throw error;
-    ctx.err(`interrupted (${received}): the throwaway database was dropped`);
-    process.exit(SIGNAL_EXIT[received]);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (!signal?.aborted) throw error;
+    ctx.err(`interrupted (${String(signal.reason)}): the throwaway database was dropped`);
+    return 1;
   }
 }
