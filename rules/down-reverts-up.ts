@@ -18,7 +18,7 @@ interface Created {
   kind: Kind;
   /** A column's, constraint's or trigger's own name (and its table's schema); a schema is `{ schema: s, name: s }`. */
   name: Name;
-  /** What it belongs to: the table of a column, index, constraint or trigger; a partition's parent table. */
+  /** What it goes with when dropped: the table of a column, index, constraint or trigger; a partition's parent; an owned sequence's table. */
   table?: Name;
   /** The columns an index or constraint is on (dropping one drops it). */
   columns: string[];

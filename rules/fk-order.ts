@@ -1,7 +1,7 @@
 import { CONSTRAINT_LABELS, couldBeGeneratedName } from '../src/lint/generated-names.js';
 import { displayName, pointAt } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
-import { objectKey, type ObjectKey, type TableInfo } from '../src/lint/schema.js';
+import { DEFAULT_SCHEMA, objectKey, type ObjectKey, type TableInfo } from '../src/lint/schema.js';
 import type { ConstraintView, QualifiedName, Statement } from '../src/parse/types.js';
 
 const FKEY = CONSTRAINT_LABELS['foreign-key'];
@@ -127,8 +127,8 @@ const rule: Rule = {
             } else if (action.type === 'drop-constraint' && file.direction === 'down') {
               const table = context.schema.table(view.table);
               for (const fk of table?.foreignKeys ?? []) {
-                if (fk.name === undefined && couldBeGeneratedName(action.name, table!.name, FKEY)) {
-                  droppedUnnamed.add(unnamedKey(table!.key, fk.columns));
+                if (table && fk.name === undefined && couldBeGeneratedName(action.name, table.name, FKEY)) {
+                  droppedUnnamed.add(unnamedKey(table.key, fk.columns));
                 }
               }
             }
@@ -138,7 +138,7 @@ const rule: Rule = {
           for (const target of view.objects) {
             const blocking = children(target.name, dropping);
             if (blocking.length === 0) continue;
-            const names = blocking.map((child) => displayName(child.schema === 'public' ? { name: child.name } : child)).join(', ');
+            const names = blocking.map((child) => displayName(child.schema === DEFAULT_SCHEMA ? { name: child.name } : child)).join(', ');
             context.report({
               span: pointAt(target.name.span, statement),
               message: `drops ${displayName(target.name)} while ${names} still ${blocking.length === 1 ? 'references' : 'reference'} it`,
