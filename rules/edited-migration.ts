@@ -98,10 +98,8 @@ const rule: Rule = {
         for (const fileName of edited) {
           context.report({
             file: byName.get(fileName)!,
-            message: `${fileName} changed after ${SUM_FILE_NAME} recorded it`,
-            hint:
-              'databases that applied it will not run it again: revert the edit and write a new migration. If the edit was ' +
-              'deliberate and this migration is not applied anywhere, run `sqlmig hash`',
+            message: `${fileName} changed after ${SUM_FILE_NAME} recorded it; if the edit was deliberate and the migration is not applied anywhere, run \`sqlmig hash\``,
+            hint: 'databases that applied it will not run it again: otherwise revert the edit and put the change in a new migration',
           });
         }
         for (const fileName of added) {

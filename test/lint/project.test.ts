@@ -73,7 +73,7 @@ describe('lint: sqlmig.sum (edited-migration)', () => {
         column: 1,
         rule: 'edited-migration',
         severity: 'error',
-        hint: expect.stringContaining('If the edit was deliberate and this migration is not applied anywhere, run `sqlmig hash`'),
+        message: expect.stringContaining('if the edit was deliberate and the migration is not applied anywhere, run `sqlmig hash`'),
       }),
     ]);
   });
