@@ -24,7 +24,7 @@ export async function lintProject(project: string): Promise<LintResult> {
       root: dir,
       dir,
       databaseUrl: null,
-      lint: { ...configDefaults.lint, rules: everyRuleOn },
+      lint: { rules: everyRuleOn, knownTables: [], statusColumns: [...configDefaults.lint.statusColumns] },
       environments: {},
       environment: null,
     },
