@@ -23,11 +23,15 @@ export function withPassword(url: string, password = PASSWORD): string {
  * documents, no stack trace, no internal error or unhandled rejection, and
  * no password in any form.
  */
-export function expectCleanOutput(result: CliResult, options: { codes?: number[]; secrets?: string[]; context?: string } = {}): void {
+export function expectCleanOutput(
+  result: CliResult,
+  options: { codes?: number[]; secrets?: string[]; context?: string; verbose?: boolean } = {},
+): void {
   const output = result.stdout + result.stderr;
   const context = `${options.context ?? ''}\nexit ${result.code}\n${output.slice(0, 4000)}`;
   expect(options.codes ?? [0, 1, 2], context).toContain(result.code);
-  expect(output, context).not.toContain('\n    at ');
+  // --verbose prints stack traces on purpose.
+  if (!options.verbose) expect(output, context).not.toContain('\n    at ');
   expect(output, context).not.toMatch(/internal error|unhandled|uncaught/i);
   for (const secret of options.secrets ?? [PASSWORD]) {
     for (const form of new Set([secret, encodeURIComponent(secret)])) expect(output, context).not.toContain(form);
