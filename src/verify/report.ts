@@ -15,7 +15,7 @@ export interface ReportOptions {
 }
 
 /** `0003_add_status_to_posts`, as in the file names. */
-export function migrationLabel(migration: Pick<MigrationVerification, 'upFile'>): string {
+function migrationLabel(migration: Pick<MigrationVerification, 'upFile'>): string {
   return migration.upFile.replace(/^.*[\\/]/, '').replace(/\.up\.sql$/, '');
 }
 
