@@ -16,3 +16,12 @@ export type { AppliedMigration, PlanStep, Refusal, RefusalKind } from './runner/
 export type { StepResult } from './runner/execute.js';
 export { PlanRefusedError, LintRefusedError } from './runner/refused.js';
 export * from './errors.js';
+export {
+  verify,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifyEvent,
+  type MigrationVerification,
+  type VerificationStatus,
+} from './verify/verify.js';
+export { takeSnapshot, diffSnapshots, describeChange, type CatalogSnapshot, type CatalogObject, type SchemaChange } from './verify/snapshot.js';
