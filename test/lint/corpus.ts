@@ -1,14 +1,18 @@
-/** Lints every project of the real-world corpus (/work/shared/corpus, or $SQLMIG_CORPUS) as `sqlmig lint` does, with every rule on. */
-import { readdirSync, statSync } from 'node:fs';
+/** Lints every project of the real-world corpus (../shared/corpus beside the repository, or $SQLMIG_CORPUS) as `sqlmig lint` does, with every rule on. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { configDefaults } from '../../src/config/defaults.js';
 import type { LintResult } from '../../src/lint/diagnostic.js';
 import { lintProject as lintFolder } from '../../src/lint/project.js';
 import { rules } from '../../rules/index.js';
 
-export const CORPUS_DIR = process.env.SQLMIG_CORPUS ?? '/work/shared/corpus';
+export const CORPUS_DIR = process.env.SQLMIG_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 
 export function corpusProjects(): string[] {
+  if (!existsSync(CORPUS_DIR)) {
+    throw new Error(`the migration corpus is not at ${CORPUS_DIR}: put shared/ beside the repository or set SQLMIG_CORPUS`);
+  }
   return readdirSync(CORPUS_DIR)
     .filter((name) => statSync(join(CORPUS_DIR, name)).isDirectory())
     .sort();
