@@ -2,7 +2,7 @@
  * parseSql: a file's text → statements with spans and typed views, syntax
  * errors, comments. The one place that calls libpg-query.
  */
-import { hasSqlDetails, loadModule, parsePlPgSQLSync, parseSync, scanSync, type Node, type RawStmt } from 'libpg-query';
+import type { Node, RawStmt } from 'libpg-query';
 import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
 import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement } from './types.js';
@@ -11,13 +11,21 @@ import { buildView, type ViewContext } from './view.js';
 /** Changes whenever `parseSql` may return something different for the same text: part of parse-cache keys. */
 export const PARSED_SQL_VERSION = 1;
 
-let loaded = false;
+type LibpgQuery = typeof import('libpg-query');
+
+/**
+ * libpg-query, once loaded. Imported on first use, not statically: importing
+ * it starts compiling its WebAssembly at once, which commands that parse
+ * nothing (`up` with no no-transaction file, a no-op `up`) should not pay.
+ */
+let libpgQuery: LibpgQuery | undefined;
 
 /** Loads the WASM parser. Call (and await) once before `parseSql`; later calls return at once. */
 export async function loadParser(): Promise<void> {
-  if (loaded) return;
-  await loadModule();
-  loaded = true;
+  if (libpgQuery) return;
+  const module = await import('libpg-query');
+  await module.loadModule();
+  libpgQuery = module;
 }
 
 /**
@@ -29,8 +37,8 @@ const MAX_PARSED_LENGTH = 8 * 1024 * 1024;
 
 /** Never throws on any input text; syntax errors are returned in `errors`. */
 export function parseSql(text: string): ParsedSql {
-  if (!loaded) throw new Error('parseSql() called before `await loadParser()`');
-  return new FileParser(text).parse();
+  if (!libpgQuery) throw new Error('parseSql() called before `await loadParser()`');
+  return new FileParser(text, libpgQuery).parse();
 }
 
 /** A statement found by libpg-query, with string offsets into the file. */
@@ -54,7 +62,10 @@ class FileParser {
   private readonly errors: ParseError[] = [];
   private readonly comments: Comment[] = [];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly pg: LibpgQuery,
+  ) {
     this.map = new SourceMap(text);
   }
 
@@ -99,11 +110,11 @@ class FileParser {
     const sql = end === this.text.length ? this.text : this.text.slice(0, end);
     if (sql.trim() === '') return [];
     try {
-      return this.rawStatements(parseSync(sql).stmts ?? [], 0, end);
+      return this.rawStatements(this.pg.parseSync(sql).stmts ?? [], 0, end);
     } catch (wholeError) {
       let tokens;
       try {
-        tokens = scanSync(sql).tokens;
+        tokens = this.pg.scanSync(sql).tokens;
       } catch {
         this.errors.push(this.parseError(wholeError, 0, end));
         return [];
@@ -121,7 +132,7 @@ class FileParser {
         const to = token ? this.map.charOffset(token.start) : end;
         if (hasCode) {
           try {
-            raws.push(...this.rawStatements(parseSync(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
+            raws.push(...this.rawStatements(this.pg.parseSync(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
           } catch (error) {
             this.errors.push(this.parseError(error, from, to));
           }
@@ -160,7 +171,7 @@ class FileParser {
   private parseError(error: unknown, start: number, end: number): ParseError {
     // Emscripten's ExitStatus (the module aborted) is not an Error but has a message.
     const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as { message: string }).message : String(error);
-    const cursor = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition ?? 0 : 0;
+    const cursor = this.pg.hasSqlDetails(error) ? error.sqlDetails?.cursorPosition ?? 0 : 0;
     let offset = start;
     // Code points to UTF-16 units: characters outside the BMP take two.
     for (let codePoints = 0; codePoints < cursor && offset < end; codePoints++) {
@@ -223,7 +234,7 @@ class FileParser {
 
     let items: BodyItem[];
     try {
-      const tree = parsePlPgSQLSync(`CREATE FUNCTION sqlmig_do() RETURNS void LANGUAGE plpgsql AS ${literalText}`);
+      const tree = this.pg.parsePlPgSQLSync(`CREATE FUNCTION sqlmig_do() RETURNS void LANGUAGE plpgsql AS ${literalText}`);
       items = bodyItems(tree);
     } catch {
       // PostgreSQL compiles a DO body only when it runs; an invalid one is the server's to report.
@@ -267,7 +278,7 @@ class FileParser {
   /** Statements in text[start, end) of a DO body; an unparsable one is left to the server. */
   private embeddedRaws(start: number, end: number): RawStatement[] {
     try {
-      return this.rawStatements(parseSync(this.text.slice(start, end)).stmts ?? [], this.map.byteOffset(start), end);
+      return this.rawStatements(this.pg.parseSync(this.text.slice(start, end)).stmts ?? [], this.map.byteOffset(start), end);
     } catch {
       return [];
     }
@@ -277,7 +288,7 @@ class FileParser {
   private inexactStatements(sql: string, span: Span): Statement[] {
     let stmts: RawStmt[];
     try {
-      stmts = parseSync(sql).stmts ?? [];
+      stmts = this.pg.parseSync(sql).stmts ?? [];
     } catch {
       return [];
     }
