@@ -1,6 +1,6 @@
-import { readlink, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { ConfigError, FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
@@ -12,24 +12,16 @@ import type { FileProblem, Migration, MigrationFile, MigrationSet } from './type
  * README.md, backups such as `.sql.bak`), dot files and subfolders are not
  * migrations.
  */
-const CANDIDATE_PATTERNS = ['*.sql', '*.up', '*.down'];
+const CANDIDATE_NAME = /^[^.].*\.(?:sql|up|down)$/is;
 
 /** Lists the migrations folder, pairs up and down files by version and reports every problem as data. */
 export async function discoverMigrations(dir: string): Promise<MigrationSet> {
   const root = resolve(dir);
   await assertDirectory(root);
 
-  let entries: fg.Entry[];
+  let entries: Dirent[];
   try {
-    entries = await fg(CANDIDATE_PATTERNS, {
-      cwd: root,
-      deep: 1,
-      onlyFiles: false,
-      objectMode: true,
-      caseSensitiveMatch: false,
-      followSymbolicLinks: true,
-      suppressErrors: false,
-    });
+    entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
     throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
   }
@@ -37,13 +29,15 @@ export async function discoverMigrations(dir: string): Promise<MigrationSet> {
   const problems: FileProblem[] = [];
   const files: MigrationFile[] = [];
   for (const entry of entries) {
+    if (!CANDIDATE_NAME.test(entry.name)) continue;
     const path = join(root, entry.name);
-    // Symbolic links were followed, so a link still reported as one is broken (or a loop).
-    if (entry.dirent.isSymbolicLink()) {
+    // A link counts as what it points to; one that cannot be followed (missing target, a loop) is broken.
+    const isFile = entry.isSymbolicLink() ? await stat(path).then((target) => target.isFile(), () => undefined) : entry.isFile();
+    if (isFile === undefined) {
       problems.push(await brokenSymlinkProblem(path, entry.name));
       continue;
     }
-    if (!entry.dirent.isFile()) continue;
+    if (!isFile) continue;
     const parsed = parseFileName(entry.name);
     if (isFileNameError(parsed)) {
       problems.push({
