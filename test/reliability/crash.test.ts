@@ -5,6 +5,7 @@
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { migrate } from '../../src/index.js';
 import { lockKey } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
@@ -134,6 +135,26 @@ describe('a runner that is told to stop', () => {
     await waitForNoLock(db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
     await expectNextUpCompletes(project, schema, slowFile);
+  });
+
+  it('the library: migrate({ signal }) aborted mid-migration rolls it back and rejects once the lock is released', async () => {
+    const { project, schema } = await setup();
+    const controller = new AbortController();
+    const events: string[] = [];
+    const running = migrate({
+      cwd: project.dir,
+      url,
+      env: {},
+      lintGate: false,
+      signal: controller.signal,
+      onEvent: (event) => events.push(event.type === 'started' || event.type === 'failed' ? `${event.type} ${event.step.version}` : event.type),
+    });
+    await waitForRunning(db.url, SLOW);
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'INTERRUPTED', message: expect.stringContaining('0002_slow.up.sql was rolled back') });
+    expect(events.filter((event) => /^(started|failed)/.test(event))).toEqual(['started 1', 'started 2', 'failed 2']);
+    await waitForNoLock(db.url);
+    expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
   });
 
   it('Ctrl-C while waiting for the lock: exit 130 at once, nothing run', async () => {
