@@ -103,8 +103,9 @@ async function runOutsideTransaction(
     code: 'MIGRATION_DIRTY',
   };
   for (const statement of script.statements) {
-    const location = () => locateInStatement(text, statement.start, undefined, db.positionUnit);
-    if (signal?.aborted) throw migrationFailed(script, 'interrupted before this statement', location(), dirty);
+    if (signal?.aborted) {
+      throw migrationFailed(script, 'interrupted before this statement', locateInStatement(text, statement.start, undefined, db.positionUnit), dirty);
+    }
     try {
       await db.exec(statement.text);
     } catch (error) {

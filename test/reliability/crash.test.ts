@@ -157,6 +157,36 @@ describe('a runner that is told to stop', () => {
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
   });
 
+  it('the library: aborted between two statements of a no-transaction file, the rest is not run and the row stays dirty', async () => {
+    const { project, schema } = await setup();
+    await project.write(
+      '0002_slow.up.sql',
+      `-- sqlmig:no-transaction\nCREATE TABLE ${schema}.before_abort (id int);\nDO $$ BEGIN RAISE NOTICE 'abort now'; END $$;\nCREATE TABLE ${schema}.after_abort (id int);\n`,
+    );
+    const controller = new AbortController();
+    const running = migrate({
+      cwd: project.dir,
+      url,
+      env: {},
+      lintGate: false,
+      signal: controller.signal,
+      // The notice arrives while the DO block runs: the abort lands between it and the next statement.
+      onEvent: (event) => {
+        if (event.type === 'notice' && event.notice.message === 'abort now') controller.abort();
+      },
+    });
+    await expect(running).rejects.toMatchObject({
+      code: 'MIGRATION_DIRTY',
+      location: { line: 4, column: 1 },
+      message: expect.stringContaining('interrupted before this statement'),
+    });
+    expect(await tables(schema)).toEqual(['before_abort', 'first', 'sqlmig_migrations']);
+    expect(await trackedRows(schema)).toEqual([
+      { version: 1, dirty: false },
+      { version: 2, dirty: true },
+    ]);
+  });
+
   it('Ctrl-C while waiting for the lock: exit 130 at once, nothing run', async () => {
     const { project, schema } = await setup();
     const holder = postgres(db.url, { max: 1, onnotice: () => {} });
