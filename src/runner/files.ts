@@ -40,7 +40,7 @@ export function assertSendable(source: MigrationSource): void {
       ? { index: source.text.indexOf('\uFFFD'), what: 'bytes that are not valid UTF-8' }
       : undefined;
   if (!problem) return;
-  const { line, column } = locationAt(source.text, lengthIn(source.text.slice(0, Math.max(problem.index, 0)), 'character'), 'character');
+  const { line, column } = locationAt(source.text, lengthIn(source.text.slice(0, problem.index), 'character'), 'character');
   throw new MigrationError(
     `the file contains ${problem.what} (nothing was run)`,
     { location: { file: source.file.path, line, column }, hint: 'save the file as UTF-8 text without NUL characters, then run the command again' },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_TIMEOUT_MS } from '../config/validate.js';
 import { ConnectionError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import type { TrackingTable } from './tracking.js';
@@ -27,8 +28,6 @@ export function describeHolder(holder: LockHolder | undefined): string {
   return parts.join(', ');
 }
 
-const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
-
 export interface AcquireOptions {
   /** Seconds to wait for another runner; 0 gives up at once. */
   waitSeconds: number;
@@ -48,7 +47,7 @@ export async function acquireLock(db: DatabaseSession, table: TrackingTable, opt
   const holder = await lockHolder(db, key);
   options.onWait?.(holder);
   // lock_timeout is an int of milliseconds: longer waits (about 24 days) are waited as that.
-  const waitMs = Math.min(Math.round(options.waitSeconds * 1000), MAX_LOCK_TIMEOUT_MS);
+  const waitMs = Math.min(Math.round(options.waitSeconds * 1000), MAX_TIMEOUT_MS);
   if (waitMs > 0) {
     try {
       await db.exec(

@@ -4,7 +4,10 @@
  * naming the holder. (test/integration/runner-concurrency.test.ts covers
  * --lock-wait against a plain session holding the lock.)
  */
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { lockKey } from '../../src/runner/lock.js';
+import { trackingTable } from '../../src/runner/tracking.js';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, startCli } from '../fixtures/runner/project.js';
 import { advisoryLocks, expectCleanOutput, waitForRunning, withPassword } from './helpers.js';
@@ -54,5 +57,24 @@ describe('waiting for another run', () => {
     expect(done.stdout).toContain('Applied 1 migration');
     expect(await advisoryLocks(db.url)).toBe(0);
     expect(await withConnection(db.url, (sql) => sql.unsafe(`SELECT version::int AS v FROM ${schema}.sqlmig_migrations`))).toEqual([{ v: 1 }]);
+  });
+
+  it('--lock-wait longer than lock_timeout can hold (about 24 days): waits, then runs when the holder lets go', async () => {
+    const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
+    const project = await createProject({ config: { schema } });
+    onTestFinished(() => project.cleanup());
+    await project.write('0001_one.up.sql', `CREATE TABLE ${schema}.one (id int);\n`);
+    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    onTestFinished(() => holder.end());
+    const key = lockKey(trackingTable(schema, 'sqlmig_migrations'));
+    await holder.unsafe(`SELECT pg_advisory_lock(${key})`);
+
+    const waiting = cli(project, ['--url', url, 'up', '--no-lint', '--lock-wait', '3000000']);
+    await waitForRunning(db.url, 'pg_advisory_lock');
+    await holder.unsafe(`SELECT pg_advisory_unlock(${key})`);
+    const result = await waiting;
+    expectCleanOutput(result, { codes: [0] });
+    expect(result.stderr).toContain('waiting up to 3000000 s for another run to finish');
+    expect(result.stdout).toContain('Applied 1 migration');
   });
 });
