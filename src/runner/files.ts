@@ -1,5 +1,7 @@
 import { MigrationError } from '../errors.js';
-import { discoverMigrations, readMigrationSources } from '../migrations/index.js';
+// The modules themselves, not migrations/index.js: `new`'s scaffolding and sqlmig.sum are not needed to run.
+import { discoverMigrations } from '../migrations/discover.js';
+import { readMigrationSources } from '../migrations/source.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
 import { lengthIn, locationAt } from './error-mapping.js';
 

@@ -1,5 +1,5 @@
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { loadParser, parseSql, type Statement } from '../parse/index.js';
+import type { Statement } from '../parse/index.js';
 import { locateInStatement, type FileLocation } from './error-mapping.js';
 import type { StepScript } from './script.js';
 
@@ -22,6 +22,8 @@ export async function locateByReplay(
   if (error.code === undefined || error.code === '57014' || failedAfterMs > MAX_REPLAYED_MS) return undefined;
   let statements: Statement[];
   try {
+    // Imported here, on the failure path only, so that runs that succeed never load the parser.
+    const { loadParser, parseSql } = await import('../parse/index.js');
     await loadParser();
     const parsed = parseSql(script.source.text);
     if (parsed.errors.length > 0) return undefined;

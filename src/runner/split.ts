@@ -1,11 +1,17 @@
 import { MigrationError } from '../errors.js';
 import type { MigrationSource } from '../migrations/types.js';
-import { loadParser, parseSql } from '../parse/index.js';
 import type { ScriptStatement } from './script.js';
+
+/** The SQL parser, imported only when a file is to be split: most runs never need it. */
+let parser: typeof import('../parse/index.js') | undefined;
 
 /** Loads the SQL parser when one of `sources` runs outside a transaction (the only files split). */
 export async function loadSplitterFor(sources: readonly MigrationSource[]): Promise<void> {
-  if (sources.some((source) => source.directives.noTransaction)) await loadParser();
+  if (!parser && sources.some((source) => source.directives.noTransaction)) {
+    const module = await import('../parse/index.js');
+    await module.loadParser();
+    parser = module;
+  }
 }
 
 /**
@@ -15,7 +21,8 @@ export async function loadSplitterFor(sources: readonly MigrationSource[]): Prom
  * here, before anything runs or is marked dirty.
  */
 export function splitStatements(source: MigrationSource): ScriptStatement[] {
-  const parsed = parseSql(source.text);
+  if (!parser) throw new Error('splitStatements() called before `await loadSplitterFor()`');
+  const parsed = parser.parseSql(source.text);
   const error = parsed.errors[0];
   if (error) {
     throw new MigrationError(`${error.message} (nothing was run)`, {
