@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { ConfigError, FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
@@ -26,11 +26,13 @@ export async function discoverMigrations(dir: string): Promise<MigrationSet> {
     throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
   }
 
+  // Concatenated rather than path.join()ed: join builds each path from every one of its segments again.
+  const folder = root.endsWith(sep) ? root : root + sep;
   const problems: FileProblem[] = [];
   const files: MigrationFile[] = [];
   for (const entry of entries) {
     if (!CANDIDATE_NAME.test(entry.name)) continue;
-    const path = join(root, entry.name);
+    const path = `${folder}${entry.name}`;
     // A link counts as what it points to; one that cannot be followed (missing target, a loop) is broken.
     const isFile = entry.isSymbolicLink() ? await stat(path).then((target) => target.isFile(), () => undefined) : entry.isFile();
     if (isFile === undefined) {
@@ -47,7 +49,8 @@ export async function discoverMigrations(dir: string): Promise<MigrationSet> {
         hint: parsed.hint,
       });
     } else {
-      files.push({ ...parsed, path });
+      // Spelled out: { ...parsed, path } gave every file object a hidden class of its own.
+      files.push({ version: parsed.version, name: parsed.name, direction: parsed.direction, fileName: parsed.fileName, path });
     }
   }
 
