@@ -85,14 +85,18 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       stepScript(step, sources[index]!, loaded.checksums.get(step.version) ?? '', context),
     );
     const { tableExists, schemaExists } = session.tableFound;
-    const sql = [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n');
+    let sql: string | undefined;
+    const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();
     const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal);
     return {
       direction,
       dryRun,
       steps: chosen.steps,
       results,
-      sql: sql.trimStart(),
+      // Rendered when first read (--sql, a library caller): a run of thousands of migrations need not hold its script twice.
+      get sql() {
+        return (sql ??= render());
+      },
       current: currentAfter(session.applied, chosen.steps),
       durationMs: Math.round(performance.now() - started),
     };
