@@ -7,10 +7,11 @@
  * `public.users` are the same table. Identifiers arrive case-folded from the
  * parser, so `"Users"` and `users` stay distinct, as in PostgreSQL.
  *
- * Copy-on-write: `fork()` is cheap; a model copies a table the first time it
- * changes one it shares with another model.
+ * `fork()` takes constant time (see forkable.ts), and a model copies a table
+ * the first time it changes one it shares with another model.
  */
 import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef } from '../parse/types.js';
+import { Clock, ForkableMap, ForkableSet } from './forkable.js';
 import type { LintFile } from './rule.js';
 
 export const DEFAULT_SCHEMA = 'public';
@@ -70,28 +71,47 @@ export interface TypeInfo {
 }
 
 export class SchemaModel {
-  readonly schemas: Set<string>;
-  readonly tables: Map<ObjectKey, TableInfo>;
-  readonly views: Map<ObjectKey, { materialized: boolean }>;
-  readonly types: Map<ObjectKey, TypeInfo>;
-  readonly sequences: Set<ObjectKey>;
+  readonly schemas: ForkableSet<string>;
+  readonly tables: ForkableMap<ObjectKey, TableInfo>;
+  readonly views: ForkableMap<ObjectKey, { materialized: boolean }>;
+  readonly types: ForkableMap<ObjectKey, TypeInfo>;
+  readonly sequences: ForkableSet<ObjectKey>;
   /** Function key → argument-type signatures of its overloads. */
-  readonly functions: Map<ObjectKey, Set<string>>;
+  readonly functions: ForkableMap<ObjectKey, ReadonlySet<string>>;
   /** Index key (`schema.index`) → key of its table. */
-  readonly indexes: Map<ObjectKey, ObjectKey>;
-  readonly extensions: Set<string>;
+  readonly indexes: ForkableMap<ObjectKey, ObjectKey>;
+  readonly extensions: ForkableSet<string>;
+  /** Table key → keys of the tables that have had a foreign key to it (some may have dropped it since). */
+  private readonly referencedBy: ForkableMap<ObjectKey, ReadonlySet<ObjectKey>>;
+  private readonly clock: Clock;
   /** Tables this model may change in place (not shared with a fork). */
   private owned = new WeakSet<TableInfo>();
 
   constructor(knownTables: readonly string[] = [], from?: SchemaModel) {
-    this.schemas = new Set(from?.schemas ?? [DEFAULT_SCHEMA]);
-    this.tables = new Map(from?.tables);
-    this.views = new Map(from?.views);
-    this.types = new Map(from?.types);
-    this.sequences = new Set(from?.sequences);
-    this.functions = new Map([...(from?.functions ?? [])].map(([key, set]) => [key, new Set(set)]));
-    this.indexes = new Map(from?.indexes);
-    this.extensions = new Set(from?.extensions);
+    if (from) {
+      this.clock = from.clock;
+      const version = from.clock.fork();
+      this.schemas = from.schemas.fork(version);
+      this.tables = from.tables.fork(version);
+      this.views = from.views.fork(version);
+      this.types = from.types.fork(version);
+      this.sequences = from.sequences.fork(version);
+      this.functions = from.functions.fork(version);
+      this.indexes = from.indexes.fork(version);
+      this.extensions = from.extensions.fork(version);
+      this.referencedBy = from.referencedBy.fork(version);
+    } else {
+      this.clock = new Clock();
+      this.schemas = ForkableSet.root(this.clock, [DEFAULT_SCHEMA]);
+      this.tables = ForkableMap.root(this.clock);
+      this.views = ForkableMap.root(this.clock);
+      this.types = ForkableMap.root(this.clock);
+      this.sequences = ForkableSet.root(this.clock);
+      this.functions = ForkableMap.root(this.clock);
+      this.indexes = ForkableMap.root(this.clock);
+      this.extensions = ForkableSet.root(this.clock);
+      this.referencedBy = ForkableMap.root(this.clock);
+    }
     for (const known of knownTables) {
       const name = parseTableName(known);
       if (name.schema) this.schemas.add(name.schema);
@@ -113,12 +133,15 @@ export class SchemaModel {
     return this.tables.has(objectKey(name));
   }
 
-  /** Tables with a foreign key to `name`, other than itself. */
+  /** Tables with a foreign key to `name`, other than itself, in the order of `tables`. */
   referencingTables(name: { schema?: string; name: string }): TableInfo[] {
     const key = objectKey(name);
-    return [...this.tables.values()].filter(
-      (table) => table.key !== key && table.foreignKeys.some((fk) => fk.references === key),
-    );
+    const referencing: TableInfo[] = [];
+    for (const childKey of this.referencedBy.get(key) ?? []) {
+      const table = this.tables.get(childKey);
+      if (table && table.key !== key && table.foreignKeys.some((fk) => fk.references === key)) referencing.push(table);
+    }
+    return referencing.sort((a, b) => this.tables.position(a.key) - this.tables.position(b.key));
   }
 
   /** Applies one statement's effect. Statements the model does not track change nothing. */
@@ -133,6 +156,7 @@ export class SchemaModel {
         for (const constraint of view.constraints) addConstraint(table, constraint);
         this.tables.set(key, table);
         this.owned.add(table);
+        this.indexReferences(table);
         return;
       }
       case 'create-index': {
@@ -148,6 +172,7 @@ export class SchemaModel {
         if (!existing || view.objectType !== 'table') return;
         const table = this.mutable(existing);
         for (const action of view.actions) alterTable(table, action, file);
+        this.indexReferences(table);
         return;
       }
       case 'drop':
@@ -179,9 +204,8 @@ export class SchemaModel {
       }
       case 'create-function': {
         const key = objectKey(view.name);
-        const overloads = this.functions.get(key) ?? new Set();
-        overloads.add(view.argTypes.join(','));
-        this.functions.set(key, overloads);
+        // A new set, not the old one changed: forks share the old one.
+        this.functions.set(key, new Set(this.functions.get(key)).add(view.argTypes.join(',')));
         return;
       }
       case 'create-trigger': {
@@ -273,11 +297,14 @@ export class SchemaModel {
         const table = this.tables.get(key);
         if (!table) return;
         this.tables.delete(key);
-        this.tables.set(newKey, { ...this.mutable(table), key: newKey, name: newName });
+        const renamed = { ...this.mutable(table), key: newKey, name: newName };
+        this.tables.set(newKey, renamed);
+        this.indexReferences(renamed);
         for (const other of this.tables.values()) {
           if (other.foreignKeys.some((fk) => fk.references === key)) {
             const copy = this.mutable(other);
             copy.foreignKeys = copy.foreignKeys.map((fk) => (fk.references === key ? { ...fk, references: newKey } : fk));
+            this.indexReferences(copy);
           }
         }
         for (const index of table.indexes) this.indexes.set(`${schema}.${index}`, newKey);
@@ -336,7 +363,7 @@ export class SchemaModel {
     if (!this.schemas.delete(from)) return;
     this.schemas.add(to);
     const rekey = (key: string) => (key.startsWith(`${from}.`) ? `${to}.${key.slice(from.length + 1)}` : key);
-    for (const map of [this.views, this.types, this.functions] as Array<Map<string, unknown>>) {
+    for (const map of [this.views, this.types, this.functions] as Array<ForkableMap<string, unknown>>) {
       for (const [key, value] of [...map]) {
         if (rekey(key) !== key) {
           map.delete(key);
@@ -351,7 +378,9 @@ export class SchemaModel {
       const copy = this.mutable(table);
       copy.foreignKeys = copy.foreignKeys.map((fk) => ({ ...fk, references: rekey(fk.references) }));
       this.tables.delete(key);
-      this.tables.set(newKey, { ...copy, key: newKey, schema: newKey === key ? copy.schema : to });
+      const renamed = { ...copy, key: newKey, schema: newKey === key ? copy.schema : to };
+      this.tables.set(newKey, renamed);
+      this.indexReferences(renamed);
     }
     for (const [key, tableKey] of [...this.indexes]) {
       this.indexes.delete(key);
@@ -360,6 +389,14 @@ export class SchemaModel {
     for (const key of [...this.sequences]) {
       this.sequences.delete(key);
       this.sequences.add(rekey(key));
+    }
+  }
+
+  /** Records `table` under every table it has a foreign key to, for referencingTables. */
+  private indexReferences(table: TableInfo): void {
+    for (const fk of table.foreignKeys) {
+      const children = this.referencedBy.get(fk.references);
+      if (!children?.has(table.key)) this.referencedBy.set(fk.references, new Set(children).add(table.key));
     }
   }
 
@@ -473,7 +510,7 @@ function updateColumn(table: TableInfo, name: string, change: Partial<ColumnInfo
   if (column) table.columns.set(name, { ...column, ...change });
 }
 
-function moveKey<V>(map: Map<string, V>, from: string, to: string): void {
+function moveKey<V>(map: ForkableMap<string, V>, from: string, to: string): void {
   const value = map.get(from);
   if (value === undefined) return;
   map.delete(from);
