@@ -15,8 +15,9 @@ import {
   readSumFile,
 } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
+import { LintCache } from './cache.js';
 import type { LintResult } from './diagnostic.js';
-import { lintSequence } from './engine.js';
+import { lintSequence, type LintInput } from './engine.js';
 import type { LintSum, Rule } from './rule.js';
 
 export interface LintProjectOptions {
@@ -32,6 +33,8 @@ export interface LintProjectOptions {
   set?: MigrationSet;
   /** Default: every rule in rules/index.ts. */
   rules?: readonly Rule[];
+  /** Where parse results and the last result are kept between runs (`sqlmig lint`: `<project root>/.sqlmig/cache`); default: nowhere. */
+  cacheDir?: string;
 }
 
 /** Findings are data: problems with the files become diagnostics; only unreadable folders and config errors throw. */
@@ -42,7 +45,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   const sum: LintSum = sumFile
     ? { ...sumFile, found: true, comparison: compareSum(sumFile, sources) }
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
-  return lintSequence({
+  const input: LintInput = {
     sources,
     config: config.lint,
     rules: options.rules,
@@ -51,5 +54,6 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
     configFile: config.configFile ?? undefined,
     fileProblems: set.problems,
     sum,
-  });
+  };
+  return options.cacheDir === undefined ? lintSequence(input) : new LintCache(options.cacheDir).lint(input);
 }

@@ -13,12 +13,13 @@ import { packageVersion } from '../version.js';
  * it) and reports on the given files, or on all. Exit 1 when an error-severity
  * finding remains.
  */
-export default async function lint(ctx: CommandContext, files: string[]): Promise<ExitCode> {
+export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean }): Promise<ExitCode> {
   const config = await ctx.config();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
   const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
-  const result = await lintProject({ config, set, reportOn });
+  const cacheDir = options.cache ? join(config.root, '.sqlmig', 'cache') : undefined;
+  const result = await lintProject({ config, set, reportOn, cacheDir });
   const output = formatLintResult(ctx.globals.format ?? 'pretty', result, {
     cwd: ctx.io.cwd,
     color: ctx.color,

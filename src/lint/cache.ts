@@ -1,0 +1,174 @@
+/**
+ * The lint cache in `<project root>/.sqlmig/cache` (`sqlmig lint --no-cache`
+ * bypasses it). Two files, each replaced atomically (written aside, then
+ * renamed), both ignored when unreadable or written by another version:
+ *
+ * - `parsed.jsonl`: parse results by the sha256 of the file's content, one
+ *   per line, under a header naming the sqlmig and parser versions. A file
+ *   whose content is new is parsed; an entry that does not read back is
+ *   parsed again. Entries no file uses any more are dropped.
+ * - `result.json`: the last result, keyed by the sha256 of everything the
+ *   result depends on (every file's path and content hash, the config,
+ *   sqlmig.sum, the versions). When nothing changed, lint returns it without
+ *   parsing or running a rule.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageVersion } from '../cli/version.js';
+import { PARSED_SQL_VERSION } from '../parse/parse.js';
+import type { ParsedSql } from '../parse/types.js';
+import type { Diagnostic, LintResult } from './diagnostic.js';
+import { lintSequence, type LintInput, type ParseCache } from './engine.js';
+
+/** Changes when the files' layout changes. */
+const CACHE_FORMAT = 1;
+const PARSED_FILE = 'parsed.jsonl';
+const RESULT_FILE = 'result.json';
+const CHECKSUM_LENGTH = 64;
+
+export class LintCache {
+  private readonly header = JSON.stringify({ format: CACHE_FORMAT, sqlmig: packageVersion(), parser: PARSED_SQL_VERSION });
+
+  /** `dir`: the cache folder, `<project root>/.sqlmig/cache`. */
+  constructor(private readonly dir: string) {}
+
+  /** What lintSequence(input) returns, from the cache where the same input was linted before. */
+  async lint(input: LintInput): Promise<LintResult> {
+    // Custom rules (library callers) are code the key cannot cover: only parse results are reused then.
+    const key = input.rules === undefined ? this.resultKey(input) : undefined;
+    const cached = key === undefined ? undefined : this.readResult(key, input);
+    if (cached) return cached;
+
+    const parsed = this.readParsed();
+    const result = await lintSequence({ ...input, parseCache: parsed });
+    if (parsed.changed()) this.write(PARSED_FILE, parsed.serialize(this.header));
+    if (key !== undefined) this.write(RESULT_FILE, serializeResult(key, result));
+    return result;
+  }
+
+  private resultKey(input: LintInput): string {
+    const { sources, config, reportOn, schemaName, configFile, fileProblems, sum } = input;
+    const parts = {
+      header: this.header,
+      files: sources.map((source) => [source.file.path, source.checksum, source.validUtf8]),
+      config,
+      reportOn: reportOn ? [...reportOn].sort() : null,
+      schemaName: schemaName ?? null,
+      configFile: configFile ?? null,
+      fileProblems: fileProblems ?? [],
+      sum: sum ?? null,
+    };
+    return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  }
+
+  private readResult(key: string, input: LintInput): LintResult | undefined {
+    const stored = readJson(join(this.dir, RESULT_FILE)) as Partial<StoredResult> | undefined;
+    if (stored?.key !== key || !Array.isArray(stored.reported) || !Array.isArray(stored.diagnostics)) return undefined;
+    const texts = new Map(input.sources.map((source) => [source.file.path, source.text]));
+    const sources = new Map<string, string>();
+    for (const path of stored.reported) {
+      const text = texts.get(path);
+      if (text === undefined) return undefined;
+      sources.set(path, text);
+    }
+    const { diagnostics } = stored;
+    const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+    return { fileCount: sources.size, errorCount, warningCount: diagnostics.length - errorCount, diagnostics, sources };
+  }
+
+  private readParsed(): ParsedPack {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, PARSED_FILE), 'utf8');
+    } catch {
+      return new ParsedPack(new Map());
+    }
+    const lines = text.split('\n');
+    const entries = new Map<string, string>();
+    if (lines[0] === this.header) {
+      for (const line of lines.slice(1)) {
+        if (line.charAt(CHECKSUM_LENGTH) === ' ') entries.set(line.slice(0, CHECKSUM_LENGTH), line);
+      }
+    }
+    return new ParsedPack(entries);
+  }
+
+  /** Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time. */
+  private write(name: string, content: string): void {
+    const file = join(this.dir, name);
+    const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      // Keeps the cache out of git even where .sqlmig/ is not ignored.
+      writeFileSync(join(this.dir, '.gitignore'), '*\n');
+      writeFileSync(aside, content);
+      renameSync(aside, file);
+    } catch {
+      rmSync(aside, { force: true });
+    }
+  }
+}
+
+/** Parse results by content hash: the lines read from parsed.jsonl, and what this run parsed. */
+class ParsedPack implements ParseCache {
+  private readonly used = new Map<string, string>();
+  private added = false;
+
+  constructor(private readonly stored: Map<string, string>) {}
+
+  get(checksum: string): ParsedSql | undefined {
+    const line = this.used.get(checksum) ?? this.stored.get(checksum);
+    const parsed = line === undefined ? undefined : parseEntry(line);
+    if (parsed && line !== undefined) this.used.set(checksum, line);
+    return parsed;
+  }
+
+  set(checksum: string, parsed: ParsedSql): void {
+    // Serialised now, before rules see the statements.
+    this.used.set(checksum, `${checksum} ${JSON.stringify(parsed)}`);
+    this.added = true;
+  }
+
+  /** Whether the file should be written: something was parsed, or some stored entry is no longer used. */
+  changed(): boolean {
+    return this.added || this.used.size !== this.stored.size;
+  }
+
+  serialize(header: string): string {
+    return [header, ...this.used.values()].join('\n') + '\n';
+  }
+}
+
+function parseEntry(line: string): ParsedSql | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(CHECKSUM_LENGTH + 1));
+  } catch {
+    return undefined;
+  }
+  const parsed = value as Partial<ParsedSql> | null;
+  return parsed && Array.isArray(parsed.statements) && Array.isArray(parsed.errors) && Array.isArray(parsed.comments)
+    ? (parsed as ParsedSql)
+    : undefined;
+}
+
+interface StoredResult {
+  key: string;
+  /** The files reported on (LintResult.sources' keys). */
+  reported: string[];
+  diagnostics: Diagnostic[];
+}
+
+function serializeResult(key: string, result: LintResult): string {
+  const stored: StoredResult = { key, reported: [...result.sources.keys()], diagnostics: result.diagnostics };
+  return JSON.stringify(stored);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

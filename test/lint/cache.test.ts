@@ -1,0 +1,126 @@
+/**
+ * The lint cache (.sqlmig/cache): parse results by content hash and the last
+ * result, reused only for the same input, never trusted when unreadable.
+ * Tampering with a cached parse result shows whether lint used it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import { lint } from '../../src/index.js';
+import { fakeIO } from '../helpers/io.js';
+
+const version = vi.hoisted(() => ({ current: '1.0.0' }));
+vi.mock('../../src/cli/version.js', () => ({ packageVersion: () => version.current }));
+
+const USERS_UP = '0001_create_users.up.sql';
+/** No IF NOT EXISTS: require-if-not-exists reports line 1. */
+const USERS_SQL = 'CREATE TABLE users (id bigint PRIMARY KEY);\n';
+
+let root: string;
+let sql: string;
+let cacheDir: string;
+
+beforeEach(() => {
+  version.current = '1.0.0';
+  root = mkdtempSync(join(tmpdir(), 'sqlmig-cache-'));
+  sql = join(root, 'sql');
+  cacheDir = join(root, '.sqlmig', 'cache');
+  writeFileSync(join(root, '.migraterc.json'), '{ "dir": "sql" }\n');
+  mkdirSync(sql);
+  writeFileSync(join(sql, USERS_UP), USERS_SQL);
+  writeFileSync(join(sql, '0001_create_users.down.sql'), 'DROP TABLE IF EXISTS users;\n');
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function findings(options: { cache?: boolean } = {}): Promise<string[]> {
+  const result = await lint({ cwd: root, env: {}, cacheDir: options.cache === false ? undefined : cacheDir });
+  return result.diagnostics.map((d) => `${d.file.slice(sql.length + 1)}:${d.line} ${d.rule}`);
+}
+
+const parsedFile = () => join(cacheDir, 'parsed.jsonl');
+const resultFile = () => join(cacheDir, 'result.json');
+const packLines = () => readFileSync(parsedFile(), 'utf8').trimEnd().split('\n');
+
+/** Replaces every cached parse result with one of no statements (no findings), and drops the stored result unless told. */
+function tamperWithParsedFiles(options: { keepResult?: boolean } = {}): void {
+  const [header, ...entries] = packLines();
+  const empty = JSON.stringify({ statements: [], errors: [], comments: [] });
+  writeFileSync(parsedFile(), [header, ...entries.map((line) => `${line.slice(0, 64)} ${empty}`)].join('\n') + '\n');
+  if (!options.keepResult) rmSync(resultFile());
+}
+
+describe('lint cache', () => {
+  it('a second run returns the stored result: no file is parsed, nothing is rewritten', async () => {
+    const first = await findings();
+    expect(first).toContain(`${USERS_UP}:1 require-if-not-exists`);
+    expect(packLines()).toHaveLength(3); // header, up file, down file
+    const stored = readFileSync(resultFile(), 'utf8');
+    tamperWithParsedFiles({ keepResult: true });
+    expect(await findings()).toEqual(first);
+    expect(readFileSync(resultFile(), 'utf8')).toBe(stored);
+  });
+
+  it('without a stored result, files whose content is unchanged are not parsed again', async () => {
+    await findings();
+    tamperWithParsedFiles();
+    expect(await findings()).not.toContain(`${USERS_UP}:1 require-if-not-exists`);
+  });
+
+  it('an edited file is parsed again, and the entry of its old content is dropped', async () => {
+    await findings();
+    const oldEntries = packLines().slice(1);
+    tamperWithParsedFiles();
+    writeFileSync(join(sql, USERS_UP), `-- edited\n${USERS_SQL}`);
+    expect(await findings()).toContain(`${USERS_UP}:2 require-if-not-exists`);
+    const entries = packLines().slice(1);
+    expect(entries).toHaveLength(2);
+    expect(entries.filter((line) => oldEntries.includes(line))).toHaveLength(0);
+  });
+
+  it('an edit invalidates the stored result', async () => {
+    await findings();
+    writeFileSync(join(sql, USERS_UP), 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n');
+    expect(await findings()).not.toContain(`${USERS_UP}:1 require-if-not-exists`);
+  });
+
+  it('corrupt entries and a corrupt result are ignored, and replaced', async () => {
+    const expected = await findings();
+    const [header, first, second] = packLines();
+    writeFileSync(parsedFile(), `${header}\n${first!.slice(0, 64)} {"statements": [tru\n${second!.slice(0, 80)}\n`);
+    writeFileSync(resultFile(), '{"key": "');
+    expect(await findings()).toEqual(expected);
+    expect(packLines().slice(1).sort()).toEqual([first, second].sort());
+    expect(() => JSON.parse(readFileSync(resultFile(), 'utf8'))).not.toThrow();
+  });
+
+  it('another sqlmig version ignores both files', async () => {
+    const expected = await findings();
+    tamperWithParsedFiles();
+    // Stored under 1.0.0: a result and parse results that miss the finding.
+    expect(await findings()).not.toEqual(expected);
+    version.current = '1.0.1';
+    expect(await findings()).toEqual(expected);
+    expect(packLines()[0]).toContain('"sqlmig":"1.0.1"');
+  });
+
+  it('sqlmig lint keeps the cache in <project root>/.sqlmig/cache; --no-cache neither reads nor writes it', async () => {
+    const io = () => fakeIO({ cwd: join(root, 'sql') });
+    expect(await run(['lint', '--no-cache'], io())).toBe(1);
+    expect(existsSync(join(root, '.sqlmig'))).toBe(false);
+
+    expect(await run(['lint'], io())).toBe(1);
+    expect(existsSync(resultFile())).toBe(true);
+    expect(readFileSync(join(cacheDir, '.gitignore'), 'utf8')).toBe('*\n');
+
+    tamperWithParsedFiles();
+    const noCache = io();
+    expect(await run(['lint', '--no-cache', '--format', 'json'], noCache)).toBe(1);
+    expect(noCache.stdoutText()).toContain('require-if-not-exists');
+    expect(existsSync(resultFile())).toBe(false);
+  });
+});
