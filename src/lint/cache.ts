@@ -10,16 +10,16 @@
  * - `result.json`: the last result, keyed by the sha256 of everything the
  *   result depends on (every file's path and content hash, the config,
  *   sqlmig.sum, the versions). When nothing changed, lint returns it without
- *   parsing or running a rule.
+ *   parsing or running a rule, or even loading the engine.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVersion } from '../cli/version.js';
-import { PARSED_SQL_VERSION } from '../parse/parse.js';
+import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
 import type { Diagnostic, LintResult } from './diagnostic.js';
-import { lintSequence, type LintInput, type ParseCache } from './engine.js';
+import type { LintInput, ParseCache } from './engine.js';
 
 /** Changes when the files' layout changes. */
 const CACHE_FORMAT = 1;
@@ -41,6 +41,7 @@ export class LintCache {
     if (cached) return cached;
 
     const parsed = this.readParsed();
+    const { lintSequence } = await import('./engine.js');
     const result = await lintSequence({ ...input, parseCache: parsed });
     if (parsed.changed()) this.write(PARSED_FILE, parsed.serialize(this.header));
     if (key !== undefined) this.write(RESULT_FILE, serializeResult(key, result));
@@ -64,17 +65,18 @@ export class LintCache {
 
   private readResult(key: string, input: LintInput): LintResult | undefined {
     const stored = readJson(join(this.dir, RESULT_FILE)) as Partial<StoredResult> | undefined;
-    if (stored?.key !== key || !Array.isArray(stored.reported) || !Array.isArray(stored.diagnostics)) return undefined;
-    const texts = new Map(input.sources.map((source) => [source.file.path, source.text]));
-    const sources = new Map<string, string>();
-    for (const path of stored.reported) {
-      const text = texts.get(path);
-      if (text === undefined) return undefined;
-      sources.set(path, text);
-    }
+    if (stored?.key !== key || !Array.isArray(stored.diagnostics)) return undefined;
+    const { reportOn } = input;
+    const reported = input.sources.filter((source) => !reportOn || reportOn.has(source.file.path));
     const { diagnostics } = stored;
     const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    return { fileCount: sources.size, errorCount, warningCount: diagnostics.length - errorCount, diagnostics, sources };
+    return {
+      fileCount: reported.length,
+      errorCount,
+      warningCount: diagnostics.length - errorCount,
+      diagnostics,
+      sources: new Map(reported.map((source) => [source.file.path, source.text])),
+    };
   }
 
   private readParsed(): ParsedPack {
@@ -153,15 +155,14 @@ function parseEntry(line: string): ParsedSql | undefined {
     : undefined;
 }
 
+/** The rest of a LintResult follows from the input the key stands for. */
 interface StoredResult {
   key: string;
-  /** The files reported on (LintResult.sources' keys). */
-  reported: string[];
   diagnostics: Diagnostic[];
 }
 
 function serializeResult(key: string, result: LintResult): string {
-  const stored: StoredResult = { key, reported: [...result.sources.keys()], diagnostics: result.diagnostics };
+  const stored: StoredResult = { key, diagnostics: result.diagnostics };
   return JSON.stringify(stored);
 }
 

@@ -17,7 +17,7 @@ import {
 import type { MigrationSet } from '../migrations/types.js';
 import { LintCache } from './cache.js';
 import type { LintResult } from './diagnostic.js';
-import { lintSequence, type LintInput } from './engine.js';
+import type { LintInput } from './engine.js';
 import type { LintSum, Rule } from './rule.js';
 
 export interface LintProjectOptions {
@@ -55,5 +55,8 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
     fileProblems: set.problems,
     sum,
   };
-  return options.cacheDir === undefined ? lintSequence(input) : new LintCache(options.cacheDir).lint(input);
+  if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
+  // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
+  const { lintSequence } = await import('./engine.js');
+  return lintSequence(input);
 }

@@ -9,8 +9,7 @@ import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement } from './types.js';
 import { buildView, type ViewContext } from './view.js';
 
-/** Changes whenever `parseSql` may return something different for the same text: part of parse-cache keys. */
-export const PARSED_SQL_VERSION = 1;
+export { PARSED_SQL_VERSION } from './version.js';
 
 type LibpgQuery = typeof import('libpg-query');
 

@@ -56,6 +56,9 @@ function tamperWithParsedFiles(options: { keepResult?: boolean } = {}): void {
 
 describe('lint cache', () => {
   it('a second run returns the stored result: no file is parsed, nothing is rewritten', async () => {
+    const uncached = await lint({ cwd: root, env: {} });
+    expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(uncached);
+    expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(uncached);
     const first = await findings();
     expect(first).toContain(`${USERS_UP}:1 require-if-not-exists`);
     expect(packLines()).toHaveLength(3); // header, up file, down file

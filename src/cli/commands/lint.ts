@@ -1,6 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { rules } from '../../../rules/index.js';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { lintProject } from '../../lint/project.js';
 import { discoverMigrations } from '../../migrations/index.js';
@@ -20,12 +19,10 @@ export default async function lint(ctx: CommandContext, files: string[], options
   const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const cacheDir = options.cache ? join(config.root, '.sqlmig', 'cache') : undefined;
   const result = await lintProject({ config, set, reportOn, cacheDir });
-  const output = formatLintResult(ctx.globals.format ?? 'pretty', result, {
-    cwd: ctx.io.cwd,
-    color: ctx.color,
-    rules,
-    toolVersion: packageVersion(),
-  });
+  const format = ctx.globals.format ?? 'pretty';
+  // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
+  const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
+  const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
   if (output !== '') ctx.out(output);
   return result.errorCount > 0 ? 1 : 0;
 }
