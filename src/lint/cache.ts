@@ -4,7 +4,8 @@
  * renamed), both ignored when unreadable or written by another version:
  *
  * - `parsed.jsonl`: parse results by the sha256 of the file's content, one
- *   per line, under a header naming the sqlmig and parser versions. A file
+ *   per line, under a header naming the sqlmig and parser versions (and the
+ *   build's time). A file
  *   whose content is new is parsed; an entry that does not read back is
  *   parsed again. Entries no file uses any more are dropped.
  * - `result.json`: the last result, keyed by the sha256 of everything the
@@ -13,8 +14,9 @@
  *   parsing or running a rule, or even loading the engine.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
@@ -28,7 +30,14 @@ const RESULT_FILE = 'result.json';
 const CHECKSUM_LENGTH = 64;
 
 export class LintCache {
-  private readonly header = JSON.stringify({ format: CACHE_FORMAT, sqlmig: packageVersion(), parser: PARSED_SQL_VERSION });
+  private readonly header = JSON.stringify({
+    format: CACHE_FORMAT,
+    sqlmig: packageVersion(),
+    parser: PARSED_SQL_VERSION,
+    // When this build was written: a rebuilt sqlmig with rules changed but the version not yet bumped
+    // (development) must not reuse results either. An installed package keeps its files' time.
+    build: statSync(fileURLToPath(import.meta.url)).mtimeMs,
+  });
 
   /** `dir`: the cache folder, `<project root>/.sqlmig/cache`. */
   constructor(private readonly dir: string) {}
