@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
-import type { Diagnostic, LintResult } from './diagnostic.js';
+import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
 import type { LintInput, ParseCache } from './engine.js';
 
 /** Changes when the files' layout changes. */
@@ -77,15 +77,10 @@ export class LintCache {
     if (stored?.key !== key || !Array.isArray(stored.diagnostics)) return undefined;
     const { reportOn } = input;
     const reported = input.sources.filter((source) => !reportOn || reportOn.has(source.file.path));
-    const { diagnostics } = stored;
-    const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    return {
-      fileCount: reported.length,
-      errorCount,
-      warningCount: diagnostics.length - errorCount,
-      diagnostics,
-      sources: new Map(reported.map((source) => [source.file.path, source.text])),
-    };
+    return lintResultOf(
+      stored.diagnostics,
+      reported.map((source) => ({ path: source.file.path, text: source.text })),
+    );
   }
 
   private readParsed(): ParsedPack {

@@ -27,3 +27,15 @@ export interface LintResult {
   /** File contents by absolute path, for code frames. */
   sources: Map<string, string>;
 }
+
+/** The result for the files reported on: counts derived from the (already sorted) diagnostics. */
+export function lintResultOf(diagnostics: Diagnostic[], reported: ReadonlyArray<{ path: string; text: string }>): LintResult {
+  const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  return {
+    fileCount: reported.length,
+    errorCount,
+    warningCount: diagnostics.length - errorCount,
+    diagnostics,
+    sources: new Map(reported.map((file) => [file.path, file.text])),
+  };
+}

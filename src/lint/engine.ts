@@ -8,7 +8,7 @@ import type { DirectiveComment, FileProblem, MigrationSource } from '../migratio
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
 import { rules as registry } from '../../rules/index.js';
-import type { Diagnostic, DiagnosticSeverity, LintResult } from './diagnostic.js';
+import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
@@ -349,12 +349,5 @@ function result(
       a.column - b.column ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
-  const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-  return {
-    fileCount: reported.length,
-    errorCount,
-    warningCount: diagnostics.length - errorCount,
-    diagnostics,
-    sources: new Map(reported.map((file) => [file.path, file.text])),
-  };
+  return lintResultOf(diagnostics, reported);
 }
