@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { CommandContext } from '../cli/context.js';
 import { resolveConnection } from '../config/index.js';
@@ -25,7 +26,10 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
   const config = await ctx.config();
   const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
   ctx.addSecrets(connection.secrets);
-  if (connection.source === 'embedded') ctx.info(`no database configured: using the embedded database ${connection.redacted}`);
+  if (connection.source === 'embedded') {
+    const folder = relative(ctx.io.cwd, connection.pglite?.dataDir ?? '') || '.';
+    ctx.info(`no database configured: using the embedded database in ${folder} (set DATABASE_URL or --url for a server)`);
+  }
   return {
     config,
     connection,

@@ -42,7 +42,7 @@ describe('the embedded default database (.sqlmig/pglite)', () => {
 
   it('`up` then `status` as separate processes: the data survives between them', async () => {
     const up = await spawnCli(spawned, ['up']);
-    expect(up.stderr).toContain(`${ANNOUNCEMENT} pglite://`);
+    expect(up.stderr).toContain(`${ANNOUNCEMENT} in .sqlmig/pglite (set DATABASE_URL or --url for a server)`);
     expect(up.code).toBe(0);
     const status = await spawnCli(spawned, ['status']);
     expect(status.code).toBe(0);
