@@ -67,7 +67,8 @@ export class LintCache {
       schemaName: schemaName ?? null,
       configFile: configFile ?? null,
       fileProblems: fileProblems ?? [],
-      sum: sum ?? null,
+      // entries is a Map, which JSON.stringify would write as {}: its lines locate findings on sqlmig.sum.
+      sum: sum?.found ? { ...sum, entries: [...sum.entries] } : (sum ?? null),
     };
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }

@@ -3,6 +3,7 @@
  * result, reused only for the same input, never trusted when unreadable.
  * Tampering with a cached parse result shows whether lint used it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,23 @@ describe('lint cache', () => {
     expect(await findings()).toEqual(expected);
     expect(packLines().slice(1).sort()).toEqual([first, second].sort());
     expect(() => JSON.parse(readFileSync(resultFile(), 'utf8'))).not.toThrow();
+  });
+
+  it('a reordered sqlmig.sum invalidates the stored result: its findings name lines of the sum', async () => {
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    // A hand-edited sum: the recorded total matches neither order, so only the entries' lines differ.
+    const sumOf = (lines: string[]) => `total ${'f'.repeat(64)}\n${lines.map((line) => `${line}\n`).join('')}`;
+    const up = `${sha256(USERS_SQL)}  ${USERS_UP}`;
+    const down = `${sha256('DROP TABLE IF EXISTS users;\n')}  0001_create_users.down.sql`;
+    const gone = `${'0'.repeat(64)}  0002_gone.up.sql`;
+    const sumFindings = async () => (await findings()).filter((finding) => finding.startsWith('sqlmig.sum'));
+
+    writeFileSync(join(sql, 'sqlmig.sum'), sumOf([gone, up, down]));
+    expect(await sumFindings()).toContain('sqlmig.sum:2 edited-migration');
+    writeFileSync(join(sql, 'sqlmig.sum'), sumOf([up, down, gone]));
+    const reordered = await sumFindings();
+    expect(reordered).toContain('sqlmig.sum:4 edited-migration');
+    expect(reordered).not.toContain('sqlmig.sum:2 edited-migration');
   });
 
   it('another sqlmig version ignores both files', async () => {
