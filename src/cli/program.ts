@@ -40,6 +40,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
+  const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
 
@@ -67,6 +68,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'apply pending versions older than the newest applied one', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('up'));
 
   program
@@ -78,6 +80,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--sql', 'print the exact SQL that would run, revert nothing', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('down'));
 
   program
@@ -88,12 +91,14 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--no-lint', 'skip the lint gate')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('redo'));
 
   program
     .command('status')
     .description('every migration: applied, pending, edited, missing or dirty')
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('status'));
 
   program.command('current').description('print the current version').addOption(connectWait()).action(action('current'));
@@ -110,6 +115,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<version>', 'the version the database is already at')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('stamp'));
 
   program
@@ -118,6 +124,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
     .option('--no-lint', 'skip the lint check of pending files')
     .addOption(connectWait())
+    .addOption(noChecksumCache())
     .action(action('validate'));
 
   program

@@ -11,13 +11,19 @@
  * - `result.json`: the last result, keyed by the sha256 of everything the
  *   result depends on (every file's path and content hash, the config,
  *   sqlmig.sum, the versions). When nothing changed, lint returns it without
- *   parsing or running a rule, or even loading the engine.
+ *   parsing or running a rule, or even loading the engine, and reads only
+ *   the files with findings (for code frames).
+ *
+ * File content hashes come from checksums.json (src/migrations/checksum-cache.ts)
+ * where a file is provably unchanged, so a run where nothing changed reads no migration.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
+import { writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
+import type { MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
@@ -28,6 +34,13 @@ const CACHE_FORMAT = 1;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
 const CHECKSUM_LENGTH = 64;
+
+/** What the cache lints: every file's digest, and its source only when it must be read. */
+export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache'> {
+  digests: readonly FileDigest[];
+  /** The sources of `files` (default: every file), each read at most once. */
+  sources(files?: readonly MigrationFile[]): Promise<MigrationSource[]>;
+}
 
 export class LintCache {
   private readonly header = JSON.stringify({
@@ -43,25 +56,26 @@ export class LintCache {
   constructor(private readonly dir: string) {}
 
   /** What lintSequence(input) returns, from the cache where the same input was linted before. */
-  async lint(input: LintInput): Promise<LintResult> {
+  async lint(input: CachedLintInput): Promise<LintResult> {
     // Custom rules (library callers) are code the key cannot cover: only parse results are reused then.
     const key = input.rules === undefined ? this.resultKey(input) : undefined;
-    const cached = key === undefined ? undefined : this.readResult(key, input);
+    const cached = key === undefined ? undefined : await this.readResult(key, input);
     if (cached) return cached;
 
     const parsed = this.readParsed();
     const { lintSequence } = await import('./engine.js');
-    const result = await lintSequence({ ...input, parseCache: parsed });
+    const { digests, sources, ...rest } = input;
+    const result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
     if (parsed.changed()) this.write(PARSED_FILE, parsed.serialize(this.header));
     if (key !== undefined) this.write(RESULT_FILE, serializeResult(key, result));
     return result;
   }
 
-  private resultKey(input: LintInput): string {
-    const { sources, config, reportOn, schemaName, configFile, fileProblems, sum } = input;
+  private resultKey(input: CachedLintInput): string {
+    const { digests, config, reportOn, schemaName, configFile, fileProblems, sum } = input;
     const parts = {
       header: this.header,
-      files: sources.map((source) => [source.file.path, source.checksum, source.validUtf8]),
+      files: digests.map((digest) => [digest.file.path, digest.checksum, digest.validUtf8]),
       config,
       reportOn: reportOn ? [...reportOn].sort() : null,
       schemaName: schemaName ?? null,
@@ -73,14 +87,17 @@ export class LintCache {
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }
 
-  private readResult(key: string, input: LintInput): LintResult | undefined {
+  private async readResult(key: string, input: CachedLintInput): Promise<LintResult | undefined> {
     const stored = readJson(join(this.dir, RESULT_FILE)) as Partial<StoredResult> | undefined;
     if (stored?.key !== key || !Array.isArray(stored.diagnostics)) return undefined;
     const { reportOn } = input;
-    const reported = input.sources.filter((source) => !reportOn || reportOn.has(source.file.path));
+    const reported = input.digests.filter((digest) => !reportOn || reportOn.has(digest.file.path)).map((digest) => digest.file);
+    const withFindings = new Set(stored.diagnostics.map((diagnostic) => diagnostic.file));
+    const read = await input.sources(reported.filter((file) => withFindings.has(file.path)));
+    const texts = new Map(read.map((source) => [source.file.path, source.text]));
     return lintResultOf(
       stored.diagnostics,
-      reported.map((source) => ({ path: source.file.path, text: source.text })),
+      reported.map((file) => ({ path: file.path, text: texts.get(file.path) })),
     );
   }
 
@@ -103,17 +120,7 @@ export class LintCache {
 
   /** Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time. */
   private write(name: string, content: string): void {
-    const file = join(this.dir, name);
-    const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      // Keeps the cache out of git even where .sqlmig/ is not ignored.
-      writeFileSync(join(this.dir, '.gitignore'), '*\n');
-      writeFileSync(aside, content);
-      renameSync(aside, file);
-    } catch {
-      rmSync(aside, { force: true });
-    }
+    writeCacheFile(this.dir, name, content);
   }
 }
 

@@ -24,18 +24,24 @@ export interface LintResult {
   warningCount: number;
   /** Sorted by file, line, column. */
   diagnostics: Diagnostic[];
-  /** File contents by absolute path, for code frames. */
+  /** Contents of the files with findings, by absolute path, for code frames. */
   sources: Map<string, string>;
 }
 
-/** The result for the files reported on: counts derived from the (already sorted) diagnostics. */
-export function lintResultOf(diagnostics: Diagnostic[], reported: ReadonlyArray<{ path: string; text: string }>): LintResult {
+/**
+ * The result for the files reported on: counts derived from the (already
+ * sorted) diagnostics. A file's text is needed only when it has findings.
+ */
+export function lintResultOf(diagnostics: Diagnostic[], reported: ReadonlyArray<{ path: string; text?: string }>): LintResult {
   const errorCount = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  const withFindings = new Set(diagnostics.map((diagnostic) => diagnostic.file));
+  const sources = new Map<string, string>();
+  for (const file of reported) if (file.text !== undefined && withFindings.has(file.path)) sources.set(file.path, file.text);
   return {
     fileCount: reported.length,
     errorCount,
     warningCount: diagnostics.length - errorCount,
     diagnostics,
-    sources: new Map(reported.map((file) => [file.path, file.text])),
+    sources,
   };
 }

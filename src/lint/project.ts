@@ -6,18 +6,11 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import {
-  SUM_FILE_NAME,
-  compareSum,
-  discoverMigrations,
-  migrationFiles,
-  readMigrationSources,
-  readSumFile,
-} from '../migrations/index.js';
+import { ChecksumCache, digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { SUM_FILE_NAME, compareSum, discoverMigrations, migrationFiles, readSumFile } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
-import { LintCache } from './cache.js';
+import { LintCache, type CachedLintInput } from './cache.js';
 import type { LintResult } from './diagnostic.js';
-import type { LintInput } from './engine.js';
 import type { LintSum, Rule } from './rule.js';
 
 export interface LintProjectOptions {
@@ -33,7 +26,10 @@ export interface LintProjectOptions {
   set?: MigrationSet;
   /** Default: every rule in rules/index.ts. */
   rules?: readonly Rule[];
-  /** Where parse results and the last result are kept between runs (`sqlmig lint`: `<project root>/.sqlmig/cache`); default: nowhere. */
+  /**
+   * Where checksums of unchanged files, parse results and the last result are kept between runs
+   * (`sqlmig lint`: `<project root>/.sqlmig/cache`); default: nowhere.
+   */
   cacheDir?: string;
 }
 
@@ -41,12 +37,16 @@ export interface LintProjectOptions {
 export async function lintProject(options: LintProjectOptions = {}): Promise<LintResult> {
   const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
   const set = options.set ?? (await discoverMigrations(config.dir));
-  const [sources, sumFile] = await Promise.all([readMigrationSources(migrationFiles(set)), readSumFile(set.dir)]);
+  const files = migrationFiles(set);
+  const checksumCache = options.cacheDir === undefined ? undefined : ChecksumCache.open(options.cacheDir, set.dir);
+  const [{ digests, read }, sumFile] = await Promise.all([digestFiles(files, checksumCache), readSumFile(set.dir)]);
+  checksumCache?.save();
   const sum: LintSum = sumFile
-    ? { ...sumFile, found: true, comparison: compareSum(sumFile, sources) }
+    ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests) }
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
-  const input: LintInput = {
-    sources,
+  const input: CachedLintInput = {
+    digests,
+    sources: (wanted = files) => readSourcesOnce(wanted, read),
     config: config.lint,
     rules: options.rules,
     reportOn: options.reportOn,
@@ -58,5 +58,5 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
-  return lintSequence(input);
+  return lintSequence({ ...input, sources: await input.sources() });
 }

@@ -14,7 +14,7 @@ import type { PlanStep } from './types.js';
  */
 export async function stamp(options: RunnerOptions & { version: number }): Promise<PlanStep[]> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir);
+  const loading = loadMigrations(target.config.dir, target.cacheDir);
   loading.catch(() => undefined);
   return withSession(target, options, 'change', async (session) => {
     const loaded = await loading;

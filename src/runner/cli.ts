@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { CommandContext } from '../cli/context.js';
 import { resolveConnection } from '../config/index.js';
@@ -11,6 +11,8 @@ import type { RunnerOptions } from './session.js';
 export interface RunnerCliOptions {
   lockWait?: string;
   wait?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     connection,
     cwd: ctx.io.cwd,
     env: ctx.io.env,
+    cacheDir: options.cache === false ? undefined : join(config.root, '.sqlmig', 'cache'),
     wait: seconds(options.wait, '--wait'),
     lockWait: seconds(options.lockWait, '--lock-wait'),
     signal: ctx.io.signal,

@@ -1,32 +1,33 @@
 import { MigrationError } from '../errors.js';
 // The modules themselves, not migrations/index.js: `new`'s scaffolding and sqlmig.sum are not needed to run.
 import { discoverMigrations } from '../migrations/discover.js';
-import { readMigrationSources } from '../migrations/source.js';
+import { ChecksumCache, digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
 import { lengthIn, locationAt } from './error-mapping.js';
 
-/** The migrations folder with every up file read (checksums for the planner, text for running). */
+/** The migrations folder with the checksum of every up file (for the planner). */
 export interface LoadedMigrations {
   set: MigrationSet;
-  upSources: Map<number, MigrationSource>;
   /** sha256 of each up file, by version. */
   checksums: Map<number, string>;
+  /** The files read so far, by path: a file whose checksum came from the cache is read when it runs. */
+  read: Map<string, MigrationSource>;
 }
 
-export async function loadMigrations(dir: string): Promise<LoadedMigrations> {
+/** `cacheDir`: where checksums of unchanged files are reused from (`<project root>/.sqlmig/cache`); default: every up file is read. */
+export async function loadMigrations(dir: string, cacheDir?: string): Promise<LoadedMigrations> {
   const set = await discoverMigrations(dir);
   const upFiles = set.migrations.flatMap((m) => (m.up ? [m.up] : []));
-  const sources = await readMigrationSources(upFiles);
-  const upSources = new Map(sources.map((source) => [source.file.version, source]));
-  const checksums = new Map(sources.map((source) => [source.file.version, source.checksum]));
-  return { set, upSources, checksums };
+  const cache = cacheDir === undefined ? undefined : ChecksumCache.open(cacheDir, set.dir);
+  const { digests, read } = await digestFiles(upFiles, cache);
+  cache?.save();
+  const checksums = new Map(digests.map((digest) => [digest.file.version, digest.checksum]));
+  return { set, checksums, read };
 }
 
-/** The source of each file, reusing the up files already read. */
+/** The source of each file, reusing the files already read. */
 export async function sourcesOf(files: readonly MigrationFile[], loaded: LoadedMigrations): Promise<MigrationSource[]> {
-  const toRead = files.filter((file) => file.direction === 'down');
-  const read = new Map((await readMigrationSources(toRead)).map((source) => [source.file.path, source]));
-  return files.map((file) => (file.direction === 'up' ? loaded.upSources.get(file.version) : read.get(file.path))!);
+  return readSourcesOnce(files, loaded.read);
 }
 
 /**

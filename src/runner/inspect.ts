@@ -10,7 +10,7 @@ import type { AppliedMigration, Refusal } from './types.js';
 /** Every migration in the files or the tracking table: applied, pending, edited, missing or dirty. Read-only. */
 export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir);
+  const loading = loadMigrations(target.config.dir, target.cacheDir);
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
@@ -44,7 +44,7 @@ export interface ValidateResult {
 /** Every check `up` makes before applying, without applying or locking anything. */
 export async function validate(options: ValidateOptions = {}): Promise<ValidateResult> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir);
+  const loading = loadMigrations(target.config.dir, target.cacheDir);
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;

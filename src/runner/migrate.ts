@@ -60,7 +60,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const direction = options.direction ?? 'up';
   const dryRun = options.dryRun === true;
   // Files are read while the connection opens.
-  const loading = loadMigrations(target.config.dir);
+  const loading = loadMigrations(target.config.dir, target.cacheDir);
   loading.catch(() => undefined);
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
     const loaded = await loading;
@@ -81,9 +81,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     );
     for (const source of sources) assertSendable(source);
     await loadSplitterFor(sources);
-    const scripts = chosen.steps.map((step, index) =>
-      stepScript(step, sources[index]!, loaded.checksums.get(step.version) ?? '', context),
-    );
+    // An up file's row records the checksum of the text that runs (read now, even where the plan had it from the cache).
+    const scripts = chosen.steps.map((step, index) => {
+      const source = sources[index]!;
+      return stepScript(step, source, step.direction === 'up' ? source.checksum : (loaded.checksums.get(step.version) ?? ''), context);
+    });
     const { tableExists, schemaExists } = session.tableFound;
     let sql: string | undefined;
     const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();

@@ -22,6 +22,11 @@ export interface RunnerOptions {
   env?: Record<string, string | undefined>;
   /** Database URL, overriding every other connection setting (like `--url`). */
   url?: string;
+  /**
+   * Where checksums of unchanged migration files are kept between runs (the CLI: `<project root>/.sqlmig/cache`,
+   * unless `--no-cache`); default: none, every file is read.
+   */
+  cacheDir?: string;
   /** Seconds to keep retrying the first connection (like `--wait`). */
   wait?: number;
   /** Seconds to wait for another run's lock; default: config `lockWait`. */
@@ -42,13 +47,14 @@ export interface Target {
   connection: ResolvedConnection;
   table: TrackingTable;
   cwd: string;
+  cacheDir?: string;
 }
 
 export async function resolveTarget(options: RunnerOptions): Promise<Target> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
   const connection = options.connection ?? resolveConnection(config, { url: options.url, env: options.env });
-  return { config, connection, table: trackingTable(config.schema, config.table), cwd };
+  return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir };
 }
 
 export interface Session {

@@ -38,6 +38,12 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** sqlmig.sum as `sqlmig hash` writes it for the files in sql/. */
+async function hashedSum(): Promise<string> {
+  const { computeSum, discoverMigrations, migrationFiles, readMigrationSources } = await import('../../src/migrations/index.js');
+  return computeSum(await readMigrationSources(migrationFiles(await discoverMigrations(sql))));
+}
+
 async function findings(options: { cache?: boolean } = {}): Promise<string[]> {
   const result = await lint({ cwd: root, env: {}, cacheDir: options.cache === false ? undefined : cacheDir });
   return result.diagnostics.map((d) => `${d.file.slice(sql.length + 1)}:${d.line} ${d.rule}`);
@@ -117,6 +123,34 @@ describe('lint cache', () => {
     const reordered = await sumFindings();
     expect(reordered).toContain('sqlmig.sum:4 edited-migration');
     expect(reordered).not.toContain('sqlmig.sum:2 edited-migration');
+  });
+
+  it('checksums of untouched files come from checksums.json; a stored result reads only the files with findings, for code frames', async () => {
+    writeFileSync(join(sql, 'sqlmig.sum'), await hashedSum());
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000); // the files are not "written moments ago" any more, so they are recorded
+      const pretty = async () => {
+        const io = fakeIO({ cwd: root, env: {} });
+        await run(['lint', '--no-color'], io);
+        return io.stdoutText();
+      };
+      const first = await pretty();
+      expect(first).toContain('CREATE TABLE users'); // the code frame
+      expect(await pretty()).toBe(first);
+      const cached = await lint({ cwd: root, env: {}, cacheDir });
+      expect([...cached.sources.keys()]).toEqual([join(sql, USERS_UP)]);
+      expect(cached.fileCount).toBe(2);
+
+      // Believed while the down file's stats are unchanged: the sum then disagrees with it.
+      const checksums = JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: Record<string, unknown[]> };
+      checksums.files['0001_create_users.down.sql']![4] = '0'.repeat(64);
+      writeFileSync(join(cacheDir, 'checksums.json'), JSON.stringify(checksums));
+      expect(await findings()).toContain('0001_create_users.down.sql:1 edited-migration');
+      expect(await findings({ cache: false })).not.toContain('0001_create_users.down.sql:1 edited-migration');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('another sqlmig version ignores both files', async () => {

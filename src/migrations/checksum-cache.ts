@@ -1,0 +1,139 @@
+/**
+ * Checksums of migration files kept between runs in
+ * `<project root>/.sqlmig/cache/checksums.json`, so that a run where little
+ * changed reads only the files that did (`lint`, a no-op `up`). As git's
+ * index and ESLint's metadata cache do, an entry is reused only while the
+ * file's inode, size, mtime and ctime are all as recorded: every write to a
+ * file sets its ctime to the current time, and no program can set it back.
+ *
+ * The file is stat()ed before it is read, so a write between the two leaves
+ * a newer ctime than the one recorded. An entry younger than FRESH_MS when
+ * saved is not kept: a second write within the file system's timestamp
+ * granularity could leave all four unchanged (git's "racily clean" files).
+ */
+import type { Stats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readMigrationSources } from './source.js';
+import type { MigrationFile, MigrationSource } from './types.js';
+
+/** What is known of a file without reading it; a MigrationSource is one. */
+export interface FileDigest {
+  file: MigrationFile;
+  /** sha256 hex of the raw bytes. */
+  checksum: string;
+  validUtf8: boolean;
+}
+
+/** Changes when the file's layout changes. */
+const FORMAT = 1;
+const FILE_NAME = 'checksums.json';
+/** Covers the coarsest common timestamps (FAT's 2 s) with a margin. */
+const FRESH_MS = 3000;
+
+/** [inode, size, mtimeMs, ctimeMs, checksum, validUtf8 (1/0)], by file name. */
+type Entry = [number, number, number, number, string, number];
+
+interface Stored {
+  format: number;
+  dir: string;
+  files: Record<string, Entry>;
+}
+
+export class ChecksumCache {
+  /** Stats taken before reading the files that were not reused, by path. */
+  private readonly statsBeforeRead = new Map<string, Stats>();
+  private readonly next: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
+  private changed = false;
+
+  private constructor(
+    private readonly cacheDir: string,
+    /** The migrations folder the entries belong to (file names are its children). */
+    private readonly dir: string,
+    private readonly stored: Record<string, Entry>,
+  ) {}
+
+  /** The cache of migrations folder `dir` in `cacheDir`; empty when missing, unreadable or for another folder. */
+  static open(cacheDir: string, dir: string): ChecksumCache {
+    let stored: Partial<Stored> | undefined;
+    try {
+      stored = JSON.parse(readFileSync(join(cacheDir, FILE_NAME), 'utf8')) as Partial<Stored>;
+    } catch {
+      stored = undefined;
+    }
+    const files = stored?.format === FORMAT && stored.dir === dir && typeof stored.files === 'object' ? stored.files : null;
+    return new ChecksumCache(cacheDir, dir, files ?? (Object.create(null) as Record<string, Entry>));
+  }
+
+  /** The recorded digest while the file is provably unchanged; otherwise undefined (read the file, then `remember` it). */
+  lookup(file: MigrationFile): FileDigest | undefined {
+    let stats: Stats;
+    try {
+      stats = statSync(file.path);
+    } catch {
+      return undefined; // reading it reports the problem
+    }
+    const entry = this.stored[file.fileName];
+    if (entry && entry[0] === stats.ino && entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs) {
+      this.next[file.fileName] = entry;
+      return { file, checksum: entry[4], validUtf8: entry[5] === 1 };
+    }
+    this.statsBeforeRead.set(file.path, stats);
+    this.changed = true;
+    return undefined;
+  }
+
+  /** Records a file read after its `lookup`. */
+  remember(source: MigrationSource): void {
+    const stats = this.statsBeforeRead.get(source.file.path);
+    if (!stats || Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < FRESH_MS) return;
+    this.next[source.file.fileName] = [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs, source.checksum, source.validUtf8 ? 1 : 0];
+  }
+
+  /** Writes the entries of this run's files (best effort: a read-only checkout only means reading again next time). */
+  save(): void {
+    if (!this.changed && Object.keys(this.next).length === Object.keys(this.stored).length) return;
+    const stored: Stored = { format: FORMAT, dir: this.dir, files: this.next };
+    writeCacheFile(this.cacheDir, FILE_NAME, JSON.stringify(stored));
+  }
+}
+
+/**
+ * Each file's digest, from `cache` where the file is provably unchanged,
+ * otherwise by reading it. The sources read are returned too, by path, so
+ * that nothing is read twice.
+ */
+export async function digestFiles(
+  files: readonly MigrationFile[],
+  cache: ChecksumCache | undefined,
+): Promise<{ digests: FileDigest[]; read: Map<string, MigrationSource> }> {
+  const reused = files.map((file) => cache?.lookup(file));
+  const toRead = files.filter((_, index) => reused[index] === undefined);
+  const read = new Map<string, MigrationSource>();
+  for (const source of await readMigrationSources(toRead)) {
+    cache?.remember(source);
+    read.set(source.file.path, source);
+  }
+  return { digests: files.map((file, index) => reused[index] ?? read.get(file.path)!), read };
+}
+
+/** The sources of `files`, reading those not in `read` yet (and adding them to it). */
+export async function readSourcesOnce(files: readonly MigrationFile[], read: Map<string, MigrationSource>): Promise<MigrationSource[]> {
+  for (const source of await readMigrationSources(files.filter((file) => !read.has(file.path)))) read.set(source.file.path, source);
+  return files.map((file) => read.get(file.path)!);
+}
+
+/** Replaces `<dir>/<name>` atomically (written aside, then renamed); best effort. */
+export function writeCacheFile(dir: string, name: string, content: string): void {
+  const file = join(dir, name);
+  const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Keeps the cache out of git even where .sqlmig/ is not ignored.
+    writeFileSync(join(dir, '.gitignore'), '*\n');
+    writeFileSync(aside, content);
+    renameSync(aside, file);
+  } catch {
+    rmSync(aside, { force: true });
+  }
+}

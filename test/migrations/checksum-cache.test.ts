@@ -1,0 +1,120 @@
+/**
+ * Checksums reused between runs only while a file's inode, size, mtime and
+ * ctime prove it unchanged. Files written moments ago are never recorded,
+ * so most tests move the clock (Date only) a minute ahead to make them old.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChecksumCache, digestFiles, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
+import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
+import { tempDir, writeFiles } from './helpers.js';
+
+const UP = '0001_create_users.up.sql';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function project(files: Record<string, string> = { [UP]: 'CREATE TABLE a ();\n' }) {
+  const root = await tempDir();
+  const dir = join(root, 'sql');
+  await mkdir(dir);
+  await writeFiles(dir, files);
+  return { dir, cacheDir: join(root, '.sqlmig', 'cache') };
+}
+
+/** One run as lint or the runner does it: open, digest every file, save. */
+async function digestRun(dir: string, cacheDir: string) {
+  const set = await discoverMigrations(dir);
+  const cache = ChecksumCache.open(cacheDir, set.dir);
+  const result = await digestFiles(migrationFiles(set), cache);
+  cache.save();
+  return { ...result, checksums: Object.fromEntries(result.digests.map((d) => [d.file.fileName, d.checksum])) };
+}
+
+function clockAhead(): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 60_000);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('checksum cache', () => {
+  it('reuses the checksum of an unchanged file without reading it', async () => {
+    const { dir, cacheDir } = await project();
+    clockAhead();
+    const first = await digestRun(dir, cacheDir);
+    expect([...first.read.keys()]).toEqual([join(dir, UP)]);
+    const second = await digestRun(dir, cacheDir);
+    expect(second.read.size).toBe(0);
+    expect(second.checksums[UP]).toBe(sha256('CREATE TABLE a ();\n'));
+  });
+
+  it('reads a file again after an edit that keeps its size and mtime (ctime changed)', async () => {
+    const { dir, cacheDir } = await project();
+    const path = join(dir, UP);
+    const wholeSecond = Math.floor(Date.now() / 1000) - 3600; // an mtime that can be set again exactly
+    utimesSync(path, wholeSecond, wholeSecond);
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    await sleep(30); // past the file system's timestamp tick
+    writeFileSync(path, 'CREATE TABLE b ();\n'); // same length
+    utimesSync(path, wholeSecond, wholeSecond);
+    expect(statSync(path).mtimeMs).toBe(wholeSecond * 1000);
+    const after = await digestRun(dir, cacheDir);
+    expect([...after.read.keys()]).toEqual([path]);
+    expect(after.checksums[UP]).toBe(sha256('CREATE TABLE b ();\n'));
+  });
+
+  it('does not record a file written moments ago: a write in the same timestamp tick could go unseen', async () => {
+    const { dir, cacheDir } = await project();
+    await digestRun(dir, cacheDir);
+    const second = await digestRun(dir, cacheDir);
+    expect([...second.read.keys()]).toEqual([join(dir, UP)]);
+  });
+
+  it('trusts a recorded entry while the stats match: a wrong checksum in it is what comes back', async () => {
+    const { dir, cacheDir } = await project();
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    const file = join(cacheDir, 'checksums.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, unknown[]> };
+    stored.files[UP]![4] = 'f'.repeat(64);
+    writeFileSync(file, JSON.stringify(stored));
+    expect((await digestRun(dir, cacheDir)).checksums[UP]).toBe('f'.repeat(64));
+  });
+
+  it('ignores a corrupt cache file and one written for another folder, and drops entries of removed files', async () => {
+    const { dir, cacheDir } = await project({ [UP]: 'CREATE TABLE a ();\n', '0002_b.up.sql': 'SELECT 1;\n' });
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    const file = join(cacheDir, 'checksums.json');
+    const stored = readFileSync(file, 'utf8');
+
+    writeFileSync(file, '{"format": 1, "files": [');
+    expect((await digestRun(dir, cacheDir)).read.size).toBe(2);
+
+    writeFileSync(file, stored.replace(JSON.stringify(dir), JSON.stringify(`${dir}-elsewhere`)));
+    expect((await digestRun(dir, cacheDir)).read.size).toBe(2);
+
+    await rm(join(dir, '0002_b.up.sql'));
+    await digestRun(dir, cacheDir);
+    expect(Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { files: object }).files)).toEqual([UP]);
+  });
+
+  it('readSourcesOnce reads only the files not read yet', async () => {
+    const { dir, cacheDir } = await project({ [UP]: 'CREATE TABLE a ();\n', '0002_b.up.sql': 'SELECT 1;\n' });
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    writeFileSync(join(dir, '0002_b.up.sql'), 'SELECT 2;\n');
+    const run = await digestRun(dir, cacheDir);
+    const alreadyRead = run.read.get(join(dir, '0002_b.up.sql'))!;
+    const sources = await readSourcesOnce(run.digests.map((d) => d.file), run.read);
+    expect(sources.map((s) => s.text)).toEqual(['CREATE TABLE a ();\n', 'SELECT 2;\n']);
+    expect(sources[1]).toBe(alreadyRead);
+  });
+});
