@@ -105,23 +105,23 @@ export async function tableState(db: DatabaseSession, table: TrackingTable): Pro
   return { tableExists: row?.table_exists === true, schemaExists: row?.schema_exists === true };
 }
 
+/**
+ * Every tracking row, by version. Fetched as one JSON value rather than a
+ * row each: postgres.js decodes every cell of every row in JavaScript, which
+ * for 1,000 rows cost more than the rest of a no-op `up`'s queries together.
+ */
 export async function readApplied(db: DatabaseSession, table: TrackingTable): Promise<AppliedMigration[]> {
-  const rows = await db.query<{
-    version: string;
-    name: string;
-    checksum: string;
-    applied_at: Date;
-    duration_ms: number | null;
-    applied_by: string | null;
-    dirty: boolean;
-  }>(`SELECT version::text AS version, name, checksum, applied_at, duration_ms, applied_by, dirty FROM ${table.sql} ORDER BY version`);
-  return rows.map((row) => ({
-    version: Number(row.version),
-    name: row.name,
-    checksum: row.checksum,
-    appliedAt: row.applied_at instanceof Date ? row.applied_at : new Date(row.applied_at),
-    durationMs: row.duration_ms,
-    appliedBy: row.applied_by,
-    dirty: row.dirty,
+  const [result] = await db.query<{ rows: string }>(
+    `SELECT coalesce(json_agg(json_build_array(version::text, name, checksum, applied_at, duration_ms, applied_by, dirty) ORDER BY version), '[]')::text AS rows FROM ${table.sql}`,
+  );
+  const rows = JSON.parse(result?.rows ?? '[]') as Array<[string, string, string, string, number | null, string | null, boolean]>;
+  return rows.map(([version, name, checksum, appliedAt, durationMs, appliedBy, dirty]) => ({
+    version: Number(version),
+    name,
+    checksum,
+    appliedAt: new Date(appliedAt),
+    durationMs,
+    appliedBy,
+    dirty,
   }));
 }
