@@ -3,6 +3,14 @@ import { getEventListeners } from 'node:events';
 import { processIO } from './io.js';
 import { packageVersion } from './version.js';
 
+// A reader that went away (`sqlmig history | head`) does not fail the command: it runs to its end, unheard,
+// and exits with its own code. Any other output error is a real failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // Answered before run() is imported: commander and the modules it loads would double the startup time.
