@@ -3,7 +3,7 @@
 //   npm run bench                      full run, writes bench/RESULTS.md
 //   npm run bench -- --quick           fewer repetitions, N = 1,000 only
 //   npm run bench -- --only apply-1000,startup
-//   npm run bench -- --no-build        measure dist/ as it is (default: tsc first)
+//   npm run bench -- --no-build        measure dist/ as it is (default: npm run build first)
 //
 // --quick and --only write bench/RESULTS.partial.md instead, so that a partial run
 // never replaces the full results. BENCH_DATABASE_URL overrides the server
@@ -20,7 +20,8 @@ import { parseArgs } from 'node:util';
 import { generateSet } from './generate.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sqlmigBin = path.join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
+// What `npx sqlmig` runs: package.json's bin.
+const sqlmigBin = path.join(repoRoot, JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).bin.sqlmig);
 const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
 const node = process.execPath;
 const GROUP_IDS = ['apply-1000', 'apply-5000', 'noop', 'lint-synthetic', 'lint-corpus', 'startup'];
@@ -649,7 +650,7 @@ function machineInfo() {
 function sqlmigCommit() {
   const git = (...args) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
-  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'rules', 'package.json', 'tsconfig.json');
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'rules', 'scripts', 'package.json', 'tsconfig.json');
   return dirty ? `${commit} + uncommitted changes in src/` : commit;
 }
 
@@ -699,9 +700,8 @@ function findPeerBinary(wrapperPackage, platformPackage, binary) {
 
 function buildSqlmig() {
   if (options['no-build']) return 'dist/ as found (--no-build)';
-  console.error('building sqlmig (tsc -p tsconfig.json)…');
-  const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(node, [tsc, '-p', 'tsconfig.json'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+  console.error('building sqlmig (npm run build)…');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
   if (result.status === 0) return 'dist/ built by this run';
   const first = `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? '';
   console.error(`warning: build failed, measuring dist/ as found: ${first}`);
@@ -731,7 +731,7 @@ async function main() {
 
   const build = buildSqlmig();
   const peers = {
-    sqlmigMissing: fs.existsSync(sqlmigBin) ? null : `${NOT_AVAILABLE} (no dist/src/cli/bin.js)`,
+    sqlmigMissing: fs.existsSync(sqlmigBin) ? null : `${NOT_AVAILABLE} (no ${path.relative(repoRoot, sqlmigBin)})`,
     dbmate: findPeerBinary('dbmate', `@dbmate/${process.platform}-${process.arch}`, 'dbmate'),
     squawk: findPeerBinary('squawk-cli', `@squawk-cli/${process.platform}-${process.arch}`, 'squawk'),
     lintNoCache: false,
