@@ -1,5 +1,5 @@
 import type { LintResult } from '../lint/diagnostic.js';
-import { relativePath } from './paths.js';
+import { relativePaths } from './paths.js';
 import type { ReporterOptions } from './types.js';
 
 /**
@@ -9,10 +9,11 @@ import type { ReporterOptions } from './types.js';
  * The hint follows the message on its own line.
  */
 export function formatGithub(result: LintResult, options: ReporterOptions): string {
+  const relativePath = relativePaths(options.cwd);
   return result.diagnostics
     .map((diagnostic) => {
       const properties = [
-        ['file', relativePath(options.cwd, diagnostic.file)],
+        ['file', relativePath(diagnostic.file)],
         ['line', diagnostic.line],
         ['col', diagnostic.column],
         ['endLine', diagnostic.endLine],

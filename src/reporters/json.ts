@@ -1,5 +1,5 @@
 import type { LintResult } from '../lint/diagnostic.js';
-import { relativePath } from './paths.js';
+import { relativePaths } from './paths.js';
 import type { ReporterOptions } from './types.js';
 
 /**
@@ -11,12 +11,13 @@ export type JsonLintReport = Omit<LintResult, 'sources'>;
 
 /** The one object `lint --format json` prints, with keys in the order DESIGN.md §4 shows. */
 export function formatJson(result: LintResult, options: ReporterOptions): string {
+  const relativePath = relativePaths(options.cwd);
   const report: JsonLintReport = {
     fileCount: result.fileCount,
     errorCount: result.errorCount,
     warningCount: result.warningCount,
     diagnostics: result.diagnostics.map((diagnostic) => ({
-      file: relativePath(options.cwd, diagnostic.file),
+      file: relativePath(diagnostic.file),
       line: diagnostic.line,
       column: diagnostic.column,
       endLine: diagnostic.endLine,

@@ -1,6 +1,6 @@
 import picocolors from 'picocolors';
 import type { Diagnostic, LintResult } from '../lint/diagnostic.js';
-import { codeFrame, splitLines } from './code-frame.js';
+import { SourceLines, codeFrame } from './code-frame.js';
 import { relativePath } from './paths.js';
 import { sanitizeForTerminal } from './text-width.js';
 import type { ReporterOptions } from './types.js';
@@ -18,7 +18,7 @@ export function formatPretty(result: LintResult, options: ReporterOptions): stri
   for (const [file, diagnostics] of groupByFile(result.diagnostics)) {
     filesWithProblems.add(file);
     const source = result.sources.get(file);
-    const lines = source === undefined ? undefined : splitLines(source);
+    const lines = source === undefined ? undefined : new SourceLines(source);
     const path = sanitizeForTerminal(relativePath(options.cwd, file));
     for (const diagnostic of diagnostics) {
       const paint = diagnostic.severity === 'error' ? colors.red : colors.yellow;

@@ -45,6 +45,7 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
     });
   }
 
+  const uriOf = relativeUris(options.cwd);
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -68,7 +69,7 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: relativeUri(options.cwd, diagnostic.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: uriOf(diagnostic.file), uriBaseId: '%SRCROOT%' },
                 region: {
                   startLine: diagnostic.line,
                   startColumn: diagnostic.column,
@@ -116,9 +117,17 @@ function fence(sql: string): string {
   return `${ticks}sql\n${sql}\n${ticks}`;
 }
 
-/** Relative URI reference: forward slashes, each segment percent-encoded. */
-function relativeUri(cwd: string, file: string): string {
-  return relativePath(cwd, file).split('/').map(encodeURIComponent).join('/');
+/** Relative URI references: forward slashes, each segment percent-encoded; worked out once per file. */
+function relativeUris(cwd: string): (file: string) => string {
+  const uris = new Map<string, string>();
+  return (file) => {
+    let uri = uris.get(file);
+    if (uri === undefined) {
+      uri = relativePath(cwd, file).split('/').map(encodeURIComponent).join('/');
+      uris.set(file, uri);
+    }
+    return uri;
+  };
 }
 
 /** file: URI of a folder; SARIF requires the trailing slash for a base. */
