@@ -1,24 +1,23 @@
 /**
  * parseSql: a file's text → statements with spans and typed views, syntax
- * errors, comments. The one place that calls libpg-query.
+ * errors, comments. The one place that calls libpg-query (through libpg.ts).
  */
 import { setFlagsFromString } from 'node:v8';
 import type { Node, RawStmt } from 'libpg-query';
 import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
+import { loadPgParser, type PgParser } from './libpg.js';
 import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement, StatementView } from './types.js';
 import { buildView, type ViewContext } from './view.js';
 
 export { PARSED_SQL_VERSION } from './version.js';
 
-type LibpgQuery = typeof import('libpg-query');
-
 /**
- * libpg-query, once loaded. Imported on first use, not statically: importing
- * it starts compiling its WebAssembly at once, which commands that parse
- * nothing (`up` with no no-transaction file, a no-op `up`) should not pay.
+ * libpg-query, once loaded. Loaded on first use, not at import: loading it
+ * compiles its WebAssembly, which commands that parse nothing (`up` with no
+ * no-transaction file, a no-op `up`) should not pay.
  */
-let libpgQuery: LibpgQuery | undefined;
+let libpgQuery: PgParser | undefined;
 
 /** Loads the WASM parser. Call (and await) once before `parseSql`; later calls return at once. */
 export async function loadParser(): Promise<void> {
@@ -28,9 +27,7 @@ export async function loadParser(): Promise<void> {
   // V8 reads the flag when it compiles a module, so other modules (PGlite's) keep their tiers.
   setFlagsFromString('--liftoff-only');
   try {
-    const module = await import('libpg-query');
-    await module.loadModule();
-    libpgQuery = module;
+    libpgQuery = await loadPgParser();
   } finally {
     setFlagsFromString('--no-liftoff-only');
   }
@@ -72,7 +69,7 @@ class FileParser {
 
   constructor(
     private readonly text: string,
-    private readonly pg: LibpgQuery,
+    private readonly pg: PgParser,
   ) {
     this.map = new SourceMap(text);
   }
@@ -118,11 +115,11 @@ class FileParser {
     const sql = end === this.text.length ? this.text : this.text.slice(0, end);
     if (sql.trim() === '') return [];
     try {
-      return this.rawStatements(this.pg.parseSync(sql).stmts ?? [], 0, end);
+      return this.rawStatements(this.pg.parse(sql).stmts ?? [], 0, end);
     } catch (wholeError) {
       let tokens;
       try {
-        tokens = this.pg.scanSync(sql).tokens;
+        tokens = this.pg.scan(sql).tokens;
       } catch {
         this.errors.push(this.parseError(wholeError, 0, end));
         return [];
@@ -140,7 +137,7 @@ class FileParser {
         const to = token ? this.map.charOffset(token.start) : end;
         if (hasCode) {
           try {
-            raws.push(...this.rawStatements(this.pg.parseSync(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
+            raws.push(...this.rawStatements(this.pg.parse(this.text.slice(from, to)).stmts ?? [], this.map.byteOffset(from), to));
           } catch (error) {
             this.errors.push(this.parseError(error, from, to));
           }
@@ -179,7 +176,7 @@ class FileParser {
   private parseError(error: unknown, start: number, end: number): ParseError {
     // Emscripten's ExitStatus (the module aborted) is not an Error but has a message.
     const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as { message: string }).message : String(error);
-    const cursor = this.pg.hasSqlDetails(error) ? error.sqlDetails?.cursorPosition ?? 0 : 0;
+    const cursor = this.pg.cursorPosition(error) ?? 0;
     let offset = start;
     // Code points to UTF-16 units: characters outside the BMP take two.
     for (let codePoints = 0; codePoints < cursor && offset < end; codePoints++) {
@@ -235,7 +232,7 @@ class FileParser {
 
     let items: BodyItem[];
     try {
-      const tree = this.pg.parsePlPgSQLSync(`CREATE FUNCTION sqlmig_do() RETURNS void LANGUAGE plpgsql AS ${literalText}`);
+      const tree = this.pg.parsePlPgSQL(`CREATE FUNCTION sqlmig_do() RETURNS void LANGUAGE plpgsql AS ${literalText}`);
       items = bodyItems(tree);
     } catch {
       // PostgreSQL compiles a DO body only when it runs; an invalid one is the server's to report.
@@ -273,7 +270,7 @@ class FileParser {
   /** Statements in text[start, end) of a DO body; an unparsable one is left to the server. */
   private embeddedRaws(start: number, end: number): RawStatement[] {
     try {
-      return this.rawStatements(this.pg.parseSync(this.text.slice(start, end)).stmts ?? [], this.map.byteOffset(start), end);
+      return this.rawStatements(this.pg.parse(this.text.slice(start, end)).stmts ?? [], this.map.byteOffset(start), end);
     } catch {
       return [];
     }
@@ -283,7 +280,7 @@ class FileParser {
   private inexactStatements(sql: string, span: Span): Statement[] {
     let stmts: RawStmt[];
     try {
-      stmts = this.pg.parseSync(sql).stmts ?? [];
+      stmts = this.pg.parse(sql).stmts ?? [];
     } catch {
       return [];
     }
