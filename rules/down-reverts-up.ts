@@ -30,8 +30,8 @@ interface Created {
   replaced: boolean;
   /** A function's argument types as written, for the hint. */
   argTypes?: string[];
-  /** The creating statement, lower-cased: what CASCADE and a dropped column take along is found by the names it mentions. */
-  text: string;
+  /** The creating statement: what CASCADE and a dropped column take along is found by the names it mentions. */
+  statement: Statement;
   span: Span;
 }
 
@@ -64,15 +64,41 @@ function removeWhere(pending: Created[], covered: (created: Created) => boolean)
   for (let index = pending.length - 1; index >= 0; index--) if (covered(pending[index]!)) pending.splice(index, 1);
 }
 
+/**
+ * Work done per statement or name only when a check needs it, and once: most
+ * created objects are never searched for a name, most definitions are never
+ * compared, and a run sees the same names again and again.
+ */
+const lowerTexts = new WeakMap<Statement, string>();
+const definitions = new WeakMap<Statement, string>();
+const mentionPatterns = new Map<string, RegExp>();
+
 /** Whether the statement that created `created` mentions identifier `name` (a heuristic for dependencies). */
 function mentions(created: Created, name: string): boolean {
-  const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`).test(created.text);
+  let pattern = mentionPatterns.get(name);
+  if (!pattern) {
+    const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`);
+    // Bounded, for a process that lints project after project.
+    if (mentionPatterns.size >= 1000) mentionPatterns.clear();
+    mentionPatterns.set(name, pattern);
+  }
+  let text = lowerTexts.get(created.statement);
+  if (text === undefined) {
+    text = created.statement.text.toLowerCase();
+    lowerTexts.set(created.statement, text);
+  }
+  return pattern.test(text);
 }
 
 /** Normalised for comparing definitions: `CREATE OR REPLACE VIEW v AS …` and `create view v as …` are the same. */
 function definition(statement: Statement): string {
-  return statement.text.toLowerCase().replace(/\s+/g, ' ').replace(/^create or replace /, 'create ');
+  let normalised = definitions.get(statement);
+  if (normalised === undefined) {
+    normalised = statement.text.toLowerCase().replace(/\s+/g, ' ').replace(/^create or replace /, 'create ');
+    definitions.set(statement, normalised);
+  }
+  return normalised;
 }
 
 /**
@@ -345,7 +371,7 @@ function alteredSequence(statement: Statement): Name | undefined {
   return name === undefined ? undefined : resolve(parseTableName(name));
 }
 
-/** The key under which `definitions` keeps a view's, function's or trigger's latest definition. */
+/** The key under which `latest` keeps the statement with a view's, function's or trigger's latest definition. */
 function definitionKey(view: StatementView): string | undefined {
   switch (view.kind) {
     case 'create-view':
@@ -370,21 +396,21 @@ function definitionKey(view: StatementView): string | undefined {
  * replaced, unless its definition is the same as before (re-created
  * because something it depends on was).
  */
-function collect(statement: Statement, now: SchemaModel, file: UpFile, definitions: ReadonlyMap<string, string>): void {
+function collect(statement: Statement, now: SchemaModel, file: UpFile, latest: ReadonlyMap<string, Statement>): void {
   const { pending, before, temporary } = file;
-  const text = statement.text.toLowerCase();
-  const add = (created: Omit<Created, 'columns' | 'replaced' | 'text'> & Partial<Pick<Created, 'columns' | 'replaced'>>) => {
+  const add = (created: Omit<Created, 'columns' | 'replaced' | 'statement'> & Partial<Pick<Created, 'columns' | 'replaced'>>) => {
     const duplicate = pending.some(
       (other) => other.kind === created.kind && same(other.name, created.name) && (other.table === undefined || same(other.table, created.table)),
     );
-    if (!duplicate) pending.push({ columns: [], replaced: false, text, ...created });
+    if (!duplicate) pending.push({ columns: [], replaced: false, statement, ...created });
   };
   const createdHere = (table: Name) =>
     temporary.has(keyOf(table)) || pending.some((created) => RELATION_KINDS.has(created.kind) && same(created.name, table));
   const replaced = (existedBefore: boolean): boolean | undefined => {
     if (!existedBefore) return false;
     const key = definitionKey(statement.view);
-    return key !== undefined && definitions.get(key) === definition(statement) ? undefined : true;
+    const previous = key === undefined ? undefined : latest.get(key);
+    return previous !== undefined && definition(previous) === definition(statement) ? undefined : true;
   };
   const view = statement.view;
   switch (view.kind) {
@@ -637,8 +663,8 @@ const rule: Rule = {
   },
   check(context) {
     const upFiles = new Map<LintFile, UpFile>();
-    /** The latest definition of each view, function and trigger in the sequence (up files), to tell a re-creation from a change. */
-    const definitions = new Map<string, string>();
+    /** The statement with the latest definition of each view, function and trigger in the sequence (up files), to tell a re-creation from a change. */
+    const latest = new Map<string, Statement>();
     return {
       fileStart(file) {
         if (file.direction === 'up') upFiles.set(file, { pending: [], before: context.schema.fork(), temporary: new Set() });
@@ -647,9 +673,9 @@ const rule: Rule = {
         const upFile = upFiles.get(file);
         if (!upFile) return;
         revert(statement, upFile.pending, upFile.before);
-        collect(statement, context.schema, upFile, definitions);
+        collect(statement, context.schema, upFile, latest);
         const key = definitionKey(statement.view);
-        if (key !== undefined) definitions.set(key, definition(statement));
+        if (key !== undefined) latest.set(key, statement);
       },
       migration({ up, down }) {
         const upFile = up && upFiles.get(up);
