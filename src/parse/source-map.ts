@@ -71,6 +71,27 @@ export class SourceMap {
 
   /** 1-based line and column of a string offset. */
   position(offset: number): { line: number; column: number } {
+    const index = this.lineIndex(offset);
+    return { line: index + 1, column: offset - (this.lineStarts[index] ?? 0) + 1 };
+  }
+
+  span(start: number, end: number): Span {
+    // Line indexes, not position() objects: a file's views take a span per name, type, column and clause.
+    const { lineStarts } = this;
+    const startIndex = this.lineIndex(start);
+    const endIndex = end === start ? startIndex : this.lineIndex(end);
+    return {
+      start,
+      end,
+      line: startIndex + 1,
+      column: start - (lineStarts[startIndex] ?? 0) + 1,
+      endLine: endIndex + 1,
+      endColumn: end - (lineStarts[endIndex] ?? 0) + 1,
+    };
+  }
+
+  /** 0-based index of the line holding a string offset. */
+  private lineIndex(offset: number): number {
     const starts = this.lineStarts;
     let low = 0;
     let high = starts.length - 1;
@@ -79,12 +100,6 @@ export class SourceMap {
       if ((starts[mid] ?? 0) <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
-  }
-
-  span(start: number, end: number): Span {
-    const from = this.position(start);
-    const to = end === start ? from : this.position(end);
-    return { start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    return low;
   }
 }

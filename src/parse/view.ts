@@ -34,7 +34,8 @@ type NodeOf<K extends NodeTag> = Extract<Node, Record<K, unknown>>[K];
 
 /** The node wrapped in `node` when it is a `tag`. */
 function as<K extends NodeTag>(node: Node | undefined, tag: K): NodeOf<K> | undefined {
-  return node !== undefined && tag in node ? (node as unknown as Record<K, NodeOf<K>>)[tag] : undefined;
+  // One keyed load, not `in` and then the load: JSON has no undefined values, so a missing tag reads undefined.
+  return node === undefined ? undefined : (node as unknown as Partial<Record<K, NodeOf<K>>>)[tag];
 }
 
 function tagOf(node: Node): string {
