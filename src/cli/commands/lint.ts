@@ -13,6 +13,9 @@ import { packageVersion } from '../version.js';
  * finding remains.
  */
 export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean }): Promise<ExitCode> {
+  // Without the cache every file is parsed: the WebAssembly parser compiles in the background meanwhile
+  // (with the cache, a hit needs no parser at all). The engine awaits the same load; it reports any failure.
+  if (!options.cache) void import('../../parse/index.js').then((parse) => parse.loadParser()).catch(() => {});
   const config = await ctx.config();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
