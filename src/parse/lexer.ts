@@ -114,7 +114,10 @@ function quotedEnd(text: string, open: number, end: number, quote: number, backs
 /** Every comment token in [start, end). */
 export function commentTokens(text: string, start: number, end: number): Token[] {
   const comments: Token[] = [];
-  for (let token = nextToken(text, start, end); token; token = nextToken(text, token.end, end)) {
+  // No comment starts after the last `--` or `/*`: lexing stops there (a view commented at the top is not lexed to its end).
+  const range = text.slice(start, end);
+  const last = start + Math.max(range.lastIndexOf('--'), range.lastIndexOf('/*'));
+  for (let token = nextToken(text, start, end); token && token.start <= last; token = nextToken(text, token.end, end)) {
     if (token.kind === 'comment') comments.push(token);
   }
   return comments;
