@@ -71,24 +71,26 @@ function removeWhere(pending: Created[], covered: (created: Created) => boolean)
  */
 const lowerTexts = new WeakMap<Statement, string>();
 const definitions = new WeakMap<Statement, string>();
-const mentionPatterns = new Map<string, RegExp>();
+const mentionPatterns = new Map<string, { lower: string; pattern: RegExp }>();
 
 /** Whether the statement that created `created` mentions identifier `name` (a heuristic for dependencies). */
 function mentions(created: Created, name: string): boolean {
-  let pattern = mentionPatterns.get(name);
-  if (!pattern) {
-    const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    pattern = new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`);
+  let search = mentionPatterns.get(name);
+  if (!search) {
+    const lower = name.toLowerCase();
+    const escaped = lower.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    search = { lower, pattern: new RegExp(`(^|[^a-z0-9_$])${escaped}($|[^a-z0-9_$])`) };
     // Bounded, for a process that lints project after project.
     if (mentionPatterns.size >= 1000) mentionPatterns.clear();
-    mentionPatterns.set(name, pattern);
+    mentionPatterns.set(name, search);
   }
   let text = lowerTexts.get(created.statement);
   if (text === undefined) {
     text = created.statement.text.toLowerCase();
     lowerTexts.set(created.statement, text);
   }
-  return pattern.test(text);
+  // A plain search first: most texts do not contain the name at all, and the pattern tries every position.
+  return text.includes(search.lower) && search.pattern.test(text);
 }
 
 /** Normalised for comparing definitions: `CREATE OR REPLACE VIEW v AS …` and `create view v as …` are the same. */
