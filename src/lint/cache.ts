@@ -18,7 +18,7 @@
  * where a file is provably unchanged, so a run where nothing changed reads no migration.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
@@ -34,6 +34,11 @@ const CACHE_FORMAT = 1;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
 const CHECKSUM_LENGTH = 64;
+
+/** Whether `cacheDir` holds a last result at all (one that may match: the parser is then perhaps not needed). */
+export function hasStoredResult(cacheDir: string): boolean {
+  return existsSync(join(cacheDir, RESULT_FILE));
+}
 
 /** What the cache lints: every file's digest, and its source only when it must be read. */
 export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache'> {

@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../../errors.js';
+import { hasStoredResult } from '../../lint/cache.js';
 import { lintProject } from '../../lint/project.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
@@ -13,14 +14,16 @@ import { packageVersion } from '../version.js';
  * finding remains.
  */
 export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean }): Promise<ExitCode> {
-  // Without the cache every file is parsed: the WebAssembly parser compiles in the background meanwhile
-  // (with the cache, a hit needs no parser at all). The engine awaits the same load; it reports any failure.
-  if (!options.cache) void import('../../parse/index.js').then((parse) => parse.loadParser()).catch(() => {});
+  // Without the cache every file is parsed, and on a first run (no stored result) nearly every one: the
+  // WebAssembly parser compiles in the background meanwhile. A stored result may be a hit, which needs no
+  // parser at all. The engine awaits the same load; it reports any failure.
+  if (!options.cache) preloadParser();
   const config = await ctx.config();
+  const cacheDir = options.cache ? join(config.root, '.sqlmig', 'cache') : undefined;
+  if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
   const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
-  const cacheDir = options.cache ? join(config.root, '.sqlmig', 'cache') : undefined;
   const result = await lintProject({ config, set, reportOn, cacheDir });
   const format = ctx.globals.format ?? 'pretty';
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
@@ -28,6 +31,10 @@ export default async function lint(ctx: CommandContext, files: string[], options
   const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
   if (output !== '') ctx.out(output);
   return result.errorCount > 0 ? 1 : 0;
+}
+
+function preloadParser(): void {
+  void import('../../parse/index.js').then((parse) => parse.loadParser()).catch(() => {});
 }
 
 /**
