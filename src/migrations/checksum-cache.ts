@@ -6,15 +6,15 @@
  * file's inode, size, mtime and ctime are all as recorded: every write to a
  * file sets its ctime to the current time, and no program can set it back.
  *
- * The file is stat()ed before it is read, so a write between the two leaves
- * a newer ctime than the one recorded. An entry younger than FRESH_MS when
+ * The stats recorded are taken from the open file before its bytes are read,
+ * so a write between the two leaves a newer ctime than the one recorded. An entry younger than FRESH_MS when
  * saved is not kept: a second write within the file system's timestamp
  * granularity could leave all four unchanged (git's "racily clean" files).
  */
 import type { Stats } from 'node:fs';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMigrationSources } from './source.js';
+import { readMigrationSources, readMigrationSourcesWithStats } from './source.js';
 import type { MigrationFile, MigrationSource } from './types.js';
 
 /** What is known of a file without reading it; a MigrationSource is one. */
@@ -41,8 +41,6 @@ interface Stored {
 }
 
 export class ChecksumCache {
-  /** Stats taken before reading the files that were not reused, by path. */
-  private readonly statsBeforeRead = new Map<string, Stats>();
   private readonly next: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
   private changed = false;
 
@@ -67,26 +65,25 @@ export class ChecksumCache {
 
   /** The recorded digest while the file is provably unchanged; otherwise undefined (read the file, then `remember` it). */
   lookup(file: MigrationFile): FileDigest | undefined {
-    let stats: Stats;
-    try {
-      stats = statSync(file.path);
-    } catch {
-      return undefined; // reading it reports the problem
-    }
     const entry = this.stored[file.fileName];
-    if (entry && entry[0] === stats.ino && entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs) {
+    let stats: Stats | undefined;
+    try {
+      // Without an entry there is nothing to compare: the read takes the stats (a first run stats no file twice).
+      stats = entry ? statSync(file.path) : undefined;
+    } catch {
+      stats = undefined; // reading it reports the problem
+    }
+    if (entry && stats && entry[0] === stats.ino && entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs) {
       this.next[file.fileName] = entry;
       return { file, checksum: entry[4], validUtf8: entry[5] === 1 };
     }
-    this.statsBeforeRead.set(file.path, stats);
     this.changed = true;
     return undefined;
   }
 
-  /** Records a file read after its `lookup`. */
-  remember(source: MigrationSource): void {
-    const stats = this.statsBeforeRead.get(source.file.path);
-    if (!stats || Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < FRESH_MS) return;
+  /** Records a file read after its `lookup`, with the stats of the open file taken before its bytes were read. */
+  remember(source: MigrationSource, stats: Stats): void {
+    if (Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < FRESH_MS) return;
     this.next[source.file.fileName] = [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs, source.checksum, source.validUtf8 ? 1 : 0];
   }
 
@@ -110,8 +107,8 @@ export async function digestFiles(
   const reused = files.map((file) => cache?.lookup(file));
   const toRead = files.filter((_, index) => reused[index] === undefined);
   const read = new Map<string, MigrationSource>();
-  for (const source of await readMigrationSources(toRead)) {
-    cache?.remember(source);
+  for (const { source, stats } of readMigrationSourcesWithStats(toRead)) {
+    cache?.remember(source, stats);
     read.set(source.file.path, source);
   }
   return { digests: files.map((file, index) => reused[index] ?? read.get(file.path)!), read };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { FileError } from '../errors.js';
 import { parseDirectives } from './directives.js';
 import { fsErrorReason } from './fs-error.js';
@@ -11,7 +11,7 @@ const lenientUtf8 = new TextDecoder('utf-8');
 
 /** Reads one file: checksum of the raw bytes, decoded text, directives. */
 export async function readMigrationSource(file: MigrationFile): Promise<MigrationSource> {
-  return readSource(file);
+  return readSource(file).source;
 }
 
 /**
@@ -20,13 +20,25 @@ export async function readMigrationSource(file: MigrationFile): Promise<Migratio
  * per file (100,000 files: 10 s with 32 in flight, 0.7 s like this).
  */
 export async function readMigrationSources(files: readonly MigrationFile[]): Promise<MigrationSource[]> {
+  return files.map((file) => readSource(file).source);
+}
+
+/** As readMigrationSources, with each file's stats taken from the open file before its bytes were read (the checksum cache records them). */
+export function readMigrationSourcesWithStats(files: readonly MigrationFile[]): Array<{ source: MigrationSource; stats: Stats }> {
   return files.map(readSource);
 }
 
-function readSource(file: MigrationFile): MigrationSource {
+function readSource(file: MigrationFile): { source: MigrationSource; stats: Stats } {
   let bytes: Buffer;
+  let stats: Stats;
   try {
-    bytes = readFileSync(file.path);
+    const fd = openSync(file.path, 'r');
+    try {
+      stats = fstatSync(fd);
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new FileError(`cannot read the migration file: ${fsErrorReason(error)}`, {
       location: { file: file.path },
@@ -43,5 +55,5 @@ function readSource(file: MigrationFile): MigrationSource {
     validUtf8 = false;
     text = lenientUtf8.decode(bytes);
   }
-  return { file, text, checksum, validUtf8, directives: parseDirectives(text) };
+  return { source: { file, text, checksum, validUtf8, directives: parseDirectives(text) }, stats };
 }
