@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import { ChecksumCache, digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
 import { SUM_FILE_NAME, compareSum, discoverMigrations, migrationFiles, readSumFile } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
 import { LintCache, type CachedLintInput } from './cache.js';
@@ -38,9 +38,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
   const set = options.set ?? (await discoverMigrations(config.dir));
   const files = migrationFiles(set);
-  const checksumCache = options.cacheDir === undefined ? undefined : ChecksumCache.open(options.cacheDir, set.dir);
-  const [{ digests, read }, sumFile] = await Promise.all([digestFiles(files, checksumCache), readSumFile(set.dir)]);
-  checksumCache?.save();
+  const [{ digests, read }, sumFile] = await Promise.all([digestFiles(set, files, options.cacheDir), readSumFile(set.dir)]);
   const sum: LintSum = sumFile
     ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests) }
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };

@@ -15,7 +15,8 @@ import type { Stats } from 'node:fs';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationSources, readMigrationSourcesWithStats } from './source.js';
-import type { MigrationFile, MigrationSource } from './types.js';
+import { migrationFiles } from './discover.js';
+import type { MigrationFile, MigrationSet, MigrationSource } from './types.js';
 
 /** What is known of a file without reading it; a MigrationSource is one. */
 export interface FileDigest {
@@ -40,7 +41,8 @@ interface Stored {
   files: Record<string, Entry>;
 }
 
-export class ChecksumCache {
+/** The entries of one migrations folder: those of files still in it are kept, whichever command looked them up. */
+class ChecksumCache {
   private readonly next: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
   private changed = false;
 
@@ -49,18 +51,25 @@ export class ChecksumCache {
     /** The migrations folder the entries belong to (file names are its children). */
     private readonly dir: string,
     private readonly stored: Record<string, Entry>,
-  ) {}
+    fileNames: ReadonlySet<string>,
+  ) {
+    for (const [name, entry] of Object.entries(stored)) {
+      if (fileNames.has(name)) this.next[name] = entry;
+      else this.changed = true;
+    }
+  }
 
-  /** The cache of migrations folder `dir` in `cacheDir`; empty when missing, unreadable or for another folder. */
-  static open(cacheDir: string, dir: string): ChecksumCache {
+  /** The cache of `set`'s folder in `cacheDir`; empty when missing, unreadable or for another folder. */
+  static open(cacheDir: string, set: MigrationSet): ChecksumCache {
     let stored: Partial<Stored> | undefined;
     try {
       stored = JSON.parse(readFileSync(join(cacheDir, FILE_NAME), 'utf8')) as Partial<Stored>;
     } catch {
       stored = undefined;
     }
-    const files = stored?.format === FORMAT && stored.dir === dir && typeof stored.files === 'object' ? stored.files : null;
-    return new ChecksumCache(cacheDir, dir, files ?? (Object.create(null) as Record<string, Entry>));
+    const files = stored?.format === FORMAT && stored.dir === set.dir && typeof stored.files === 'object' ? stored.files : null;
+    const fileNames = new Set(migrationFiles(set).map((file) => file.fileName));
+    return new ChecksumCache(cacheDir, set.dir, files ?? (Object.create(null) as Record<string, Entry>), fileNames);
   }
 
   /** The recorded digest while the file is provably unchanged; otherwise undefined (read the file, then `remember` it). */
@@ -74,9 +83,9 @@ export class ChecksumCache {
       stats = undefined; // reading it reports the problem
     }
     if (entry && stats && entry[0] === stats.ino && entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs) {
-      this.next[file.fileName] = entry;
       return { file, checksum: entry[4], validUtf8: entry[5] === 1 };
     }
+    delete this.next[file.fileName];
     this.changed = true;
     return undefined;
   }
@@ -87,23 +96,26 @@ export class ChecksumCache {
     this.next[source.file.fileName] = [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs, source.checksum, source.validUtf8 ? 1 : 0];
   }
 
-  /** Writes the entries of this run's files (best effort: a read-only checkout only means reading again next time). */
+  /** Writes the entries when something changed (best effort: a read-only checkout only means reading again next time). */
   save(): void {
-    if (!this.changed && Object.keys(this.next).length === Object.keys(this.stored).length) return;
+    if (!this.changed) return;
     const stored: Stored = { format: FORMAT, dir: this.dir, files: this.next };
     writeCacheFile(this.cacheDir, FILE_NAME, JSON.stringify(stored));
   }
 }
 
 /**
- * Each file's digest, from `cache` where the file is provably unchanged,
- * otherwise by reading it. The sources read are returned too, by path, so
- * that nothing is read twice.
+ * Each of `files` (of `set`) with its digest: from `<cacheDir>/checksums.json`
+ * where the file is provably unchanged, otherwise by reading it (and recording
+ * it there). Without `cacheDir` every file is read. The sources read are
+ * returned too, by path, so that nothing is read twice.
  */
 export async function digestFiles(
+  set: MigrationSet,
   files: readonly MigrationFile[],
-  cache: ChecksumCache | undefined,
+  cacheDir: string | undefined,
 ): Promise<{ digests: FileDigest[]; read: Map<string, MigrationSource> }> {
+  const cache = cacheDir === undefined ? undefined : ChecksumCache.open(cacheDir, set);
   const reused = files.map((file) => cache?.lookup(file));
   const toRead = files.filter((_, index) => reused[index] === undefined);
   const read = new Map<string, MigrationSource>();
@@ -111,6 +123,7 @@ export async function digestFiles(
     cache?.remember(source, stats);
     read.set(source.file.path, source);
   }
+  cache?.save();
   return { digests: files.map((file, index) => reused[index] ?? read.get(file.path)!), read };
 }
 

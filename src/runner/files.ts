@@ -1,7 +1,7 @@
 import { MigrationError } from '../errors.js';
 // The modules themselves, not migrations/index.js: `new`'s scaffolding and sqlmig.sum are not needed to run.
 import { discoverMigrations } from '../migrations/discover.js';
-import { ChecksumCache, digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
 import { lengthIn, locationAt } from './error-mapping.js';
 
@@ -18,9 +18,7 @@ export interface LoadedMigrations {
 export async function loadMigrations(dir: string, cacheDir?: string): Promise<LoadedMigrations> {
   const set = await discoverMigrations(dir);
   const upFiles = set.migrations.flatMap((m) => (m.up ? [m.up] : []));
-  const cache = cacheDir === undefined ? undefined : ChecksumCache.open(cacheDir, set.dir);
-  const { digests, read } = await digestFiles(upFiles, cache);
-  cache?.save();
+  const { digests, read } = await digestFiles(set, upFiles, cacheDir);
   const checksums = new Map(digests.map((digest) => [digest.file.version, digest.checksum]));
   return { set, checksums, read };
 }

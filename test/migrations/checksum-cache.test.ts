@@ -8,7 +8,7 @@ import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChecksumCache, digestFiles, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
+import { digestFiles, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
 import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
 import { tempDir, writeFiles } from './helpers.js';
 
@@ -27,14 +27,16 @@ async function project(files: Record<string, string> = { [UP]: 'CREATE TABLE a (
   return { dir, cacheDir: join(root, '.sqlmig', 'cache') };
 }
 
-/** One run as lint or the runner does it: open, digest every file, save. */
-async function digestRun(dir: string, cacheDir: string) {
+/** One run as lint does it (every file), or as the runner does (`upOnly`). */
+async function digestRun(dir: string, cacheDir: string, options: { upOnly?: boolean } = {}) {
   const set = await discoverMigrations(dir);
-  const cache = ChecksumCache.open(cacheDir, set.dir);
-  const result = await digestFiles(migrationFiles(set), cache);
-  cache.save();
+  const files = migrationFiles(set).filter((file) => !options.upOnly || file.direction === 'up');
+  const result = await digestFiles(set, files, cacheDir);
   return { ...result, checksums: Object.fromEntries(result.digests.map((d) => [d.file.fileName, d.checksum])) };
 }
+
+const storedNames = (cacheDir: string) =>
+  Object.keys((JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: object }).files).sort();
 
 function clockAhead(): void {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -103,7 +105,16 @@ describe('checksum cache', () => {
 
     await rm(join(dir, '0002_b.up.sql'));
     await digestRun(dir, cacheDir);
-    expect(Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { files: object }).files)).toEqual([UP]);
+    expect(storedNames(cacheDir)).toEqual([UP]);
+  });
+
+  it('keeps the entries of files a run did not look up (the runner reads only up files)', async () => {
+    const { dir, cacheDir } = await project({ [UP]: 'CREATE TABLE a ();\n', '0001_create_users.down.sql': 'DROP TABLE a;\n' });
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    expect((await digestRun(dir, cacheDir, { upOnly: true })).read.size).toBe(0);
+    expect(storedNames(cacheDir)).toEqual(['0001_create_users.down.sql', UP]);
+    expect((await digestRun(dir, cacheDir)).read.size).toBe(0);
   });
 
   it('readSourcesOnce reads only the files not read yet', async () => {
