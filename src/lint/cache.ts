@@ -71,8 +71,9 @@ export class LintCache {
     const { lintSequence } = await import('./engine.js');
     const { digests, sources, ...rest } = input;
     const result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
-    if (parsed.changed()) this.write(PARSED_FILE, parsed.serialize(this.header));
-    if (key !== undefined) this.write(RESULT_FILE, serializeResult(key, result));
+    // Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time.
+    if (parsed.changed()) writeCacheFile(this.dir, PARSED_FILE, parsed.serialize(this.header));
+    if (key !== undefined) writeCacheFile(this.dir, RESULT_FILE, serializeResult(key, result));
     return result;
   }
 
@@ -121,11 +122,6 @@ export class LintCache {
       }
     }
     return new ParsedPack(entries);
-  }
-
-  /** Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time. */
-  private write(name: string, content: string): void {
-    writeCacheFile(this.dir, name, content);
   }
 }
 
