@@ -2,20 +2,12 @@
  * Runners started together: the advisory lock serialises them, nothing is
  * applied twice, and the result is that of some serial order.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, spawnCli, type Project } from '../fixtures/runner/project.js';
-import { expectCleanOutput, withPassword } from './helpers.js';
+import { expectCleanOutput, freshDatabaseWithPassword } from './helpers.js';
 
-let db: FreshDatabase;
-let url: string;
-beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const server = freshDatabaseWithPassword();
 
 const COUNT = 20;
 const pad = (version: number) => String(version).padStart(4, '0');
@@ -27,7 +19,7 @@ const pad = (version: number) => String(version).padStart(4, '0');
  */
 async function setup(): Promise<{ project: Project; schema: string }> {
   const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
-  await withConnection(db.url, (sql) =>
+  await withConnection(server.db.url, (sql) =>
     sql.unsafe(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.journal (id serial PRIMARY KEY, pid int NOT NULL, action text NOT NULL, version int NOT NULL)`),
   );
   const project = await createProject({ config: { schema, lockWait: 120 } });
@@ -48,12 +40,12 @@ interface JournalRow {
 }
 
 async function journal(schema: string): Promise<JournalRow[]> {
-  return (await withConnection(db.url, (sql) => sql.unsafe(`SELECT pid, action, version FROM ${schema}.journal ORDER BY id`))) as unknown as JournalRow[];
+  return (await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT pid, action, version FROM ${schema}.journal ORDER BY id`))) as unknown as JournalRow[];
 }
 
 /** The tracking rows, and whether each migration's table exists (it must exactly when the row does). */
 async function trackedState(schema: string): Promise<{ versions: number[]; dirty: number; tables: number[] }> {
-  return withConnection(db.url, async (sql) => {
+  return withConnection(server.db.url, async (sql) => {
     const rows = await sql.unsafe(`SELECT version::int AS v, dirty FROM ${schema}.sqlmig_migrations ORDER BY version`);
     const tables = await sql`SELECT substr(table_name, 2)::int AS v FROM information_schema.tables WHERE table_schema = ${schema} AND table_name ~ '^t[0-9]+$' ORDER BY 1`;
     return { versions: rows.map((row) => row.v as number), dirty: rows.filter((row) => row.dirty).length, tables: tables.map((row) => row.v as number) };
@@ -94,7 +86,7 @@ function expectSerialOrder(rows: readonly JournalRow[], start: readonly number[]
 describe('runners started together', () => {
   it(`8 \`up\` processes on ${COUNT} pending migrations: all exit 0, each migration applied exactly once`, async () => {
     const { project, schema } = await setup();
-    const results = await Promise.all(Array.from({ length: 8 }, () => spawnCli(project, ['--url', url, 'up', '--no-lint'])));
+    const results = await Promise.all(Array.from({ length: 8 }, () => spawnCli(project, ['--url', server.url, 'up', '--no-lint'])));
     for (const result of results) expectCleanOutput(result, { codes: [0] });
 
     // Whoever got the lock first applied everything; the others waited, then found nothing to do.
@@ -107,17 +99,17 @@ describe('runners started together', () => {
     expect(new Set(rows.map((row) => row.pid)).size).toBe(1);
     const state = await trackedState(schema);
     expect(state).toEqual({ versions: rows.map((row) => row.version), dirty: 0, tables: rows.map((row) => row.version) });
-    const checksums = await withConnection(db.url, (sql) => sql.unsafe(`SELECT count(DISTINCT checksum)::int AS n, count(*)::int AS rows FROM ${schema}.sqlmig_migrations`));
+    const checksums = await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT count(DISTINCT checksum)::int AS n, count(*)::int AS rows FROM ${schema}.sqlmig_migrations`));
     expect(checksums).toEqual([{ n: COUNT, rows: COUNT }]);
   });
 
   it('`down` racing `up` (two of each): serialised by the lock, never interleaved, the outcome of a serial order', async () => {
     const { project, schema } = await setup();
-    expectCleanOutput(await cli(project, ['--url', url, 'up', '--no-lint', '--to', '10']), { codes: [0] });
-    await withConnection(db.url, (sql) => sql.unsafe(`TRUNCATE ${schema}.journal`));
+    expectCleanOutput(await cli(project, ['--url', server.url, 'up', '--no-lint', '--to', '10']), { codes: [0] });
+    await withConnection(server.db.url, (sql) => sql.unsafe(`TRUNCATE ${schema}.journal`));
 
     const commands = [['up', '--no-lint'], ['down', '--step', '3'], ['up', '--no-lint'], ['down', '--step', '3']];
-    const results = await Promise.all(commands.map((command) => spawnCli(project, ['--url', url, ...command])));
+    const results = await Promise.all(commands.map((command) => spawnCli(project, ['--url', server.url, ...command])));
     for (const result of results) expectCleanOutput(result, { codes: [0] });
 
     const rows = await journal(schema);

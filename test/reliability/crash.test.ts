@@ -4,23 +4,15 @@
  * migration is left, no tracking row, no lock, and the next run completes.
  */
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrate } from '../../src/index.js';
 import { lockKey } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli, type Project } from '../fixtures/runner/project.js';
-import { advisoryLocks, expectCleanOutput, waitForNoLock, waitForRunning, withPassword } from './helpers.js';
+import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForNoLock, waitForRunning } from './helpers.js';
 
-let db: FreshDatabase;
-let url: string;
-beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const server = freshDatabaseWithPassword();
 
 /** The marker the tests wait for: the slow migration is running on the server. */
 const SLOW = 'pg_sleep(30)';
@@ -43,37 +35,37 @@ async function setup(options: { noTransaction?: boolean } = {}): Promise<{ proje
 }
 
 async function trackedRows(schema: string): Promise<Array<{ version: number; dirty: boolean }>> {
-  return withConnection(url, (sql) => sql.unsafe(`SELECT version::int, dirty FROM "${schema}".sqlmig_migrations ORDER BY version`)) as Promise<
+  return withConnection(server.url, (sql) => sql.unsafe(`SELECT version::int, dirty FROM "${schema}".sqlmig_migrations ORDER BY version`)) as Promise<
     Array<{ version: number; dirty: boolean }>
   >;
 }
 
 async function tables(schema: string): Promise<string[]> {
-  const rows = await withConnection(url, (sql) => sql`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY 1`);
+  const rows = await withConnection(server.url, (sql) => sql`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY 1`);
   return rows.map((row) => row.name as string);
 }
 
 /** The slow migration made fast again (it is not applied, so editing it is fine): the next `up` must complete. */
 async function expectNextUpCompletes(project: Project, schema: string, slowFile: string): Promise<void> {
   await project.write(slowFile, `CREATE TABLE ${schema}.slow (id int);\n`);
-  const next = await cli(project, ['--url', url, 'up', '--no-lint']);
+  const next = await cli(project, ['--url', server.url, 'up', '--no-lint']);
   expectCleanOutput(next, { codes: [0] });
   expect(await trackedRows(schema)).toEqual([1, 2, 3].map((version) => ({ version, dirty: false })));
-  expect(await advisoryLocks(url)).toBe(0);
+  expect(await advisoryLocks(server.url)).toBe(0);
 }
 
 describe('a runner that dies in the middle of a slow migration', () => {
   it('kill -9: the server rolls the migration back and releases the lock by itself', async () => {
     const { project, schema, slowFile } = await setup();
-    const { child, result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, SLOW);
+    const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, SLOW);
     child.kill('SIGKILL');
     const killed = await result;
     expect(killed.code).toBe(137);
     expectCleanOutput(killed, { codes: [137] });
 
     // client_connection_check_interval: the server notices the dead client instead of finishing the message.
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
     expect(await tables(schema)).toEqual(['first', 'sqlmig_migrations']);
     await expectNextUpCompletes(project, schema, slowFile);
@@ -81,9 +73,9 @@ describe('a runner that dies in the middle of a slow migration', () => {
 
   it('pg_terminate_backend of its session: exit 2 naming the file, nothing applied', async () => {
     const { project, schema, slowFile } = await setup();
-    const { result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, SLOW);
-    await withConnection(db.url, (sql) => sql`
+    const { result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, SLOW);
+    await withConnection(server.db.url, (sql) => sql`
       SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sqlmig'`);
     const ended = await result;
     expectCleanOutput(ended, { codes: [2] });
@@ -91,7 +83,7 @@ describe('a runner that dies in the middle of a slow migration', () => {
     expect(ended.stderr).toMatch(/^error: sql\/0002_slow\.up\.sql: lost the connection to postgres:\/\/postgres:\*\*\*@.*: the server closed the session \(terminated by an administrator/m);
     expect(ended.stderr).toContain('run `sqlmig status` to see which');
 
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
     expect(await tables(schema)).toEqual(['first', 'sqlmig_migrations']);
     await expectNextUpCompletes(project, schema, slowFile);
@@ -104,8 +96,8 @@ describe('a runner that is told to stop', () => {
     ['SIGTERM', 143],
   ] as const)('%s: cancels the statement, rolls back, releases the lock, exits %i with a message', async (signal, code) => {
     const { project, schema, slowFile } = await setup();
-    const { child, result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, SLOW);
+    const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, SLOW);
     const sent = Date.now();
     child.kill(signal);
     const stopped = await result;
@@ -118,7 +110,7 @@ describe('a runner that is told to stop', () => {
     expect(stopped.stderr).toContain('0002_slow.up.sql was rolled back: none of it was applied, and no later migration ran');
 
     // The session was closed before the process exited; the backend may take a moment to let go of the lock.
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
     expect(await tables(schema)).toEqual(['first', 'sqlmig_migrations']);
     await expectNextUpCompletes(project, schema, slowFile);
@@ -126,13 +118,13 @@ describe('a runner that is told to stop', () => {
 
   it('a second Ctrl-C exits at once; the server still rolls back and releases the lock', async () => {
     const { project, schema, slowFile } = await setup();
-    const { child, result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, SLOW);
+    const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, SLOW);
     child.kill('SIGINT');
     child.kill('SIGINT');
     const stopped = await result;
     expectCleanOutput(stopped, { codes: [130] });
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
     await expectNextUpCompletes(project, schema, slowFile);
   });
@@ -143,17 +135,17 @@ describe('a runner that is told to stop', () => {
     const events: string[] = [];
     const running = migrate({
       cwd: project.dir,
-      url,
+      url: server.url,
       env: {},
       lintGate: false,
       signal: controller.signal,
       onEvent: (event) => events.push(event.type === 'started' || event.type === 'failed' ? `${event.type} ${event.step.version}` : event.type),
     });
-    await waitForRunning(db.url, SLOW);
+    await waitForRunning(server.db.url, SLOW);
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'INTERRUPTED', message: expect.stringContaining('0002_slow.up.sql was rolled back') });
     expect(events.filter((event) => /^(started|failed)/.test(event))).toEqual(['started 1', 'started 2', 'failed 2']);
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
     expect(await trackedRows(schema)).toEqual([{ version: 1, dirty: false }]);
   });
 
@@ -166,7 +158,7 @@ describe('a runner that is told to stop', () => {
     const controller = new AbortController();
     const running = migrate({
       cwd: project.dir,
-      url,
+      url: server.url,
       env: {},
       lintGate: false,
       signal: controller.signal,
@@ -189,11 +181,11 @@ describe('a runner that is told to stop', () => {
 
   it('Ctrl-C while waiting for the lock: exit 130 at once, nothing run', async () => {
     const { project, schema } = await setup();
-    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
     onTestFinished(() => holder.end());
     await holder.unsafe(`SELECT pg_advisory_lock(${lockKey(trackingTable(schema, 'sqlmig_migrations'))})`);
-    const { child, result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, 'pg_advisory_lock');
+    const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, 'pg_advisory_lock');
     child.kill('SIGINT');
     const stopped = await result;
     expectCleanOutput(stopped, { codes: [130] });
@@ -205,7 +197,7 @@ describe('a runner that is told to stop', () => {
 
   it('Ctrl-C before any session is open (waiting for the server) exits 130 at once', async () => {
     const { project } = await setup();
-    const closed = new URL(url);
+    const closed = new URL(server.url);
     closed.port = '1';
     const { child, result } = startCli(project, ['--url', closed.toString(), 'up', '--wait', '30']);
     await new Promise((resolve) => child.stderr.once('data', resolve));
@@ -221,11 +213,11 @@ describe('a runner that is told to stop', () => {
 describe('a no-transaction migration killed half way', () => {
   it('leaves its row dirty; up refuses naming the file until resolve', async () => {
     const { project, schema, slowFile } = await setup({ noTransaction: true });
-    const { child, result } = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, SLOW);
+    const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, SLOW);
     child.kill('SIGKILL');
     expectCleanOutput(await result, { codes: [137] });
-    await waitForNoLock(db.url);
+    await waitForNoLock(server.db.url);
 
     // Its first statement stays (no transaction), the one after the sleep never ran, the row is dirty.
     expect(await tables(schema)).toEqual(['first', 'slow', 'sqlmig_migrations']);
@@ -234,7 +226,7 @@ describe('a no-transaction migration killed half way', () => {
       { version: 2, dirty: true },
     ]);
 
-    const refused = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const refused = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(refused, { codes: [1] });
     expect(refused.stderr).toContain(`sql/${slowFile}`);
     expect(refused.stderr).toContain('version 2 (slow) is dirty');
@@ -242,8 +234,8 @@ describe('a no-transaction migration killed half way', () => {
     expect(await tables(schema)).not.toContain('third');
 
     // Undo by hand, record it, make the file fast: up goes on.
-    await withConnection(db.url, (sql) => sql.unsafe(`DROP TABLE ${schema}.slow`));
-    expectCleanOutput(await cli(project, ['--url', url, 'resolve', '2', '--rolled-back']), { codes: [0] });
+    await withConnection(server.db.url, (sql) => sql.unsafe(`DROP TABLE ${schema}.slow`));
+    expectCleanOutput(await cli(project, ['--url', server.url, 'resolve', '2', '--rolled-back']), { codes: [0] });
     await expectNextUpCompletes(project, schema, slowFile);
   });
 });

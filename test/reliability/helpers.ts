@@ -1,8 +1,8 @@
 /** What the reliability tests share: a password to hunt for in output, output checks, and polling the server. */
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { CliResult } from '../fixtures/runner/project.js';
-import { withConnection } from '../helpers/database.js';
+import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 
 /**
  * A distinctive password with the characters URLs get wrong. The test server
@@ -16,6 +16,19 @@ export function withPassword(url: string, password = PASSWORD): string {
   const parsed = new URL(url);
   parsed.password = encodeURIComponent(password);
   return parsed.toString();
+}
+
+/** This test file's own database (created before its tests, dropped after them) and its URL carrying PASSWORD. */
+export function freshDatabaseWithPassword(): { readonly db: FreshDatabase; readonly url: string } {
+  const server = {} as { db: FreshDatabase; url: string };
+  beforeAll(async () => {
+    server.db = await freshDatabase();
+    server.url = withPassword(server.db.url);
+  });
+  afterAll(async () => {
+    await server.db?.drop();
+  });
+  return server;
 }
 
 /**

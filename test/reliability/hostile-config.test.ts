@@ -6,21 +6,15 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig, migrate, status } from '../../src/index.js';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
-import { PASSWORD, expectCleanOutput, withPassword } from './helpers.js';
+import { expectCleanOutput, freshDatabaseWithPassword, PASSWORD } from './helpers.js';
 
-let db: FreshDatabase;
-let url: string;
+const server = freshDatabaseWithPassword();
 beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
-  await withConnection(db.url, (sql) => sql.unsafe('CREATE TABLE sentinel (id int); INSERT INTO sentinel VALUES (1)'));
-});
-afterAll(async () => {
-  await db?.drop();
+  await withConnection(server.db.url, (sql) => sql.unsafe('CREATE TABLE sentinel (id int); INSERT INTO sentinel VALUES (1)'));
 });
 
 async function projectWithConfig(configText: string): Promise<Project> {
@@ -32,7 +26,7 @@ async function projectWithConfig(configText: string): Promise<Project> {
 }
 
 async function sentinelIntact(): Promise<void> {
-  expect(await withConnection(db.url, (sql) => sql`SELECT id FROM sentinel`)).toEqual([{ id: 1 }]);
+  expect(await withConnection(server.db.url, (sql) => sql`SELECT id FROM sentinel`)).toEqual([{ id: 1 }]);
 }
 
 describe('a config key with the wrong type or value', () => {
@@ -67,7 +61,7 @@ describe('a config key with the wrong type or value', () => {
   ])('%s: exit 2 at .migraterc.json:%s', async (configText, position, message) => {
     const project = await projectWithConfig(configText);
     for (const command of [['up'], ['lint'], ['status']]) {
-      const result = await cli(project, ['--url', url, ...command]);
+      const result = await cli(project, ['--url', server.url, ...command]);
       expectCleanOutput(result, { codes: [2], context: `${configText}: ${command.join(' ')}` });
       expect(result.stderr).toContain(`error: .migraterc.json:${position}`);
       expect(result.stderr).toContain(message);
@@ -80,7 +74,7 @@ describe('schema and table names with quotes, spaces or SQL in them', () => {
 
   it.each(hostileNames.flatMap((name) => [['schema', name], ['table', name]]))('"%s": %s in .migraterc.json is refused', async (key, name) => {
     const project = await projectWithConfig(JSON.stringify({ dir: 'sql', [key]: name }));
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(result, { codes: [2] });
     expect(result.stderr).toContain(`error: .migraterc.json:1:`);
     expect(result.stderr).toContain(`${key} must be a plain name`);
@@ -89,7 +83,7 @@ describe('schema and table names with quotes, spaces or SQL in them', () => {
 
   it('and through ${VAR} interpolation', async () => {
     const project = await projectWithConfig('{"dir": "sql", "schema": "${APP_SCHEMA}"}');
-    const result = await cli(project, ['--url', url, 'status'], { APP_SCHEMA: 'public; DROP TABLE sentinel' });
+    const result = await cli(project, ['--url', server.url, 'status'], { APP_SCHEMA: 'public; DROP TABLE sentinel' });
     expectCleanOutput(result, { codes: [2] });
     expect(result.stderr).toContain('schema must be a plain name: "public; DROP TABLE sentinel" (from "${APP_SCHEMA}") contains a space');
     await sentinelIntact();
@@ -104,32 +98,32 @@ describe('schema and table names with quotes, spaces or SQL in them', () => {
     ] as const) {
       const config = { ...base, schema, table, lockTimeout: "1s'; DROP TABLE sentinel; --" };
       // The timeout is not a duration: the server refuses the SET, and the migration rolls back.
-      await expect(migrate({ config, url, cwd: project.dir, lintGate: false })).rejects.toThrow(/invalid value for parameter "lock_timeout"/);
-      const applied = await migrate({ config: { ...config, lockTimeout: '5s' }, url, cwd: project.dir, lintGate: false });
+      await expect(migrate({ config, url: server.url, cwd: project.dir, lintGate: false })).rejects.toThrow(/invalid value for parameter "lock_timeout"/);
+      const applied = await migrate({ config: { ...config, lockTimeout: '5s' }, url: server.url, cwd: project.dir, lintGate: false });
       expect(applied.steps.map((step) => step.version)).toEqual([1]);
-      expect((await status({ config, url, cwd: project.dir })).map((row) => row.state)).toEqual(['applied']);
-      const [row] = await withConnection(db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM "${schema.replaceAll('"', '""')}"."${table.replaceAll('"', '""')}"`));
+      expect((await status({ config, url: server.url, cwd: project.dir })).map((row) => row.state)).toEqual(['applied']);
+      const [row] = await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM "${schema.replaceAll('"', '""')}"."${table.replaceAll('"', '""')}"`));
       expect(row).toEqual({ n: 1 });
-      await withConnection(db.url, (sql) => sql.unsafe('DROP TABLE one'));
+      await withConnection(server.db.url, (sql) => sql.unsafe('DROP TABLE one'));
     }
     await sentinelIntact();
   });
 });
 
 describe('passwords with the characters URLs get wrong', () => {
-  const raw = (password: string) => `postgres://postgres:${password}@127.0.0.1:${new URL(db.url).port || 5432}/${db.name}`;
+  const raw = (password: string) => `postgres://postgres:${password}@127.0.0.1:${new URL(server.db.url).port || 5432}/${server.db.name}`;
   const serverVars = (prefix: 'POSTGRES_' | 'PG') => {
-    const parsed = new URL(db.url);
+    const parsed = new URL(server.db.url);
     return prefix === 'PG'
-      ? { PGHOST: parsed.hostname, PGPORT: parsed.port || '5432', PGUSER: 'postgres', PGPASSWORD: PASSWORD, PGDATABASE: db.name }
-      : { POSTGRES_HOST: parsed.hostname, POSTGRES_PORT: parsed.port || '5432', POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: PASSWORD, POSTGRES_DB: db.name };
+      ? { PGHOST: parsed.hostname, PGPORT: parsed.port || '5432', PGUSER: 'postgres', PGPASSWORD: PASSWORD, PGDATABASE: server.db.name }
+      : { POSTGRES_HOST: parsed.hostname, POSTGRES_PORT: parsed.port || '5432', POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: PASSWORD, POSTGRES_DB: server.db.name };
   };
 
   it('percent-encoded in --url and DATABASE_URL, or raw in POSTGRES_PASSWORD and PGPASSWORD: connects, never shows it', async () => {
     const project = await projectWithConfig('{"dir": "sql", "schema": "odd_passwords"}');
     for (const [args, env] of [
-      [['--url', url], {}],
-      [[], { DATABASE_URL: url }],
+      [['--url', server.url], {}],
+      [[], { DATABASE_URL: server.url }],
       [[], serverVars('POSTGRES_')],
       [[], serverVars('PG')],
     ] as const) {

@@ -10,11 +10,11 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, spawnCli, type CliResult, type Project } from '../fixtures/runner/project.js';
 import { CORPUS_DIR } from '../lint/corpus.js';
-import { expectCleanOutput, withPassword } from './helpers.js';
+import { expectCleanOutput, freshDatabaseWithPassword } from './helpers.js';
 
 /** A file that discovery lists and that is deleted before it is read (see the last test). */
 const vanishing = vi.hoisted(() => ({ path: undefined as string | undefined }));
@@ -44,15 +44,9 @@ function random(seed: number): () => number {
   };
 }
 
-let db: FreshDatabase;
-let url: string;
-beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
+const server = freshDatabaseWithPassword();
+beforeAll(() => {
   console.info(`hostile-files: fuzz seed ${SEED} (replay with SQLMIG_FUZZ_SEED=${SEED})`);
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 async function setup(): Promise<{ project: Project; schema: string }> {
@@ -65,7 +59,7 @@ async function setup(): Promise<{ project: Project; schema: string }> {
 /** lint (pretty and JSON), status and up on the project: each must end cleanly. */
 async function runCommands(project: Project, context: string): Promise<Record<'lint' | 'json' | 'status' | 'up', CliResult>> {
   const sqlmig = async (args: string[]) => {
-    const result = await cli(project, ['--url', url, ...args]);
+    const result = await cli(project, ['--url', server.url, ...args]);
     expectCleanOutput(result, { context: `${context}: sqlmig ${args.join(' ')}` });
     return result;
   };
@@ -119,7 +113,7 @@ describe('fuzzed migrations folders', () => {
       expect(results.up.code, context).toBe(1);
       expect(results.up.stderr, context).toContain('nothing was run');
     }
-    expect(await withConnection(db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM ${schema}.sqlmig_migrations`))).toEqual([{ n: 0 }]);
+    expect(await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM ${schema}.sqlmig_migrations`))).toEqual([{ n: 0 }]);
   });
 });
 
@@ -134,11 +128,11 @@ describe('what cannot be sent as written', () => {
     // The column of the first byte that cannot be sent (the line is ASCII before it).
     const column = bad.findIndex((byte) => byte === 0 || byte > 0x7f) + 1;
     await writeFile(join(project.sqlDir, '0002_hostile.up.sql'), Buffer.concat([Buffer.from('-- line 1\n'), bad, Buffer.from('\n')]));
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain(`error: sql/0002_hostile.up.sql:2:${column}: the file contains ${what}`);
     expect(result.stderr).toContain('(nothing was run)');
-    const tables = await withConnection(db.url, (sql) => sql`SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = ${schema}`);
+    const tables = await withConnection(server.db.url, (sql) => sql`SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = ${schema}`);
     expect(tables.map((row) => row.t)).not.toContain('first');
   });
 
@@ -147,10 +141,10 @@ describe('what cannot be sent as written', () => {
     const { project, schema } = await setup();
     const text = Array.from({ length: 2000 }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join('');
     await project.write('0001_noise.up.sql', `CREATE TABLE ${schema}.noise (id int);\n${text}\n`);
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(result, { codes: [1], context: `seed ${SEED + 1}` });
     expect(result.stderr).toContain('0001_noise.up.sql was rolled back');
-    expect(await withConnection(db.url, (sql) => sql`SELECT to_regclass(${`${schema}.noise`}) AS t`)).toEqual([{ t: null }]);
+    expect(await withConnection(server.db.url, (sql) => sql`SELECT to_regclass(${`${schema}.noise`}) AS t`)).toEqual([{ t: null }]);
   });
 });
 
@@ -165,7 +159,7 @@ describe('size', () => {
     const timings: string[] = [];
     const timed = async (args: string[], codes: number[]) => {
       const started = Date.now();
-      const result = await cli(project, ['--url', url, ...args]);
+      const result = await cli(project, ['--url', server.url, ...args]);
       timings.push(`${args.join(' ')} ${Date.now() - started} ms`);
       expectCleanOutput(result, { codes });
       return result;
@@ -186,7 +180,7 @@ describe('size', () => {
     const timings = [`writing ${Date.now() - started} ms`];
     const timed = async (args: string[], codes: number[]) => {
       started = Date.now();
-      const result = await spawnCli(project, ['--url', url, ...args]);
+      const result = await spawnCli(project, ['--url', server.url, ...args]);
       timings.push(`${args.join(' ')} ${Date.now() - started} ms`);
       expectCleanOutput(result, { codes });
       // Generous: lint took 17 s before files were read synchronously, about 4 s after.
@@ -227,8 +221,8 @@ describe('symbolic links and vanishing files', () => {
     // Without the broken links, the linked file is a migration like any other.
     await project.remove('0003_dangling.up.sql');
     await project.remove('0004_loop.up.sql');
-    expectCleanOutput(await cli(project, ['--url', url, 'up', '--no-lint']), { codes: [0] });
-    expect(await withConnection(db.url, (sql) => sql`SELECT to_regclass(${`${schema}.linked`})::text AS t`)).toEqual([{ t: `${schema}.linked` }]);
+    expectCleanOutput(await cli(project, ['--url', server.url, 'up', '--no-lint']), { codes: [0] });
+    expect(await withConnection(server.db.url, (sql) => sql`SELECT to_regclass(${`${schema}.linked`})::text AS t`)).toEqual([{ t: `${schema}.linked` }]);
   });
 
   it('a file deleted between discovery and reading: exit 2 saying so, for lint, status and up', async () => {
@@ -238,7 +232,7 @@ describe('symbolic links and vanishing files', () => {
       await project.write('0002_vanishes.up.sql', 'SELECT 2;\n');
       vanishing.path = join(project.sqlDir, '0002_vanishes.up.sql');
       try {
-        const result = await cli(project, ['--url', url, ...command]);
+        const result = await cli(project, ['--url', server.url, ...command]);
         expectCleanOutput(result, { codes: [2], context: command.join(' ') });
         expect(result.stderr, command.join(' ')).toContain(
           'error: sql/0002_vanishes.up.sql: cannot read the migration file: it does not exist (deleted or renamed while sqlmig was running?)',

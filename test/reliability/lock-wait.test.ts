@@ -5,22 +5,14 @@
  * --lock-wait against a plain session holding the lock.)
  */
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { lockKey } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli } from '../fixtures/runner/project.js';
-import { advisoryLocks, expectCleanOutput, waitForRunning, withPassword } from './helpers.js';
+import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForRunning } from './helpers.js';
 
-let db: FreshDatabase;
-let url: string;
-beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const server = freshDatabaseWithPassword();
 
 describe('waiting for another run', () => {
   it.each([
@@ -32,14 +24,14 @@ describe('waiting for another run', () => {
     onTestFinished(() => project.cleanup());
     await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.slow (id int);\nSELECT pg_sleep(3);\n`);
 
-    const first = startCli(project, ['--url', url, 'up', '--no-lint']);
-    await waitForRunning(db.url, 'pg_sleep(3)');
-    const [holder] = await withConnection(db.url, (sql) => sql`
+    const first = startCli(project, ['--url', server.url, 'up', '--no-lint']);
+    await waitForRunning(server.db.url, 'pg_sleep(3)');
+    const [holder] = await withConnection(server.db.url, (sql) => sql`
       SELECT pid, host(client_addr) AS host FROM pg_stat_activity
        WHERE datname = current_database() AND application_name = 'sqlmig' AND position('pg_sleep' IN query) > 0`);
 
     const started = Date.now();
-    const second = await cli(project, ['--url', url, 'up', '--no-lint', ...flag]);
+    const second = await cli(project, ['--url', server.url, 'up', '--no-lint', ...flag]);
     const elapsed = (Date.now() - started) / 1000;
     expect(elapsed).toBeGreaterThanOrEqual(waited - 0.1);
     expect(elapsed).toBeLessThan(waited + 1.5);
@@ -55,8 +47,8 @@ describe('waiting for another run', () => {
     const done = await first.result;
     expectCleanOutput(done, { codes: [0] });
     expect(done.stdout).toContain('Applied 1 migration');
-    expect(await advisoryLocks(db.url)).toBe(0);
-    expect(await withConnection(db.url, (sql) => sql.unsafe(`SELECT version::int AS v FROM ${schema}.sqlmig_migrations`))).toEqual([{ v: 1 }]);
+    expect(await advisoryLocks(server.db.url)).toBe(0);
+    expect(await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT version::int AS v FROM ${schema}.sqlmig_migrations`))).toEqual([{ v: 1 }]);
   });
 
   it('--lock-wait longer than lock_timeout can hold (about 24 days): waits, then runs when the holder lets go', async () => {
@@ -64,13 +56,13 @@ describe('waiting for another run', () => {
     const project = await createProject({ config: { schema } });
     onTestFinished(() => project.cleanup());
     await project.write('0001_one.up.sql', `CREATE TABLE ${schema}.one (id int);\n`);
-    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
     onTestFinished(() => holder.end());
     const key = lockKey(trackingTable(schema, 'sqlmig_migrations'));
     await holder.unsafe(`SELECT pg_advisory_lock(${key})`);
 
-    const waiting = cli(project, ['--url', url, 'up', '--no-lint', '--lock-wait', '3000000']);
-    await waitForRunning(db.url, 'pg_advisory_lock');
+    const waiting = cli(project, ['--url', server.url, 'up', '--no-lint', '--lock-wait', '3000000']);
+    await waitForRunning(server.db.url, 'pg_advisory_lock');
     await holder.unsafe(`SELECT pg_advisory_unlock(${key})`);
     const result = await waiting;
     expectCleanOutput(result, { codes: [0] });

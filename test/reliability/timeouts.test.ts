@@ -4,24 +4,16 @@
  * way it says so and rolls back.
  */
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { withConnection } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
-import { advisoryLocks, expectCleanOutput, withPassword } from './helpers.js';
+import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword } from './helpers.js';
 
-let db: FreshDatabase;
-let url: string;
-beforeAll(async () => {
-  db = await freshDatabase();
-  url = withPassword(db.url);
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const server = freshDatabaseWithPassword();
 
 async function setup(config: Record<string, unknown>): Promise<{ project: Project; schema: string }> {
   const schema = `s_${Math.random().toString(36).slice(2, 10)}`;
-  await withConnection(db.url, (sql) => sql.unsafe(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.x (id int)`));
+  await withConnection(server.db.url, (sql) => sql.unsafe(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.x (id int)`));
   const project = await createProject({ config: { schema, ...config } });
   onTestFinished(() => project.cleanup());
   return { project, schema };
@@ -29,7 +21,7 @@ async function setup(config: Record<string, unknown>): Promise<{ project: Projec
 
 /** Another session holding ACCESS EXCLUSIVE on `table` in an open transaction, until the test ends. */
 async function holdTableLock(table: string): Promise<void> {
-  const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+  const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
   const reserved = await holder.reserve();
   onTestFinished(async () => {
     await reserved.unsafe('ROLLBACK').catch(() => undefined);
@@ -40,14 +32,14 @@ async function holdTableLock(table: string): Promise<void> {
 }
 
 async function tracked(schema: string): Promise<Array<{ v: number; dirty: boolean }>> {
-  return (await withConnection(db.url, (sql) => sql.unsafe(`SELECT version::int AS v, dirty FROM ${schema}.sqlmig_migrations ORDER BY 1`))) as unknown as Array<{
+  return (await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT version::int AS v, dirty FROM ${schema}.sqlmig_migrations ORDER BY 1`))) as unknown as Array<{
     v: number;
     dirty: boolean;
   }>;
 }
 
 async function exists(name: string): Promise<boolean> {
-  const [row] = await withConnection(db.url, (sql) => sql`SELECT to_regclass(${name}) IS NOT NULL AS found`);
+  const [row] = await withConnection(server.db.url, (sql) => sql`SELECT to_regclass(${name}) IS NOT NULL AS found`);
   return row!.found as boolean;
 }
 
@@ -58,7 +50,7 @@ describe('a migration blocked on a lock another session holds', () => {
     await holdTableLock(`${schema}.x`);
 
     const started = Date.now();
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     // The timeout, then the rolled-back replay that finds the statement (it waits the timeout once more).
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -71,7 +63,7 @@ describe('a migration blocked on a lock another session holds', () => {
 
     expect(await exists(`${schema}.y`)).toBe(false);
     expect(await tracked(schema)).toEqual([]);
-    expect(await advisoryLocks(db.url)).toBe(0);
+    expect(await advisoryLocks(server.db.url)).toBe(0);
   });
 
   it('in a no-transaction file: fails after lockTimeout at the statement, leaves the row dirty with both hints', async () => {
@@ -79,7 +71,7 @@ describe('a migration blocked on a lock another session holds', () => {
     await project.write('0001_index.up.sql', `-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY x_id ON ${schema}.x (id);\n`);
     await holdTableLock(`${schema}.x`);
 
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain('error: sql/0001_index.up.sql:2:1: canceling statement due to lock timeout (SQLSTATE 55P03)');
     expect(result.stderr).toContain('lock_timeout ("lockTimeout" in .migraterc.json) expired');
@@ -94,7 +86,7 @@ describe('a migration that runs too long', () => {
     await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(3);\n`);
 
     const started = Date.now();
-    const result = await cli(project, ['--url', url, 'up', '--no-lint']);
+    const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expect(Date.now() - started).toBeLessThan(2_500);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain('error: sql/0001_slow.up.sql: canceling statement due to statement timeout (SQLSTATE 57014)');
@@ -106,7 +98,7 @@ describe('a migration that runs too long', () => {
 
     // Each statement gets the timeout on its own, not the file as a whole.
     await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(0.2);\nSELECT pg_sleep(0.2);\n`);
-    expectCleanOutput(await cli(project, ['--url', url, 'up', '--no-lint']), { codes: [0] });
+    expectCleanOutput(await cli(project, ['--url', server.url, 'up', '--no-lint']), { codes: [0] });
     expect(await tracked(schema)).toEqual([{ v: 1, dirty: false }]);
   });
 });
