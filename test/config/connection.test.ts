@@ -107,7 +107,7 @@ describe('URLs built from variables', () => {
     ['PG* with a socket folder', { PGHOST: '/var/run/postgresql', PGUSER: 'me' }, 'postgres://me@%2Fvar%2Frun%2Fpostgresql'],
     ['PG* with an IPv6 host', { PGHOST: '::1', PGDATABASE: 'app' }, 'postgres://[::1]/app'],
     ['PG* with a password and no user', { PGHOST: 'h', PGPASSWORD: 'pw#1' }, 'postgres://:pw%231@h'],
-  ])('%s', (_name, env, expected) => {
+  ])('%s', (_name, env: Record<string, string | undefined>, expected) => {
     const resolved = resolveConnection(configWith(), { env });
     expect(resolved.url).toBe(expected);
     // The URL reads back to the same parts.

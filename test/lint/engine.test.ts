@@ -12,6 +12,12 @@ import { exampleSource } from '../rules/rule-tester.js';
 
 const RULES = [requireIfNotExists, requireIfExists, destructiveChange];
 
+/** The default lint settings as a config of our own (the defaults object itself is read-only). */
+function defaultLintConfig(): LintConfig {
+  const { rules, knownTables, statusColumns } = configDefaults.lint;
+  return { rules: { ...rules }, knownTables: [...knownTables], statusColumns: [...statusColumns] };
+}
+
 async function lint(
   files: Record<string, string>,
   options: { config?: Partial<LintConfig>; reportOn?: string[]; rules?: Rule[]; sources?: MigrationSource[] } = {},
@@ -20,7 +26,7 @@ async function lint(
   return lintSequence({
     sources,
     rules: options.rules ?? RULES,
-    config: { ...configDefaults.lint, ...options.config },
+    config: { ...defaultLintConfig(), ...options.config },
     reportOn: options.reportOn && new Set(options.reportOn.map((name) => `/examples/${name}`)),
     configFile: '/project/.migraterc.json',
   });
@@ -240,7 +246,7 @@ describe('parse cache', () => {
       get: (checksum: string) => (stored.has(checksum) ? JSON.parse(stored.get(checksum)!) : undefined),
       set: (checksum: string, parsed: unknown) => void stored.set(checksum, JSON.stringify(parsed)),
     };
-    const run = () => lintSequence({ sources: [source], config: configDefaults.lint, parseCache: cache });
+    const run = () => lintSequence({ sources: [source], config: defaultLintConfig(), parseCache: cache });
     const first = await run();
     expect([...stored.keys()]).toEqual(['abc']);
     const second = await run();

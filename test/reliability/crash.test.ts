@@ -200,7 +200,7 @@ describe('a runner that is told to stop', () => {
     const closed = new URL(server.url);
     closed.port = '1';
     const { child, result } = startCli(project, ['--url', closed.toString(), 'up', '--wait', '30']);
-    await new Promise((resolve) => child.stderr.once('data', resolve));
+    await new Promise((resolve) => child.stderr!.once('data', resolve)); // startCli pipes stderr
     const sent = Date.now();
     child.kill('SIGINT');
     const stopped = await result;
