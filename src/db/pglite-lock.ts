@@ -43,8 +43,9 @@ export async function lockFolder(folder: string, options: FolderLockOptions): Pr
   const path = `${folder}.lock`;
   const deadline = Date.now() + options.waitSeconds * 1000;
   let announced = false;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     let holder = 'another session of this process';
+    let holderKnown = true;
     if (!held.has(path)) {
       if (await tryCreate(path)) break;
       const owner = await readOwner(path);
@@ -52,11 +53,15 @@ export async function lockFolder(folder: string, options: FolderLockOptions): Pr
         await removeIfUnchanged(path, owner);
         continue;
       }
+      holderKnown = owner !== undefined;
       holder = owner ? describe(owner) : 'another process (its lock file is being written, or cannot be read)';
     }
     if (Date.now() >= deadline) throw busy(folder, path, holder, options.waitSeconds);
-    if (!announced) options.onWait?.(`the embedded database ${folder} is in use by ${holder}`);
-    announced = true;
+    // A lock file caught while its owner writes it names nobody yet: one poll later it usually does.
+    if (!announced && (holderKnown || attempt > 0)) {
+      options.onWait?.(`the embedded database ${folder} is in use by ${holder}`);
+      announced = true;
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }
   held.add(path);
