@@ -96,7 +96,7 @@ let rssFileCounter = 0;
  * process.hrtime.bigint(), and peak RSS. Never rejects for a non-zero exit.
  * The default cwd is the scratch work dir, so the repository's own .migraterc.json never applies.
  */
-function execTimed(cmd, args, { cwd = workDir ?? repoRoot, timeoutMs = RUN_TIMEOUT_MS } = {}) {
+function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.env, timeoutMs = RUN_TIMEOUT_MS } = {}) {
   checkAborted();
   const rssFile = gnuTime ? path.join(scratchDir, `rss-${++rssFileCounter}`) : null;
   const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
@@ -108,7 +108,7 @@ function execTimed(cmd, args, { cwd = workDir ?? repoRoot, timeoutMs = RUN_TIMEO
     let timedOut = false;
     let end = null;
     const start = process.hrtime.bigint();
-    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     currentChild = child;
     if (!gnuTime) poller = setInterval(() => (polledHwmKiB = Math.max(polledHwmKiB, readVmHwmKiB(child.pid))), 5);
     const timer = setTimeout(() => {
@@ -412,6 +412,18 @@ function noopGroup(set, peers) {
         'sqlmig up (nothing pending)',
         'sqlmig',
         (url) => [node, [sqlmigBin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint']],
+        { isSqlmig: true, unavailable: peers.sqlmigMissing },
+      ),
+      // What a first run on a new machine or container pays: V8 compiles the CLI from source.
+      noopContender(
+        'sqlmig-compiling',
+        'sqlmig up (nothing pending), SQLMIG_NO_COMPILE_CACHE=1',
+        'sqlmig',
+        (url) => [
+          node,
+          [sqlmigBin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint'],
+          { env: { ...process.env, SQLMIG_NO_COMPILE_CACHE: '1' } },
+        ],
         { isSqlmig: true, unavailable: peers.sqlmigMissing },
       ),
       noopContender(

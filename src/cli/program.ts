@@ -155,22 +155,3 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   return program;
 }
-
-export const commandNames = [
-  'init',
-  'new',
-  'lint',
-  'up',
-  'down',
-  'redo',
-  'status',
-  'current',
-  'history',
-  'stamp',
-  'validate',
-  'resolve',
-  'verify',
-  'hash',
-  'rules',
-  'explain',
-] as const;

@@ -2,7 +2,6 @@
  * parseSql: a file's text → statements with spans and typed views, syntax
  * errors, comments. The one place that calls libpg-query (through libpg.ts).
  */
-import { setFlagsFromString } from 'node:v8';
 import type { Node, RawStmt } from 'libpg-query';
 import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
 import { loadPgParser, type PgParser } from './libpg.js';
@@ -24,22 +23,14 @@ let loading: Promise<void> | undefined;
 /** Loads the WASM parser. Call (and await) once before `parseSql`; later calls return at once. */
 export function loadParser(): Promise<void> {
   if (libpgQuery) return Promise.resolve();
-  loading ??= load().finally(() => {
-    loading = undefined;
-  });
+  loading ??= loadPgParser()
+    .then((parser) => {
+      libpgQuery = parser;
+    })
+    .finally(() => {
+      loading = undefined;
+    });
   return loading;
-}
-
-async function load(): Promise<void> {
-  // Baseline (Liftoff) code only: each parser function runs briefly per file, and optimising them on the
-  // other core costs more than it saves (cold lint of LemmyNet: 1.04 -> 0.74 s of CPU, 670 -> 570 ms).
-  // V8 reads the flag when it compiles a module, so other modules (PGlite's) keep their tiers.
-  setFlagsFromString('--liftoff-only');
-  try {
-    libpgQuery = await loadPgParser();
-  } finally {
-    setFlagsFromString('--no-liftoff-only');
-  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../../dist/cli/sqlmig.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../dist/cli/sqlmig.cjs', import.meta.url));
 
 describe('sqlmig executable', () => {
   it('a closed stdout (`sqlmig rules | head -0`) is no crash: no stack trace, the command’s own exit code', async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { commandNames } from '../../src/cli/program.js';
+import { COMMAND_NAMES } from '../../src/cli/commands/names.js';
 import { fakeIO } from '../helpers/io.js';
 
 describe('run(argv, io)', () => {
   it('--help lists every command of DESIGN.md §2', async () => {
     const io = fakeIO();
     expect(await run(['--help'], io)).toBe(0);
-    for (const name of commandNames) expect(io.stdoutText()).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of COMMAND_NAMES) expect(io.stdoutText()).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
   it('--version prints the package version and exits 0', async () => {

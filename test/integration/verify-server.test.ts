@@ -90,7 +90,7 @@ describe('sqlmig verify --url <server>', () => {
     expect(await databaseExists(name)).toBe(false);
   });
 
-  const bin = fileURLToPath(new URL('../../dist/cli/sqlmig.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../dist/cli/sqlmig.cjs', import.meta.url));
 
   it.each([
     ['SIGINT', 130],

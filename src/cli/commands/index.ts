@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../program.js';
+import type { CommandName } from './names.js';
 
 type Loader = () => Promise<{ default: CommandHandler }>;
 
@@ -24,4 +25,4 @@ export const commandLoaders: Record<string, Loader> = {
   hash: () => import('./hash.js'),
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
-};
+} satisfies Record<CommandName, Loader>;

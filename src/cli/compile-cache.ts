@@ -1,0 +1,92 @@
+/**
+ * Runs the CLI's CommonJS bundle as `require()` would, but with V8's code
+ * cache: the bytecode of every function a command ran, saved at the end of
+ * its first run and handed back to V8 on the next. A run then neither parses
+ * the bundle nor compiles those functions again. Node 22 offers the same as
+ * `module.enableCompileCache()`; Node 20 has only `vm.Script`'s `cachedData`.
+ *
+ * The cache lives beside the bundle (`compile-cache/`), one file per command,
+ * Node version and bundle build: whoever can write there can already replace
+ * the bundle itself, and `npm run build` empties it. Where the folder cannot
+ * be written (a read-only install), every run compiles, as plain `require()`
+ * does. V8 checks its version, its flags and the source's length before it
+ * uses cached data, and compiles from source when they differ; the bundle's
+ * mtime in the file name covers an edit that keeps the length.
+ */
+import type { Stats } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script, constants } from 'node:vm';
+
+type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/** As Node's own CommonJS loader wraps a file; no newline, so lines in stack traces stay the bundle's. */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { ';
+const WRAPPER_END = '\n})';
+
+/**
+ * Runs `bundle` (a CommonJS file) with the cache named `cacheName`; without a
+ * name, or on a Node that cannot give a `vm.Script` dynamic `import()`, it is
+ * simply required.
+ */
+export function requireWithCodeCache(bundle: string, cacheName: string | undefined): void {
+  // Optional before Node 20.12 (import() inside the bundle needs it: PGlite is an ES module).
+  const mainContextLoader = (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (cacheName === undefined || mainContextLoader === undefined) {
+    createRequire(bundle)(bundle);
+    return;
+  }
+  const source = readFileSync(bundle, 'utf8');
+  const cacheFile = join(dirname(bundle), 'compile-cache', cacheFileName(cacheName, statSync(bundle)));
+  const cachedData = readIfPresent(cacheFile);
+  const script = new Script(WRAPPER_START + source + WRAPPER_END, {
+    filename: bundle,
+    cachedData,
+    importModuleDynamically: mainContextLoader,
+  });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    // Saved at the end, when it holds every function the run compiled. A usage error (exit 2) ran little.
+    process.once('exit', (code) => {
+      if (code === 0 || code === 1) replaceCache(cacheFile, cacheName, script.createCachedData());
+    });
+  }
+  const module = { exports: {} };
+  (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+export function cacheFileName(cacheName: string, bundleStats: Pick<Stats, 'size' | 'mtimeMs'>): string {
+  return `${cacheName}-${process.version}-${process.arch}-${bundleStats.size}-${Math.trunc(bundleStats.mtimeMs)}.v8`;
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `file` (atomically: aside, then renamed) and removes the command's
+ * caches for other Node versions or builds. Best effort: a cache that cannot
+ * be written only means compiling again next time.
+ */
+function replaceCache(file: string, cacheName: string, data: Buffer): void {
+  const folder = dirname(file);
+  const aside = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(aside, data);
+    renameSync(aside, file);
+    for (const name of readdirSync(folder)) {
+      if (name.startsWith(`${cacheName}-`) && name.endsWith('.v8') && join(folder, name) !== file) rmSync(join(folder, name), { force: true });
+    }
+  } catch {
+    try {
+      rmSync(aside, { force: true });
+    } catch {
+      // nothing more to do: it was only a cache
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The executable's V8 code cache (src/cli/compile-cache.ts), on a copy of the
+ * built executable (dist/cli/, built by `npm test`) so that this file alone
+ * writes its cache folder. Whether V8 accepted a cache shows on disk: it is
+ * written only when missing or rejected, so an accepted one keeps its inode.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const builtCli = join(repoRoot, 'dist', 'cli');
+
+let copy: string;
+let project: string;
+let db: FreshDatabase;
+
+/** A copy of dist/cli/ inside dist/, so that it resolves node_modules and package.json as the original does. */
+function copyOfCli(): string {
+  const dir = mkdtempSync(join(repoRoot, 'dist', 'compile-cache-test-'));
+  cpSync(join(builtCli, 'sqlmig.cjs'), join(dir, 'sqlmig.cjs'));
+  cpSync(join(builtCli, 'main.cjs'), join(dir, 'main.cjs'));
+  return dir;
+}
+
+function cacheFiles(cli: string): string[] {
+  const folder = join(cli, 'compile-cache');
+  return existsSync(folder) ? readdirSync(folder).sort() : [];
+}
+
+function sqlmig(cli: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(cli, 'sqlmig.cjs'), ...args], { cwd: project, env: { PATH: process.env.PATH, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  copy = copyOfCli();
+  // Outside the repository, whose own config would be found otherwise.
+  project = mkdtempSync(join(tmpdir(), 'sqlmig-compile-cache-'));
+  mkdirSync(join(project, 'sql'));
+  // A no-transaction file: running it loads the parser (to split it), which must leave V8's flags as they were.
+  writeFileSync(join(project, 'sql', '0001_create_users.up.sql'), 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n');
+  writeFileSync(join(project, 'sql', '0001_create_users.down.sql'), 'DROP TABLE IF EXISTS users;\n');
+  writeFileSync(
+    join(project, 'sql', '0002_index_users.up.sql'),
+    '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_id ON users (id);\n',
+  );
+  writeFileSync(join(project, 'sql', '0002_index_users.down.sql'), '-- sqlmig:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS users_id;\n');
+});
+
+afterAll(async () => {
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(project, { recursive: true, force: true });
+  await db?.drop();
+});
+
+describe('compile cache', () => {
+  // Both run with V8 flags of their own; lint parses every file, up splits its no-transaction file.
+  it.each([
+    ['lint', ['lint', '--no-cache']],
+    ['up', ['up']],
+  ])('%s: the first run leaves a cache that the next run uses', async (command, args) => {
+    const runArgs = command === 'up' ? [...args, '--url', db.url] : args;
+    const first = await sqlmig(copy, runArgs);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const [file] = cacheFiles(copy).filter((name) => name.startsWith(`${command}-`));
+    expect(file).toMatch(new RegExp(`^${command}-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+\\.v8$`));
+    const before = statSync(join(copy, 'compile-cache', file!));
+
+    const second = await sqlmig(copy, runArgs);
+    expect(second.code).toBe(0);
+    const after = statSync(join(copy, 'compile-cache', file!));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('a cache V8 rejects is replaced, and the run is unaffected', async () => {
+    await sqlmig(copy, ['rules']);
+    const [file] = cacheFiles(copy).filter((name) => name.startsWith('rules-'));
+    const path = join(copy, 'compile-cache', file!);
+    writeFileSync(path, 'not a code cache');
+    const result = await sqlmig(copy, ['rules']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('require-if-not-exists');
+    expect(readFileSync(path).toString('latin1')).not.toBe('not a code cache');
+  });
+
+  it('SQLMIG_NO_COMPILE_CACHE: nothing is read or written; a usage error writes nothing either', async () => {
+    const cli = copyOfCli();
+    try {
+      expect((await sqlmig(cli, ['rules'], { SQLMIG_NO_COMPILE_CACHE: '1' })).code).toBe(0);
+      expect((await sqlmig(cli, ['no-such-command'])).code).toBe(2);
+      expect(cacheFiles(cli)).toEqual([]);
+    } finally {
+      rmSync(cli, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder that cannot be written only means compiling every time', async () => {
+    const cli = copyOfCli();
+    try {
+      writeFileSync(join(cli, 'compile-cache'), 'a file where the folder would be');
+      const result = await sqlmig(cli, ['rules']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('require-if-not-exists');
+    } finally {
+      rmSync(cli, { recursive: true, force: true });
+    }
+  });
+
+  it('--version is answered without the bundle', async () => {
+    const cli = copyOfCli();
+    try {
+      rmSync(join(cli, 'main.cjs'));
+      const result = await sqlmig(cli, ['--version']);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
+    } finally {
+      rmSync(cli, { recursive: true, force: true });
+    }
+  });
+});
