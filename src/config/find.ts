@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { CONFIG_FILE_NAME } from './defaults.js';
@@ -11,7 +11,7 @@ import { CONFIG_FILE_NAME } from './defaults.js';
 export async function findConfigFile(cwd: string, configPath?: string): Promise<string | null> {
   if (configPath !== undefined) {
     const path = resolve(cwd, configPath);
-    if (!(await isFile(path))) {
+    if (!isFile(path)) {
       throw new ConfigError(
         `config file not found: ${configPath}`,
         { hint: `--config is relative to the working directory (${cwd}); run \`sqlmig init\` to create one` },
@@ -22,14 +22,15 @@ export async function findConfigFile(cwd: string, configPath?: string): Promise<
   }
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const candidate = join(dir, CONFIG_FILE_NAME);
-    if (await isFile(candidate)) return candidate;
+    if (isFile(candidate)) return candidate;
     if (dirname(dir) === dir) return null;
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+// Synchronous, as the rest of a command's startup: a stat or two per folder up to the root.
+function isFile(path: string): boolean {
   try {
-    return (await stat(path)).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

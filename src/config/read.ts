@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { FileError } from '../errors.js';
 import { interpolateStrings, type Environment } from './interpolate.js';
 import { parseJson } from './json-parse.js';
@@ -9,7 +9,7 @@ import { validateConfig } from './validate.js';
 export async function readConfigFile(file: string, env: Environment): Promise<FileConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new FileError(`cannot read the config file: ${reason}`, { location: { file }, cause: error });
