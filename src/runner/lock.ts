@@ -1,12 +1,18 @@
-import { createHash } from 'node:crypto';
 import { MAX_TIMEOUT_MS } from '../config/validate.js';
 import { ConnectionError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
+import { quoteLiteral } from './sql-quote.js';
 import type { TrackingTable } from './tracking.js';
 
-/** The advisory lock key of one tracking table: runners on different tables never block each other. */
-export function lockKey(table: TrackingTable): bigint {
-  return createHash('sha256').update(`sqlmig:${table.schema}.${table.table}`).digest().readBigInt64BE(0);
+/**
+ * The advisory lock key of one tracking table, as an SQL expression: the first 8 bytes of
+ * sha256('sqlmig:<schema>.<table>') as a signed bigint, so runners on different tables never block each
+ * other. The server hashes (sha256(), PostgreSQL 11+): a run whose checksums all come from the cache then
+ * loads no hashing code at all.
+ */
+export function lockKeySql(table: TrackingTable): string {
+  const name = quoteLiteral(`sqlmig:${table.schema}.${table.table}`);
+  return `('x' || left(encode(sha256(convert_to(${name}, 'UTF8')), 'hex'), 16))::bit(64)::bigint`;
 }
 
 /** The session holding the lock, as pg_stat_activity shows it (fields may be hidden from unprivileged roles). */
@@ -41,9 +47,11 @@ export interface AcquireOptions {
  * holder releases; statement_timeout is lifted for that one wait.
  */
 export async function acquireLock(db: DatabaseSession, table: TrackingTable, options: AcquireOptions): Promise<void> {
-  const key = lockKey(table);
-  const [row] = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`);
-  if (row?.locked) return;
+  const [row] = await db.query<{ locked: boolean; key: string }>(
+    `SELECT pg_try_advisory_lock(key) AS locked, key::text AS key FROM (SELECT ${lockKeySql(table)} AS key) AS lock`,
+  );
+  if (row!.locked) return;
+  const key = BigInt(row!.key);
   const holder = await lockHolder(db, key);
   options.onWait?.(holder);
   // lock_timeout is an int of milliseconds: longer waits (about 24 days) are waited as that.
@@ -60,10 +68,6 @@ export async function acquireLock(db: DatabaseSession, table: TrackingTable, opt
     }
   }
   throw lockTimeout(table, options.waitSeconds, (await lockHolder(db, key)) ?? holder);
-}
-
-export async function releaseLock(db: DatabaseSession, table: TrackingTable): Promise<void> {
-  await db.query(`SELECT pg_advisory_unlock(${lockKey(table)})`);
 }
 
 async function lockHolder(db: DatabaseSession, key: bigint): Promise<LockHolder | undefined> {

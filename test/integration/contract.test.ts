@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConnection } from '../../src/config/types.js';
 import { openDatabase, ServerError, type DatabaseSession, type Notice } from '../../src/db/index.js';
 import { ConnectionError } from '../../src/errors.js';
-import { acquireLock, releaseLock } from '../../src/runner/lock.js';
+import { acquireLock, lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { freshDatabase } from '../helpers/database.js';
 
@@ -138,7 +138,7 @@ describe.each(adapters)('database port contract: $name', (adapter) => {
       "SELECT count(*) AS count FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
     );
     expect(held?.count).toBe('1');
-    await releaseLock(db, table);
+    await db.query(`SELECT pg_advisory_unlock(${lockKeySql(table)})`);
     const [after] = await db.query<{ count: string }>("SELECT count(*) AS count FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()");
     expect(after?.count).toBe('0');
   });

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, spawnCli, type Project } from '../fixtures/runner/project.js';
@@ -26,6 +27,19 @@ describe('two runs at once', () => {
     await db?.drop();
   });
 
+  it('the lock key is the first 8 bytes of sha256("sqlmig:<schema>.<table>"), as before the server computed it', async () => {
+    // Runs of earlier sqlmig versions computed it in the client: both must take the same lock.
+    const names: Array<[string, string]> = [
+      ['public', 'sqlmig_migrations'],
+      ['Ops Schema', "Mig'rations\\é"],
+    ];
+    for (const [schema, table] of names) {
+      const [row] = await withConnection(db.url, (sql) => sql.unsafe(`SELECT ${lockKeySql(trackingTable(schema, table))}::text AS key`));
+      const expected = createHash('sha256').update(`sqlmig:${schema}.${table}`).digest().readBigInt64BE(0);
+      expect(BigInt(row!.key as string)).toBe(expected);
+    }
+  });
+
   it('two `up` processes on 7 pending files: both exit 0, each migration applied exactly once', async () => {
     const args = ['--url', db.url, 'up', '--no-lint'];
     const [first, second] = await Promise.all([spawnCli(project, args), spawnCli(project, args)]);
@@ -45,7 +59,7 @@ describe('two runs at once', () => {
   it('a run that cannot get the lock in time exits 2 and names the holder', async () => {
     const holder = postgres(db.url, { max: 1, connection: { application_name: 'deploy-bot' } });
     try {
-      const key = lockKey(trackingTable('public', 'sqlmig_migrations'));
+      const key = lockKeySql(trackingTable('public', 'sqlmig_migrations'));
       const [held] = await holder.unsafe(`SELECT pg_advisory_lock(${key}), pg_backend_pid() AS pid`);
       await project.write('0008_more.up.sql', 'CREATE TABLE IF NOT EXISTS t8 (id int);\n');
       const started = Date.now();

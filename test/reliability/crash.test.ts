@@ -6,7 +6,7 @@
 import postgres from 'postgres';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrate } from '../../src/index.js';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli, type Project } from '../fixtures/runner/project.js';
@@ -183,7 +183,7 @@ describe('a runner that is told to stop', () => {
     const { project, schema } = await setup();
     const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
     onTestFinished(() => holder.end());
-    await holder.unsafe(`SELECT pg_advisory_lock(${lockKey(trackingTable(schema, 'sqlmig_migrations'))})`);
+    await holder.unsafe(`SELECT pg_advisory_lock(${lockKeySql(trackingTable(schema, 'sqlmig_migrations'))})`);
     const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
     await waitForRunning(server.db.url, 'pg_advisory_lock');
     child.kill('SIGINT');

@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli } from '../fixtures/runner/project.js';
@@ -58,7 +58,7 @@ describe('waiting for another run', () => {
     await project.write('0001_one.up.sql', `CREATE TABLE ${schema}.one (id int);\n`);
     const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
     onTestFinished(() => holder.end());
-    const key = lockKey(trackingTable(schema, 'sqlmig_migrations'));
+    const key = lockKeySql(trackingTable(schema, 'sqlmig_migrations'));
     await holder.unsafe(`SELECT pg_advisory_lock(${key})`);
 
     const waiting = cli(project, ['--url', server.url, 'up', '--no-lint', '--lock-wait', '3000000']);

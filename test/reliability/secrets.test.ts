@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, startCli, type Project } from '../fixtures/runner/project.js';
@@ -88,7 +88,7 @@ describe('a password never appears in the output of a failing run', () => {
     if (holdLock) {
       const holder = postgres(db.url, { max: 1, onnotice: () => {} });
       onTestFinished(() => holder.end());
-      await holder.unsafe(`SELECT pg_advisory_lock(${lockKey(trackingTable('public', 'sqlmig_migrations'))})`);
+      await holder.unsafe(`SELECT pg_advisory_lock(${lockKeySql(trackingTable('public', 'sqlmig_migrations'))})`);
     }
     for (const source of sources()) {
       const connection = source.connect(target);
