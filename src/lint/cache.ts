@@ -45,6 +45,8 @@ export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache
   digests: readonly FileDigest[];
   /** The sources of `files` (default: every file), each read at most once. */
   sources(files?: readonly MigrationFile[]): Promise<MigrationSource[]>;
+  /** Whether a cached result needs the texts of the files with findings (for code frames). */
+  withSources: boolean;
 }
 
 export class LintCache {
@@ -69,7 +71,7 @@ export class LintCache {
 
     const parsed = this.readParsed();
     const { lintSequence } = await import('./engine.js');
-    const { digests, sources, ...rest } = input;
+    const { digests, sources, withSources, ...rest } = input;
     const result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
     // Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time.
     if (parsed.changed()) writeCacheFile(this.dir, PARSED_FILE, parsed.serialize(this.header));
@@ -99,7 +101,7 @@ export class LintCache {
     const { reportOn } = input;
     const reported = input.digests.filter((digest) => !reportOn || reportOn.has(digest.file.path)).map((digest) => digest.file);
     const withFindings = new Set(stored.diagnostics.map((diagnostic) => diagnostic.file));
-    const read = await input.sources(reported.filter((file) => withFindings.has(file.path)));
+    const read = input.withSources ? await input.sources(reported.filter((file) => withFindings.has(file.path))) : [];
     const texts = new Map(read.map((source) => [source.file.path, source.text]));
     return lintResultOf(
       stored.diagnostics,

@@ -31,6 +31,11 @@ export interface LintProjectOptions {
    * (`sqlmig lint`: `<project root>/.sqlmig/cache`); default: nowhere.
    */
   cacheDir?: string;
+  /**
+   * Whether the result carries the texts of the files with findings (`sources`, for code frames);
+   * default true. Without them a cached result reads no migration file at all.
+   */
+  withSources?: boolean;
 }
 
 /** Findings are data: problems with the files become diagnostics; only unreadable folders and config errors throw. */
@@ -45,6 +50,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   const input: CachedLintInput = {
     digests,
     sources: (wanted = files) => readSourcesOnce(wanted, read),
+    withSources: options.withSources ?? true,
     config: config.lint,
     rules: options.rules,
     reportOn: options.reportOn,

@@ -16,7 +16,7 @@
  * conflict in git when merged instead of both landing with the same version.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
@@ -80,7 +80,7 @@ export async function readSumFile(dir: string): Promise<SumFile | null> {
   const path = join(dir, SUM_FILE_NAME);
   let content: string;
   try {
-    content = await readFile(path, 'utf8');
+    content = readFileSync(path, 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw new FileError(`cannot read ${SUM_FILE_NAME}: ${fsErrorReason(error)}`, { location: { file: path }, cause: error });
@@ -93,10 +93,10 @@ export async function writeSumFile(dir: string, sources: readonly ChecksummedFil
   const path = join(dir, SUM_FILE_NAME);
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, computeSum(sources));
-    await rename(temporary, path);
+    writeFileSync(temporary, computeSum(sources));
+    renameSync(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    rmSync(temporary, { force: true });
     throw new FileError(`cannot write ${SUM_FILE_NAME}: ${fsErrorReason(error)}`, { location: { file: path }, cause: error });
   }
   return path;

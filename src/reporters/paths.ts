@@ -6,15 +6,26 @@ export function relativePath(cwd: string, file: string): string {
 }
 
 /**
- * `relativePath` for many diagnostics: worked out once per file (path.relative
- * resolves both paths each call, and a large project has thousands of findings).
+ * `relativePath` for many diagnostics: worked out once per folder (path.relative
+ * resolves both paths each call, and a large project has thousands of findings
+ * in hundreds of files, nearly all in one folder).
  */
 export function relativePaths(cwd: string): (file: string) => string {
+  const folders = new Map<string, string>();
   const paths = new Map<string, string>();
   return (file) => {
     let path = paths.get(file);
     if (path === undefined) {
-      path = relativePath(cwd, file);
+      const cut = file.lastIndexOf(sep);
+      if (cut < 0) return relativePath(cwd, file);
+      const folder = cut > 0 ? file.slice(0, cut) : sep;
+      let relativeFolder = folders.get(folder);
+      if (relativeFolder === undefined) {
+        relativeFolder = relativePath(cwd, folder);
+        folders.set(folder, relativeFolder);
+      }
+      const name = file.slice(cut + 1);
+      path = relativeFolder === '' ? name : `${relativeFolder}/${name}`;
       paths.set(file, path);
     }
     return path;

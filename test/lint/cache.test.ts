@@ -141,6 +141,13 @@ describe('lint cache', () => {
       const cached = await lint({ cwd: root, env: {}, cacheDir });
       expect([...cached.sources.keys()]).toEqual([join(sql, USERS_UP)]);
       expect(cached.fileCount).toBe(2);
+      // Without code frames (lint --format json, github, sarif), the same result carries no text.
+      const withoutSources = await lint({ cwd: root, env: {}, cacheDir, withSources: false });
+      expect(withoutSources.sources.size).toBe(0);
+      expect(withoutSources.diagnostics).toEqual(cached.diagnostics);
+      const json = fakeIO({ cwd: root, env: {} });
+      await run(['lint', '--format', 'json'], json);
+      expect((JSON.parse(json.stdoutText()) as { diagnostics: unknown[] }).diagnostics).toHaveLength(cached.diagnostics.length);
 
       // Believed while the down file's stats are unchanged: the sum then disagrees with it.
       const checksums = JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: Record<string, unknown[]> };

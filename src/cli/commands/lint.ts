@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { hasStoredResult } from '../../lint/cache.js';
@@ -23,9 +23,10 @@ export default async function lint(ctx: CommandContext, files: string[], options
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
-  const reportOn = files.length > 0 ? await migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
-  const result = await lintProject({ config, set, reportOn, cacheDir });
+  const reportOn = files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
+  // Only the pretty format prints code frames.
+  const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty' });
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
   const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
@@ -43,19 +44,24 @@ function preloadParser(): void {
  * compared by real path, so `./sql/x.up.sql`, `sql/../sql/x.up.sql` and a
  * path through a symbolic link to the folder all count.
  */
-async function migrationPaths(files: readonly string[], dir: string, cwd: string): Promise<Set<string>> {
-  const realDir = await realpath(dir);
+function migrationPaths(files: readonly string[], dir: string, cwd: string): Set<string> {
+  const realDir = realpathSync(dir);
   const paths = new Set<string>();
   for (const file of files) {
     const absolute = resolve(cwd, file);
-    const stats = await stat(absolute).catch(() => undefined);
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(absolute);
+    } catch {
+      stats = undefined;
+    }
     if (!stats) {
       throw new UsageError(`${file}: no such file`, { hint: 'pass paths of migration files, relative to the working directory' });
     }
     if (!stats.isFile()) {
       throw new UsageError(`${file}: not a file`, { hint: 'pass migration files; without arguments lint reports on the whole folder' });
     }
-    if ((await realpath(dirname(absolute))) !== realDir) {
+    if (realpathSync(dirname(absolute)) !== realDir) {
       throw new UsageError(`${file} is not in the migrations folder ${relative(cwd, dir) || '.'}`, {
         hint: 'lint reports on migration files only: point "dir" in .migraterc.json (or --dir) at their folder, or narrow the files your hook passes',
       });
