@@ -22,7 +22,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/version.js';
-import { writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
+import { openCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
 import type { MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
@@ -72,9 +72,15 @@ export class LintCache {
     const parsed = this.readParsed();
     const { lintSequence } = await import('./engine.js');
     const { digests, sources, withSources, ...rest } = input;
-    const result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
+    let result: LintResult;
+    try {
+      result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
+    } catch (error) {
+      parsed.abort();
+      throw error;
+    }
     // Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time.
-    if (parsed.changed()) writeCacheFile(this.dir, PARSED_FILE, parsed.serialize(this.header));
+    parsed.save();
     if (key !== undefined) writeCacheFile(this.dir, RESULT_FILE, serializeResult(key, result));
     return result;
   }
@@ -114,7 +120,7 @@ export class LintCache {
     try {
       text = readFileSync(join(this.dir, PARSED_FILE), 'utf8');
     } catch {
-      return new ParsedPack(new Map());
+      return new ParsedPack(new Map(), () => this.openParsed());
     }
     const lines = text.split('\n');
     const entries = new Map<string, string>();
@@ -123,37 +129,61 @@ export class LintCache {
         if (line.charAt(CHECKSUM_LENGTH) === ' ') entries.set(line.slice(0, CHECKSUM_LENGTH), line);
       }
     }
-    return new ParsedPack(entries);
+    return new ParsedPack(entries, () => this.openParsed());
+  }
+
+  private openParsed(): CacheFileWriter {
+    const file = openCacheFile(this.dir, PARSED_FILE);
+    file.write(`${this.header}\n`);
+    return file;
   }
 }
 
-/** Parse results by content hash: the lines read from parsed.jsonl, and what this run parsed. */
+/**
+ * Parse results by content hash: the lines read from parsed.jsonl, and what
+ * this run parsed. A new parse result is written out as soon as it is made
+ * (into the file that replaces parsed.jsonl), not held: a first run over
+ * thousands of files would otherwise keep megabytes of text alive until the
+ * end, for the garbage collector to copy again and again.
+ */
 class ParsedPack implements ParseCache {
-  private readonly used = new Map<string, string>();
-  private added = false;
+  /** Stored lines that this run used: they are kept. */
+  private readonly reused = new Map<string, string>();
+  /** Checksums of the entries written this run. */
+  private readonly written = new Set<string>();
+  private file: CacheFileWriter | undefined;
 
-  constructor(private readonly stored: Map<string, string>) {}
+  constructor(
+    private readonly stored: Map<string, string>,
+    private readonly open: () => CacheFileWriter,
+  ) {}
 
   get(checksum: string): ParsedSql | undefined {
-    const line = this.used.get(checksum) ?? this.stored.get(checksum);
+    const line = this.stored.get(checksum);
     const parsed = line === undefined ? undefined : parseEntry(line);
-    if (parsed && line !== undefined) this.used.set(checksum, line);
+    if (parsed && line !== undefined) this.reused.set(checksum, line);
     return parsed;
   }
 
   set(checksum: string, parsed: ParsedSql): void {
+    // Files with the same content are parsed once each, and written once.
+    if (this.written.has(checksum)) return;
+    this.written.add(checksum);
+    this.file ??= this.open();
     // Serialised now, before rules see the statements.
-    this.used.set(checksum, `${checksum} ${JSON.stringify(parsed)}`);
-    this.added = true;
+    this.file.write(`${checksum} ${JSON.stringify(parsed)}\n`);
   }
 
-  /** Whether the file should be written: something was parsed, or some stored entry is no longer used. */
-  changed(): boolean {
-    return this.added || this.used.size !== this.stored.size;
+  /** Replaces parsed.jsonl when something was parsed, or some stored entry is no longer used. */
+  save(): void {
+    if (this.written.size === 0 && this.reused.size === this.stored.size) return;
+    this.file ??= this.open();
+    for (const [checksum, line] of this.reused) if (!this.written.has(checksum)) this.file.write(`${line}\n`);
+    this.file.commit();
   }
 
-  serialize(header: string): string {
-    return [header, ...this.used.values()].join('\n') + '\n';
+  abort(): void {
+    this.file?.abort();
   }
 }
 

@@ -12,7 +12,7 @@
  * granularity could leave all four unchanged (git's "racily clean" files).
  */
 import type { Stats } from 'node:fs';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationSources, readMigrationSourcesWithStats } from './source.js';
 import { migrationFiles } from './discover.js';
@@ -135,15 +135,73 @@ export async function readSourcesOnce(files: readonly MigrationFile[], read: Map
 
 /** Replaces `<dir>/<name>` atomically (written aside, then renamed); best effort. */
 export function writeCacheFile(dir: string, name: string, content: string): void {
+  const file = openCacheFile(dir, name);
+  file.write(content);
+  file.commit();
+}
+
+/** A cache file being written aside: `commit` renames it over `<dir>/<name>`. Best effort: a failure only drops it. */
+export interface CacheFileWriter {
+  write(text: string): void;
+  commit(): void;
+  abort(): void;
+}
+
+/** Text is written out in pieces of about this many characters, so that a large file is never held whole. */
+const WRITE_CHUNK = 1 << 20;
+
+export function openCacheFile(dir: string, name: string): CacheFileWriter {
   const file = join(dir, name);
   const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let fd: number | undefined;
+  let pending: string[] = [];
+  let pendingLength = 0;
   try {
     mkdirSync(dir, { recursive: true });
     // Keeps the cache out of git even where .sqlmig/ is not ignored.
     writeFileSync(join(dir, '.gitignore'), '*\n');
-    writeFileSync(aside, content);
-    renameSync(aside, file);
+    fd = openSync(aside, 'w');
   } catch {
-    rmSync(aside, { force: true });
+    fd = undefined;
   }
+  const flush = (): void => {
+    if (fd !== undefined && pendingLength > 0) writeSync(fd, pending.join(''));
+    pending = [];
+    pendingLength = 0;
+  };
+  const abort = (): void => {
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fd = undefined;
+    rmSync(aside, { force: true });
+  };
+  const attempt = (step: () => void): void => {
+    try {
+      step();
+    } catch {
+      abort();
+    }
+  };
+  return {
+    write(text) {
+      if (fd === undefined) return;
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength >= WRITE_CHUNK) attempt(flush);
+    },
+    commit() {
+      attempt(() => {
+        flush();
+        if (fd === undefined) return;
+        closeSync(fd);
+        fd = undefined;
+        renameSync(aside, file);
+      });
+    },
+    abort,
+  };
 }

@@ -92,6 +92,20 @@ describe('lint cache', () => {
     expect(entries.filter((line) => oldEntries.includes(line))).toHaveLength(0);
   });
 
+  it('files with the same content share one entry, and each is linted', async () => {
+    writeFileSync(join(sql, '0002_create_orders.up.sql'), USERS_SQL);
+    writeFileSync(join(sql, '0002_create_orders.down.sql'), 'DROP TABLE IF EXISTS users;\n');
+    const first = await findings();
+    expect(first).toEqual(expect.arrayContaining([`${USERS_UP}:1 require-if-not-exists`, '0002_create_orders.up.sql:1 require-if-not-exists']));
+    const checksums = packLines()
+      .slice(1)
+      .map((line) => line.slice(0, 64));
+    expect(checksums).toHaveLength(2); // two distinct contents among four files
+    expect(new Set(checksums).size).toBe(2);
+    rmSync(resultFile());
+    expect(await findings()).toEqual(first);
+  });
+
   it('an edit invalidates the stored result', async () => {
     await findings();
     writeFileSync(join(sql, USERS_UP), 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n');
