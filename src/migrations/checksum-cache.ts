@@ -12,7 +12,7 @@
  * granularity could leave all four unchanged (git's "racily clean" files).
  */
 import type { Stats } from 'node:fs';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationSources, readMigrationSourcesWithStats } from './source.js';
 import { migrationFiles } from './discover.js';
@@ -165,19 +165,25 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
     fd = undefined;
   }
   const flush = (): void => {
-    if (fd !== undefined && pendingLength > 0) writeSync(fd, pending.join(''));
+    // writeFileSync on a descriptor writes all of it, at the current position.
+    if (fd !== undefined && pendingLength > 0) writeFileSync(fd, pending.join(''));
     pending = [];
     pendingLength = 0;
   };
+  /** Never throws: it runs when something else already failed. */
   const abort = (): void => {
     if (fd === undefined) return;
     try {
       closeSync(fd);
     } catch {
-      // already closed
+      // closed already (the failure was the rename)
     }
     fd = undefined;
-    rmSync(aside, { force: true });
+    try {
+      rmSync(aside, { force: true });
+    } catch {
+      // a file left aside is only clutter in the cache folder
+    }
   };
   const attempt = (step: () => void): void => {
     try {
@@ -195,11 +201,11 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
     },
     commit() {
       attempt(() => {
-        flush();
         if (fd === undefined) return;
+        flush();
         closeSync(fd);
-        fd = undefined;
         renameSync(aside, file);
+        fd = undefined;
       });
     },
     abort,

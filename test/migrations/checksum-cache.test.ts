@@ -4,11 +4,11 @@
  * so most tests move the clock (Date only) a minute ahead to make them old.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { digestFiles, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
+import { digestFiles, openCacheFile, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
 import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
 import { tempDir, writeFiles } from './helpers.js';
 
@@ -127,5 +127,32 @@ describe('checksum cache', () => {
     const sources = await readSourcesOnce(run.digests.map((d) => d.file), run.read);
     expect(sources.map((s) => s.text)).toEqual(['CREATE TABLE a ();\n', 'SELECT 2;\n']);
     expect(sources[1]).toBe(alreadyRead);
+  });
+});
+
+describe('cache files', () => {
+  it('are written in pieces and put in place whole', async () => {
+    const cacheDir = join(await tempDir(), 'cache');
+    const file = openCacheFile(cacheDir, 'big.txt');
+    const piece = `${'x'.repeat(999)}\n`;
+    for (let i = 0; i < 3000; i++) file.write(piece); // about 3 MB: several pieces
+    expect(existsSync(join(cacheDir, 'big.txt'))).toBe(false); // not before commit
+    file.commit();
+    expect(readFileSync(join(cacheDir, 'big.txt'), 'utf8')).toBe(piece.repeat(3000));
+    expect(readdirSync(cacheDir).sort()).toEqual(['.gitignore', 'big.txt']);
+  });
+
+  it('one that cannot be put in place leaves nothing aside and throws nothing; abort drops it', async () => {
+    const cacheDir = join(await tempDir(), 'cache');
+    mkdirSync(join(cacheDir, 'taken.txt'), { recursive: true }); // a folder where the file would go
+    const blocked = openCacheFile(cacheDir, 'taken.txt');
+    blocked.write('x'.repeat(3 << 20));
+    blocked.commit();
+    const dropped = openCacheFile(cacheDir, 'dropped.txt');
+    dropped.write('x'.repeat(3 << 20));
+    dropped.abort();
+    dropped.commit(); // after abort: nothing
+    expect(readdirSync(cacheDir).sort()).toEqual(['.gitignore', 'taken.txt']);
+    expect(statSync(join(cacheDir, 'taken.txt')).isDirectory()).toBe(true);
   });
 });
