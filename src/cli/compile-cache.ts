@@ -55,7 +55,7 @@ export function requireWithCodeCache(bundle: string, cacheName: string | undefin
   (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
 
-export function cacheFileName(cacheName: string, bundleStats: Pick<Stats, 'size' | 'mtimeMs'>): string {
+function cacheFileName(cacheName: string, bundleStats: Pick<Stats, 'size' | 'mtimeMs'>): string {
   return `${cacheName}-${process.version}-${process.arch}-${bundleStats.size}-${Math.trunc(bundleStats.mtimeMs)}.v8`;
 }
 
