@@ -4,19 +4,18 @@
  * writes its cache folder. Whether V8 accepted a cache shows on disk: it is
  * written only when missing or rejected, so an accepted one keeps its inode.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
+import { createProject, spawnCli, type Project } from '../fixtures/runner/project.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const builtCli = join(repoRoot, 'dist', 'cli');
 
 let copy: string;
-let project: string;
+let project: Project;
 let db: FreshDatabase;
 
 /** A copy of dist/cli/ inside dist/, so that it resolves node_modules and package.json as the original does. */
@@ -32,34 +31,25 @@ function cacheFiles(cli: string): string[] {
   return existsSync(folder) ? readdirSync(folder).sort() : [];
 }
 
-function sqlmig(cli: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(cli, 'sqlmig.cjs'), ...args], { cwd: project, env: { PATH: process.env.PATH, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+/** The copy `cli` of the executable, run in the project. */
+function sqlmig(cli: string, args: string[], env: Record<string, string> = {}) {
+  return spawnCli(project, args, env, join(cli, 'sqlmig.cjs'));
 }
 
 beforeAll(async () => {
   db = await freshDatabase();
   copy = copyOfCli();
-  // Outside the repository, whose own config would be found otherwise.
-  project = mkdtempSync(join(tmpdir(), 'sqlmig-compile-cache-'));
-  mkdirSync(join(project, 'sql'));
+  project = await createProject();
+  await project.write('0001_create_users.up.sql', 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n');
+  await project.write('0001_create_users.down.sql', 'DROP TABLE IF EXISTS users;\n');
   // A no-transaction file: running it loads the parser (to split it), which must leave V8's flags as they were.
-  writeFileSync(join(project, 'sql', '0001_create_users.up.sql'), 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n');
-  writeFileSync(join(project, 'sql', '0001_create_users.down.sql'), 'DROP TABLE IF EXISTS users;\n');
-  writeFileSync(
-    join(project, 'sql', '0002_index_users.up.sql'),
-    '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_id ON users (id);\n',
-  );
-  writeFileSync(join(project, 'sql', '0002_index_users.down.sql'), '-- sqlmig:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS users_id;\n');
+  await project.write('0002_index_users.up.sql', '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_id ON users (id);\n');
+  await project.write('0002_index_users.down.sql', '-- sqlmig:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS users_id;\n');
 });
 
 afterAll(async () => {
   rmSync(copy, { recursive: true, force: true });
-  rmSync(project, { recursive: true, force: true });
+  await project?.cleanup();
   await db?.drop();
 });
 
