@@ -70,7 +70,9 @@ function readIfPresent(file: string): Buffer | undefined {
 /**
  * Writes `file` (atomically: aside, then renamed) and removes the command's
  * caches for other Node versions or builds. Best effort: a cache that cannot
- * be written only means compiling again next time.
+ * be written only means compiling again next time. Not migrations'
+ * writeCacheFile: the launcher would then bundle the migration modules it
+ * imports, and every command would load them before anything else.
  */
 function replaceCache(file: string, cacheName: string, data: Buffer): void {
   const folder = dirname(file);
