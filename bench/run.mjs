@@ -24,6 +24,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const sqlmigBin = path.join(repoRoot, JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).bin.sqlmig);
 const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
 const node = process.execPath;
+const parserFloor = path.join(repoRoot, 'bench', 'parser-floor.mjs');
 const GROUP_IDS = ['apply-1000', 'apply-5000', 'noop', 'lint-synthetic', 'lint-corpus', 'startup'];
 const RUN_TIMEOUT_MS = 10 * 60 * 1000;
 const NOT_AVAILABLE = 'not available yet';
@@ -484,6 +485,14 @@ function lintGroup(id, title, { cwd, dir, files }, peers) {
         unavailable: peers.sqlmigMissing ?? (peers.lintNoCache ? null : 'no --no-cache option'),
       }),
       warm,
+      contender('floor', 'floor: libpg-query alone (Node reads and parses each file)', {
+        unavailable: peers.sqlmigMissing,
+        command: () => [node, ['--liftoff-only', parserFloor, ...files], { cwd }],
+        verify(result, rep) {
+          if (!/^[1-9][\d,]* statements/.test(result.stdout)) throw new Error(`unexpected output: ${result.stdout.trim().slice(0, 80)}`);
+          return rep === 0 ? `parsed ${result.stdout.trim()}` : null;
+        },
+      }),
       contender('squawk', 'squawk', {
         reference: true,
         okExitCodes: [0, 1], // squawk exits non-zero when it finds problems
@@ -692,7 +701,9 @@ function renderReport({ groups, machine, peers, commit, build, startedAt, loadAt
     'round (A B C D, A B C D, …); medians over the rounds; ratios are median / median of the',
     'reference line. Each apply run gets a new empty database, CHECKPOINTed before the clock',
     'starts; `sqlmig up` runs with `--no-lint`. Synthetic migrations: bench/generate.mjs. A line',
-    'that fails is not repeated.',
+    'that fails is not repeated. The lint tables\' floor line (bench/parser-floor.mjs) only starts',
+    'Node, loads libpg-query and reads and parses every file as sqlmig does: what any linter built',
+    'on this parser in Node pays before it looks at a statement.',
   ].join('\n');
   return [header, ...groups.map(groupTable), targetsTable(targets(groups))].join('\n\n') + '\n';
 }
