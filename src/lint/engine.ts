@@ -3,6 +3,7 @@
  * version order with every enabled rule (see rule.ts for the hooks), applies
  * disable comments and severities, and returns sorted diagnostics.
  */
+import { createHash } from 'node:crypto';
 import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
@@ -163,10 +164,12 @@ function readFile(source: MigrationSource, findings: Finding[], cache: ParseCach
     const span = spanOfLine(text, offset);
     lintFile.parseErrors = [{ message: 'invalid byte sequence for encoding "UTF8"', span }];
   } else {
-    let parsed = cache?.get(source.checksum);
+    // The checksum reads CRLF as LF, but parse results hold offsets into the text as written (keys stay sha256 hex).
+    const key = text.includes('\r') ? createHash('sha256').update(`${source.checksum} as written with CR`).digest('hex') : source.checksum;
+    let parsed = cache?.get(key);
     if (!parsed) {
       parsed = parseSql(text);
-      cache?.set(source.checksum, parsed);
+      cache?.set(key, parsed);
     }
     lintFile.statements = parsed.statements;
     lintFile.parseErrors = parsed.errors;

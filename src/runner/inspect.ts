@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
-import { loadMigrations } from './files.js';
+import { loadMigrations, planInput } from './files.js';
 import type { LintGate } from './migrate.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { upRefusals } from './plan.js';
@@ -14,7 +14,8 @@ export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> 
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    return statusRows(loaded.set, loaded.checksums, session.applied);
+    const input = planInput(loaded, session.applied);
+    return statusRows(input.set, input.checksums, input.applied);
   });
 }
 
@@ -48,7 +49,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    const refusals = upRefusals({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.allowOutOfOrder);
+    const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
     const gate = options.lintGate ?? sequenceLintGate;

@@ -3,7 +3,7 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { execute, type StepResult } from './execute.js';
-import { assertSendable, loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
+import { assertSendable, loadMigrations, planInput, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { LintRefusedError, PlanRefusedError } from './refused.js';
@@ -64,7 +64,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   loading.catch(() => undefined);
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
     const loaded = await loading;
-    const input: PlanInput = { set: loaded.set, checksums: loaded.checksums, applied: session.applied };
+    const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
     await lintGate(chosen.steps, target, loaded, options.lintGate);
