@@ -2,7 +2,7 @@ import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
-import { locateByReplay } from './replay.js';
+import { locateBlockedStatement, locateByReplay, neverReplayed } from './replay.js';
 import type { StepScript } from './script.js';
 import type { PlanStep } from './types.js';
 
@@ -75,6 +75,7 @@ async function runInTransaction(
     await db.exec('ROLLBACK');
     let location: FileLocation | undefined;
     if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
+    else if (neverReplayed(error)) location = await locateBlockedStatement(db, script.source.text);
     else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
       outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
