@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
+import { confirmDown, type Confirm } from './confirm.js';
 import { execute, type StepResult } from './execute.js';
 import { assertSendable, loadMigrations, planInput, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
@@ -32,6 +33,14 @@ export interface MigrateOptions extends RunnerOptions {
   dryRun?: boolean;
   /** The lint gate for the files about to be applied (default: the sequence linter); false: none (`--no-lint`). */
   lintGate?: LintGate | false;
+  /**
+   * Reverting more than one migration, or a down file that drops a table or
+   * column, needs `yes: true` or a `confirm` that agrees (the CLI's --yes or
+   * a terminal); otherwise the run stops with CONFIRMATION_REQUIRED before
+   * anything runs. Dry runs never ask.
+   */
+  yes?: boolean;
+  confirm?: Confirm;
 }
 
 export interface MigrateResult {
@@ -80,6 +89,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       loaded,
     );
     for (const source of sources) assertSendable(source);
+    if (!dryRun) await confirmDown(chosen.steps, sources, { yes: options.yes, confirm: options.confirm, cwd: target.cwd });
     await loadSplitterFor(sources);
     // An up file's row records the checksum of the text that runs (read now, even where the plan had it from the cache).
     const scripts = chosen.steps.map((step, index) => {
