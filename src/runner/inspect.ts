@@ -4,6 +4,7 @@ import type { LintGate } from './migrate.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { upRefusals } from './plan.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
+import { ProgressNotes } from './progress-note.js';
 import { statusRows, type StatusRow } from './status.js';
 import type { AppliedMigration, Refusal } from './types.js';
 
@@ -15,7 +16,13 @@ export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> 
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
     const input = planInput(loaded, session.applied);
-    return statusRows(input.set, input.checksums, input.applied);
+    const rows = statusRows(input.set, input.checksums, input.applied);
+    if (!target.cacheDir) return rows;
+    const notes = new ProgressNotes(target.cacheDir, target.table);
+    return rows.map((row) => {
+      const progress = row.state === 'dirty' ? notes.read(row.version) : undefined;
+      return progress ? { ...row, progress } : row;
+    });
   });
 }
 

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { confirmDown, type Confirm } from './confirm.js';
 import { execute, type StepResult } from './execute.js';
+import { ProgressNotes } from './progress-note.js';
 import { assertSendable, loadMigrations, planInput, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
 import { sequenceLintGate } from './lint-gate.js';
@@ -99,7 +100,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const { tableExists, schemaExists } = session.tableFound;
     let sql: string | undefined;
     const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();
-    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal);
+    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal, target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined);
     return {
       direction,
       dryRun,

@@ -2,7 +2,7 @@ import { loadConfig, resolveConnection } from '../config/index.js';
 import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { MigrationError } from '../errors.js';
+import { ConnectionError, MigrationError } from '../errors.js';
 import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import { interrupted } from './execute.js';
@@ -90,7 +90,25 @@ export async function withSession<T>(
     if (options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     if (mode === 'change') {
       const waitSeconds = options.lockWait ?? target.config.lockWait;
-      await acquireLock(db, target.table, { waitSeconds, onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }) });
+      let waited = false;
+      try {
+        await acquireLock(db, target.table, {
+          waitSeconds,
+          onWait: (holder) => {
+            waited = true;
+            onEvent({ type: 'lock-wait', holder, waitSeconds });
+          },
+        });
+      } catch (error) {
+        // Lost while only queued for the lock: the "a migration was running" advice would send the user looking for damage.
+        if (error instanceof ConnectionError && error.code === 'CONNECTION') {
+          throw new ConnectionError(
+            `${error.message}\nthis run was ${waited ? 'waiting for another run\'s migration lock' : 'taking the migration lock'}: nothing of its own ran`,
+            { hint: 'run the command again once the server is back (`sqlmig status` shows what the other run applied)', cause: error },
+          );
+        }
+        throw error;
+      }
     }
     const tableFound = await tableState(db, target.table);
     // Checked first rather than relying on IF NOT EXISTS alone: CREATE SCHEMA checks
