@@ -216,7 +216,9 @@ function syntaxError(path: string, error: ParseError): Finding {
     file: path,
     span: error.span,
     message: error.message,
-    hint: 'this is PostgreSQL’s own parser: fix the SQL; the rest of the file was linted where it could be split into statements',
+    hint: error.tooLarge
+      ? 'the SQL itself may be fine: sqlmig cannot lint a file this large, the server can run it. Split it into smaller migrations, or apply it without the lint gate: `sqlmig up --no-lint`'
+      : 'this is PostgreSQL’s own parser: fix the SQL; the rest of the file was linted where it could be split into statements',
   };
 }
 

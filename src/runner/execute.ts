@@ -58,6 +58,11 @@ export async function execute(
   return results;
 }
 
+/** SQLSTATE 25006 (read_only_sql_transaction): not a privilege problem and not the file's fault. */
+export const READ_ONLY_HINT =
+  'the database is read-only: a hot standby (replica), or default_transaction_read_only is on for this database or role; ' +
+  'point the URL at the primary, or turn default_transaction_read_only off for the migration role';
+
 /** The run was stopped through its AbortSignal (Ctrl-C or SIGTERM in the CLI). */
 export function interrupted(message: string): MigrationError {
   return new MigrationError(message, { hint: 'run the command again to go on from here' }, 'INTERRUPTED');
@@ -161,8 +166,10 @@ function lostMidFile(script: Extract<StepScript, { mode: 'no-transaction' }>, pr
 }
 
 /** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */
-function advice(error: ServerError): string | undefined {
+export function advice(error: ServerError): string | undefined {
   switch (error.code) {
+    case '25006':
+      return READ_ONLY_HINT;
     case '55P03':
       return 'another session holds a lock this migration needs, and lock_timeout ("lockTimeout" in .migraterc.json) expired: run the command again when that session is done, or raise "lockTimeout"';
     case '57014':

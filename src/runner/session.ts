@@ -5,7 +5,7 @@ import { ServerError, type DatabaseSession } from '../db/port.js';
 import { ConnectionError, MigrationError } from '../errors.js';
 import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
-import { interrupted } from './execute.js';
+import { advice, interrupted } from './execute.js';
 import { acquireLock } from './lock.js';
 import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
 import type { AppliedMigration } from './types.js';
@@ -128,7 +128,7 @@ export async function withSession<T>(
     // A server error outside a migration's file (tracking table, permissions) is still the database refusing.
     if (error instanceof ServerError) {
       throw new MigrationError(serverMessage(error), {
-        hint: error.hint ?? `check the role's privileges on ${target.table.sql} and its schema`,
+        hint: error.hint ?? advice(error) ?? `check the role's privileges on ${target.table.sql} and its schema`,
       });
     }
     throw error;
