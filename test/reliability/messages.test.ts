@@ -50,9 +50,9 @@ describe('messages that point the right way', () => {
     await other.project.write('0001_first.up.sql', `CREATE TABLE ${other.schema}.first (id int);\n`);
 
     await withConnection(server.db.url, (sql) => sql.unsafe(`ALTER DATABASE ${server.db.name} SET default_transaction_read_only = on`));
-    onTestFinished(() =>
-      withConnection(server.db.url, (sql) => sql.unsafe(`BEGIN READ WRITE; ALTER DATABASE ${server.db.name} RESET default_transaction_read_only; COMMIT`)),
-    );
+    onTestFinished(async () => {
+      await withConnection(server.db.url, (sql) => sql.unsafe(`BEGIN READ WRITE; ALTER DATABASE ${server.db.name} RESET default_transaction_read_only; COMMIT`));
+    });
     // A migration refused by the read-only database.
     const up = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(up, { codes: [1] });
