@@ -24,7 +24,7 @@ export interface LintProjectOptions {
   reportOn?: ReadonlySet<string>;
   /** The folder as already discovered (the runner has it); default: discovered from `config.dir`. */
   set?: MigrationSet;
-  /** Default: every rule in rules/index.ts. */
+  /** Default: every rule in rules/index.ts (loaded only when something must be linted). */
   rules?: readonly Rule[];
   /**
    * Where checksums of unchanged files, parse results and the last result are kept between runs
@@ -53,6 +53,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
     withSources: options.withSources ?? true,
     config: config.lint,
     rules: options.rules,
+    builtinRules,
     reportOn: options.reportOn,
     schemaName: config.schema,
     configFile: config.configFile ?? undefined,
@@ -62,5 +63,10 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
-  return lintSequence({ ...input, sources: await input.sources() });
+  return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: await input.sources() });
+}
+
+/** The registry is loaded here, the lint API's entry, so that the engine and the rules do not import each other. */
+async function builtinRules(): Promise<readonly Rule[]> {
+  return (await import('../../rules/index.js')).rules;
 }
