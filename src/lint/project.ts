@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { committedFileNames } from '../migrations/git.js';
 import { SUM_FILE_NAME, compareSum, discoverMigrations, migrationFiles, readSumFile } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
 import { LintCache, type CachedLintInput } from './cache.js';
@@ -45,7 +46,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   const files = migrationFiles(set);
   const [{ digests, read }, sumFile] = await Promise.all([digestFiles(set, files, options.cacheDir), readSumFile(set.dir)]);
   const sum: LintSum = sumFile
-    ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests) }
+    ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests) }, set.dir)
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
   const input: CachedLintInput = {
     digests,
@@ -63,4 +64,13 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
   return lintSequence({ ...input, sources: await input.sources() });
+}
+
+/** Asks git about the files sqlmig.sum disagrees with, only when there are any: most lints need no git process. */
+async function withHistory(sum: LintSum & { found: true }, dir: string): Promise<LintSum> {
+  const disagreeing = [...sum.comparison.edited, ...sum.comparison.added];
+  if (disagreeing.length === 0) return sum;
+  const committed = await committedFileNames(dir);
+  if (committed === undefined) return { ...sum, history: { kind: 'none' } };
+  return { ...sum, history: { kind: 'git', drafts: disagreeing.filter((name) => !committed.has(name)) } };
 }
