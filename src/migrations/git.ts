@@ -5,10 +5,17 @@
  * git, or a folder outside a work tree, is "not in git".
  */
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { FileError } from '../errors.js';
 
-function git(dir: string, args: readonly string[]): Promise<string | undefined> {
+/** git's output, or undefined when it failed (or is not installed). */
+function git(dir: string, args: readonly string[], input?: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => resolve(error ? undefined : stdout));
+    const child = execFile('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+      resolve(error ? undefined : stdout),
+    );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -28,4 +35,24 @@ export async function committedFileNames(dir: string): Promise<Set<string> | und
   // In a subfolder ls-tree lists that folder, with names relative to it.
   const listing = await git(dir, ['ls-tree', '-z', '--name-only', 'HEAD', '--', '.']);
   return new Set((listing ?? '').split('\0').filter((name) => name !== '' && !name.includes('/')));
+}
+
+/**
+ * Writes the staged (index) content of the files directly in `dir` into a
+ * new folder below `into`, and returns that folder: what a commit would
+ * record, for `lint --staged`. Undefined outside a git work tree.
+ */
+export async function checkOutStaged(dir: string, into: string): Promise<string | undefined> {
+  if (!(await inGitWorkTree(dir))) return undefined;
+  const prefix = (await git(dir, ['rev-parse', '--show-prefix']))?.trim() ?? '';
+  const listing = await git(dir, ['ls-files', '-z', '--', '.']);
+  const names = (listing ?? '').split('\0').filter((name) => name !== '' && !name.includes('/'));
+  const staged = join(into, prefix);
+  await mkdir(staged, { recursive: true });
+  if (names.length > 0) {
+    // checkout-index writes each file at <prefix><path from the repository root>.
+    const written = await git(dir, ['checkout-index', '--force', '-z', '--stdin', `--prefix=${into}${sep}`], names.join('\0'));
+    if (written === undefined) throw new FileError(`${dir}: git could not write the staged migrations out (git checkout-index failed)`);
+  }
+  return staged;
 }
