@@ -46,6 +46,7 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
     ['PG*', fromVariables(env, 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE')],
   ];
   for (const [source, value] of candidates) {
+    if (source === 'environment' || source === 'databaseUrl') refuseUnsetVariable(config, source);
     if (value) return [source, value];
     // `--env prod` with PROD_DATABASE_URL unset must not fall through to the development database.
     if (source === 'environment' && config.environment !== null) {
@@ -56,6 +57,26 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
     }
   }
   return ['embedded', pgliteUrl(resolve(config.root, EMBEDDED_DATA_DIR))];
+}
+
+/**
+ * A database URL that references an unset variable must not connect
+ * anywhere: not to a URL with a hole in it, and not (falling through) to
+ * another source or the embedded database.
+ */
+function refuseUnsetVariable(config: Config, source: 'environment' | 'databaseUrl'): void {
+  if (source === 'environment' && config.environment === null) return;
+  const path = source === 'environment' ? memberPath(memberPath('environments', config.environment ?? ''), 'databaseUrl') : 'databaseUrl';
+  const unset = config.unsetVariables?.[path];
+  if (unset === undefined) return;
+  throw new ConfigError(
+    `${path} references the variable ${unset.variable}, which is unset or empty`,
+    {
+      location: unset.location,
+      hint: `set ${unset.variable} (in the environment or in .env beside the config file), pass --url, or give a default: \${${unset.variable}:-pglite://.sqlmig/pglite} for the embedded database`,
+    },
+    'CONFIG_UNSET_VARIABLE',
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { closestMatch } from './closest.js';
 import { CONFIG_FILE_NAME, configDefaults } from './defaults.js';
 import { findConfigFile } from './find.js';
 import { readConfigFile } from './read.js';
-import type { Config, EnvironmentConfig, LoadConfigOptions } from './types.js';
+import type { Config, EnvironmentConfig, FileConfig, LoadConfigOptions } from './types.js';
 
 /**
  * The configuration a command runs with: the config file found (or none),
@@ -16,7 +16,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const configFile = await findConfigFile(cwd, options.configPath);
-  const file = configFile === null ? {} : await readConfigFile(configFile, env);
+  const contents = configFile === null ? { values: {}, unsetVariables: {} } : await readConfigFile(configFile, env);
+  const file: FileConfig = contents.values;
   const root = configFile === null ? cwd : dirname(configFile);
   const environments = file.environments ?? {};
   const environment = options.environment ?? null;
@@ -39,6 +40,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     },
     environments,
     environment,
+    unsetVariables: contents.unsetVariables,
   };
 }
 

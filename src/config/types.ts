@@ -1,3 +1,5 @@
+import type { SourceLocation } from '../errors.js';
+
 export type RuleSetting = 'off' | 'warn' | 'error';
 
 export interface LintConfig {
@@ -47,6 +49,14 @@ export interface Config {
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */
   environment: string | null;
+  /** JSON path → a `${VAR}` (without default) that value references and that was unset or empty. */
+  unsetVariables?: Record<string, UnsetVariable>;
+}
+
+export interface UnsetVariable {
+  variable: string;
+  /** Where the reference is written in the config file. */
+  location: SourceLocation;
 }
 
 export interface LoadConfigOptions {

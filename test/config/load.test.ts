@@ -31,6 +31,7 @@ describe('finding the config file', () => {
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},
       environment: null,
+      unsetVariables: {},
     });
   });
 
