@@ -8,6 +8,7 @@ export type OutputFormat = 'pretty' | 'json' | 'github' | 'sarif';
 export interface GlobalOptions {
   config?: string;
   env?: string;
+  envFile?: string;
   url?: string;
   dir?: string;
   format?: OutputFormat;
@@ -57,6 +58,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
         env: io.env,
         environment: globals.env,
         dir: globals.dir,
+        envFile: globals.envFile,
       });
       return configPromise;
     },

@@ -18,6 +18,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .version(version, '-V, --version', 'print the version')
     .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory)')
     .option('--env <name>', 'select an entry of "environments" in the config')
+    .option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)')
     .option('--url <url>', 'database URL (overrides every other connection setting)')
     .option('--dir <dir>', 'migrations folder (overrides "dir")')
     .addOption(

@@ -69,6 +69,7 @@ function globalsOf(command: Command): GlobalOptions {
   return {
     config: opts.config,
     env: opts.env,
+    envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
     format: opts.format,

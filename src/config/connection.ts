@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, type SourceLocation } from '../errors.js';
 import { collectSecrets, redactUrl } from '../redact.js';
 import { EMBEDDED_DATA_DIR } from './defaults.js';
+import { withEnvFile } from './env-file.js';
 import { memberPath } from './json-path.js';
 import type { Config, ConnectionSource, ResolvedConnection } from './types.js';
 
@@ -22,7 +23,7 @@ type Env = Record<string, string | undefined>;
  * database in `<root>/.sqlmig/pglite`. Empty values count as unset.
  */
 export function resolveConnection(config: Config, options: ResolveConnectionOptions = {}): ResolvedConnection {
-  const env = options.env ?? process.env;
+  const env = withEnvFile(options.env ?? process.env, config.envFile);
   const [source, url] = firstSource(config, options.url, env);
   const secrets = collectSecrets(env, [
     options.url,

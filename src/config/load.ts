@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { closestMatch } from './closest.js';
 import { CONFIG_FILE_NAME, configDefaults } from './defaults.js';
+import { readEnvFile, withEnvFile } from './env-file.js';
 import { findConfigFile } from './find.js';
 import { readConfigFile } from './read.js';
 import type { Config, EnvironmentConfig, FileConfig, LoadConfigOptions } from './types.js';
@@ -14,8 +15,9 @@ import type { Config, EnvironmentConfig, FileConfig, LoadConfigOptions } from '.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const env = options.env ?? process.env;
   const configFile = await findConfigFile(cwd, options.configPath);
+  const envFile = readEnvFile(configFile === null ? cwd : dirname(configFile), cwd, options.envFile);
+  const env = withEnvFile(options.env ?? process.env, envFile);
   const contents = configFile === null ? { values: {}, unsetVariables: {} } : await readConfigFile(configFile, env);
   const file: FileConfig = contents.values;
   const root = configFile === null ? cwd : dirname(configFile);
@@ -41,6 +43,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     environments,
     environment,
     unsetVariables: contents.unsetVariables,
+    envFile,
   };
 }
 

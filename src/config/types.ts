@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js';
+import type { EnvFile } from './env-file.js';
 
 export type RuleSetting = 'off' | 'warn' | 'error';
 
@@ -51,6 +52,8 @@ export interface Config {
   environment: string | null;
   /** JSON path → a `${VAR}` (without default) that value references and that was unset or empty. */
   unsetVariables?: Record<string, UnsetVariable>;
+  /** The `.env` (or `--env-file`) read; its variables count where the environment does not set them. */
+  envFile?: EnvFile | null;
 }
 
 export interface UnsetVariable {
@@ -70,6 +73,8 @@ export interface LoadConfigOptions {
   environment?: string;
   /** `--dir <dir>`, relative to cwd. */
   dir?: string;
+  /** `--env-file <path>`, relative to cwd; default: `.env` beside the config file. */
+  envFile?: string;
 }
 
 export type ConnectionSource =
