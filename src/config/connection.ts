@@ -57,7 +57,23 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
       });
     }
   }
+  // In CI a missing setting is a mistake, not a wish for a throwaway database that passes every deploy step.
+  if (isCi(env)) {
+    throw new ConfigError(
+      'no database is configured, and CI is set: not falling back to the embedded database',
+      {
+        location: config.configFile === null ? undefined : { file: config.configFile },
+        hint: 'set DATABASE_URL or pass --url; to use the embedded database in CI, say so: --url pglite://.sqlmig/pglite (or pglite://memory)',
+      },
+      'NO_DATABASE',
+    );
+  }
   return ['embedded', pgliteUrl(resolve(config.root, EMBEDDED_DATA_DIR))];
+}
+
+function isCi(env: Env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
 
 /**

@@ -32,6 +32,7 @@ describe('finding the config file', () => {
       environments: {},
       environment: null,
       unsetVariables: {},
+      envFile: null,
     });
   });
 
