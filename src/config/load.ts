@@ -20,7 +20,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const env = withEnvFile(options.env ?? process.env, envFile);
   const contents = configFile === null ? { values: {}, unsetVariables: {} } : await readConfigFile(configFile, env);
   const file: FileConfig = contents.values;
-  const root = configFile === null ? cwd : dirname(configFile);
+  const dir = options.dir !== undefined ? resolve(cwd, options.dir) : undefined;
+  // Without a config file, .sqlmig/ goes beside the migrations folder, not into whatever folder the command ran in.
+  const root = configFile !== null ? dirname(configFile) : dirname(dir ?? resolve(cwd, configDefaults.dir));
   const environments = file.environments ?? {};
   const environment = options.environment ?? null;
   const selected = environment === null ? {} : selectEnvironment(environments, environment, configFile, cwd);
@@ -28,7 +30,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   return {
     configFile,
     root,
-    dir: options.dir !== undefined ? resolve(cwd, options.dir) : resolve(root, file.dir ?? configDefaults.dir),
+    dir: dir ?? resolve(root, file.dir ?? configDefaults.dir),
     databaseUrl: firstSet(selected.databaseUrl, file.databaseUrl, null),
     schema: firstSet(selected.schema, file.schema, configDefaults.schema),
     table: firstSet(selected.table, file.table, configDefaults.table),

@@ -34,7 +34,7 @@ export interface FileConfig extends EnvironmentConfig {
 export interface Config {
   /** Absolute path of the config file that was read, or null when none exists. */
   configFile: string | null;
-  /** Project root: the config file's folder, else the working directory. */
+  /** Project root, where `.sqlmig/` goes: the config file's folder, else the migrations folder's parent. */
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
