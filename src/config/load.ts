@@ -65,7 +65,7 @@ function selectEnvironment(
   const names = Object.keys(environments);
   const suggestion = closestMatch(name, names);
   let hint: string;
-  if (configFile === null) hint = `no ${CONFIG_FILE_NAME} was found from ${cwd} upward; --env selects an entry of its "environments"`;
+  if (configFile === null) hint = `no ${CONFIG_FILE_NAME} was found from ${cwd} up to the project boundary (git root or package.json); --env selects an entry of its "environments"`;
   else if (names.length === 0) hint = 'the config file has no "environments"; add one, e.g. "environments": { "prod": { "databaseUrl": "${PROD_DATABASE_URL}" } }';
   else hint = `${suggestion ? `did you mean "${suggestion}"? ` : ''}environments defined: ${names.join(', ')}`;
   throw new ConfigError(`unknown environment "${name}" (--env)`, { location: configFile === null ? undefined : { file: configFile }, hint });
