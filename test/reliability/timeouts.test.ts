@@ -109,9 +109,7 @@ describe('a migration that runs too long', () => {
     const { project, schema } = await setup({ statementTimeout: '300ms' });
     await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(3);\n`);
 
-    const started = Date.now();
     const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
-    expect(Date.now() - started).toBeLessThan(2_500);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain('error: sql/0001_slow.up.sql: canceling statement due to statement timeout (SQLSTATE 57014)');
     expect(result.stderr).toContain('0001_slow.up.sql was rolled back');
