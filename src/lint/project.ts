@@ -28,7 +28,7 @@ export interface LintProjectOptions {
   reportOn?: ReadonlySet<string>;
   /** The folder as already discovered (the runner has it); default: discovered from `config.dir`. */
   set?: MigrationSet;
-  /** Default: every rule in rules/index.ts. */
+  /** Default: every rule in rules/index.ts (loaded only when something must be linted). */
   rules?: readonly Rule[];
   /**
    * Where checksums of unchanged files, parse results and the last result are kept between runs
@@ -66,6 +66,7 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
     withSources: options.withSources ?? true,
     config: config.lint,
     rules: options.rules,
+    builtinRules,
     reportOn: options.reportOn,
     schemaName: config.schema,
     configFile: config.configFile ?? undefined,
@@ -75,7 +76,12 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
-  return lintSequence({ ...input, sources: await input.sources() });
+  return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: await input.sources() });
+}
+
+/** The registry is loaded here, the lint API's entry, so that the engine and the rules do not import each other. */
+async function builtinRules(): Promise<readonly Rule[]> {
+  return (await import('../../rules/index.js')).rules;
 }
 
 /** Asks git about the files sqlmig.sum disagrees with, only when there are any: most lints need no git process. */

@@ -6,7 +6,7 @@ import { lintProject } from '../../lint/project.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import type { CommandContext } from '../context.js';
-import { packageVersion } from '../version.js';
+import { packageVersion } from '../../package-version.js';
 
 /**
  * `sqlmig lint [files...]`: lints the whole sequence (cross-file rules need
