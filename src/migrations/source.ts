@@ -64,7 +64,7 @@ function readSource(file: MigrationFile): { source: MigrationSource; stats: Stat
  * migrations were applied from. Sums recorded from raw CRLF bytes before
  * this are still accepted: see line-endings.ts.
  */
-export function fileChecksum(bytes: Buffer): string {
+function fileChecksum(bytes: Buffer): string {
   return createHash('sha256').update(withLf(bytes)).digest('hex');
 }
 

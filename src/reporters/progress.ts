@@ -68,7 +68,7 @@ export function planListing(result: MigrateResult): string {
 }
 
 /** `0002_add_status` as in the file name. */
-export function stepLabel(step: PlanStep): string {
+function stepLabel(step: PlanStep): string {
   return step.file.fileName.replace(/\.(up|down)\.sql$/i, '');
 }
 
