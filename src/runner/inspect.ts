@@ -11,10 +11,8 @@ import type { AppliedMigration, Refusal } from './types.js';
 /** Every migration in the files or the tracking table: applied, pending, edited, missing or dirty. Read-only. */
 export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const input = planInput(loaded, session.applied);
     const rows = statusRows(input.set, input.checksums, input.applied);
     if (!target.cacheDir) return rows;
@@ -52,10 +50,8 @@ export interface ValidateResult {
 /** Every check `up` makes before applying, without applying or locking anything. */
 export async function validate(options: ValidateOptions = {}): Promise<ValidateResult> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));

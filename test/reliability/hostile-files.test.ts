@@ -22,7 +22,7 @@ vi.mock('../../src/migrations/discover.js', async (importOriginal) => {
   return {
     ...original,
     discoverMigrations: async (dir: string) => {
-      const set = await original.discoverMigrations(dir);
+      const set = original.discoverMigrations(dir);
       if (vanishing.path) await rm(vanishing.path);
       return set;
     },

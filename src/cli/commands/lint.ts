@@ -23,7 +23,7 @@ export default async function lint(ctx: CommandContext, files: string[], options
   const cacheDir = options.cache && !options.staged ? join(config.root, '.sqlmig', 'cache') : undefined;
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
-  const set = await discoverMigrations(config.dir);
+  const set = discoverMigrations(config.dir);
   const reportOn = files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
