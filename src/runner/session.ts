@@ -90,7 +90,12 @@ export async function withSession<T>(
     if (options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     if (mode === 'change') {
       const waitSeconds = options.lockWait ?? target.config.lockWait;
-      await acquireLock(db, target.table, { waitSeconds, onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }) });
+      const locked = await acquireLock(db, target.table, {
+        waitSeconds,
+        onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }),
+        signal: options.signal,
+      });
+      if (!locked) throw interrupted('interrupted before any migration ran');
     }
     const tableFound = await tableState(db, target.table);
     // Checked first rather than relying on IF NOT EXISTS alone: CREATE SCHEMA checks
