@@ -1,4 +1,5 @@
 import type { MigrationSource } from '../migrations/types.js';
+import { refuseTransactionControl } from './split.js';
 import { quoteLiteral } from './sql-quote.js';
 import {
   deleteRowSql,
@@ -77,6 +78,7 @@ export function stepScript(step: PlanStep, source: MigrationSource, upChecksum: 
       after: [...resetStatements(context.settings), record].join('\n'),
     };
   }
+  refuseTransactionControl(source);
   const settings = settingStatements(context.settings, 'SET LOCAL');
   const prefix = ['BEGIN;', ...settings, ''].join('\n');
   const record = step.direction === 'up' ? insertAppliedSql(table, row, host) : deleteRowSql(table, step.version);

@@ -149,6 +149,47 @@ describe('refused before anything runs', () => {
   });
 });
 
+describe('a file with its own BEGIN / COMMIT / ROLLBACK', () => {
+  // As formbricks 0127: a COMMIT half way commits what came before it; a failure after it rolled back only the rest.
+  it('is refused before anything runs, even with --no-lint, naming the command; no message claims a rollback', async () => {
+    const { project, sqlmig, table: schema } = await setup();
+    await project.write('0001_one.up.sql', `CREATE TABLE ${schema}.one (id int);\n`);
+    await project.write(
+      '0002_own.up.sql',
+      `CREATE TABLE ${schema}.before_commit (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n  COMMIT;\nBEGIN;\nINSERT INTO ${schema}.missing VALUES (1);\nCOMMIT;\n`,
+    );
+    const result = await sqlmig('up', '--no-lint');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: sql/0002_own.up.sql:3:3: COMMIT at the top level of a file that sqlmig runs in its own transaction');
+    expect(result.stderr).toContain('-- sqlmig:no-transaction');
+    expect(result.stderr).not.toContain('rolled back');
+    // Refused while planning: not even 0001 ran, and nothing was committed.
+    expect(await query(`SELECT to_regclass('${schema}.one')::text AS one, to_regclass('${schema}.before_commit')::text AS partial`)).toEqual([
+      { one: null, partial: null },
+    ]);
+
+    for (const [text, command, at] of [
+      ['START TRANSACTION;\nSELECT 1;\n', 'START TRANSACTION', '1:1'],
+      ['SELECT 1;\n/* done */ ROLLBACK;\n', 'ROLLBACK', '2:12'],
+      ['SELECT 1;\nend;\n', 'END', '2:1'],
+    ] as const) {
+      await project.write('0002_own.up.sql', text);
+      const refused = await sqlmig('up', '--no-lint');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`error: sql/0002_own.up.sql:${at}: ${command} at the top level`);
+    }
+
+    // Savepoints, PL/pgSQL's BEGIN/END and a no-transaction file with its own transaction all run.
+    await project.write(
+      '0002_own.up.sql',
+      `SAVEPOINT s;\nCREATE TABLE ${schema}.two (id int);\nRELEASE SAVEPOINT s;\nDO $$\nBEGIN\n  PERFORM 1;\nEND\n$$;\n`,
+    );
+    await project.write('0003_own.up.sql', `-- sqlmig:no-transaction\nBEGIN;\nCREATE TABLE ${schema}.three (id int);\nCOMMIT;\n`);
+    expect((await sqlmig('up', '--no-lint')).code).toBe(0);
+    expect(await trackedVersions(schema)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('no-transaction migrations', () => {
   it('CREATE INDEX CONCURRENTLY applies, statement by statement, and reverts', async () => {
     const { project, sqlmig, table: schema } = await setup();
