@@ -74,6 +74,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       settings: { lockTimeout: target.config.lockTimeout, statementTimeout: target.config.statementTimeout },
       host: hostname(),
       split: splitStatements,
+      reset: session.db.resetSql,
     };
     const sources = await sourcesOf(
       chosen.steps.map((step) => step.file),
