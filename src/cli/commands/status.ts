@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { ExitCode } from '../../errors.js';
-import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { status as readStatus } from '../../runner/inspect.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
