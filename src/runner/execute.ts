@@ -2,6 +2,7 @@ import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
+import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './invalid-indexes.js';
 import { locateByReplay } from './replay.js';
 import type { StepScript } from './script.js';
 import type { PlanStep } from './types.js';
@@ -90,6 +91,8 @@ async function runOutsideTransaction(
   script: Extract<StepScript, { mode: 'no-transaction' }>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  // Known beforehand, so a failure reports only the invalid indexes this file left.
+  const invalidBefore = new Set((await invalidIndexes(db)).map((index) => index.oid));
   await db.exec(script.before);
   const { text } = script.source;
   const { version } = script.step;
@@ -110,10 +113,22 @@ async function runOutsideTransaction(
       await db.exec(statement.text);
     } catch (error) {
       if (!(error instanceof ServerError)) throw error;
-      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), dirty);
+      const left = (await invalidIndexes(db).catch(() => [])).filter((index) => !invalidBefore.has(index.oid));
+      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), withInvalidIndexes(dirty, left));
     }
   }
   await db.exec(script.after);
+}
+
+/** A failed no-transaction file's outcome and hint, naming the INVALID indexes it left and how to drop them. */
+function withInvalidIndexes<T extends { outcome: string; hint: string }>(what: T, left: readonly InvalidIndex[]): T {
+  if (left.length === 0) return what;
+  const count = left.length === 1 ? 'an INVALID index' : `${left.length} INVALID indexes`;
+  return {
+    ...what,
+    outcome: `${what.outcome}; it left ${count}, which queries do not use, writes still update, and IF NOT EXISTS would skip on a rerun`,
+    hint: `drop ${left.length === 1 ? 'it' : 'them'} first:\n${dropInvalidIndexesList(left)}\nthen ${what.hint}`,
+  };
 }
 
 /** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */

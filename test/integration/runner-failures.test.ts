@@ -271,6 +271,37 @@ describe('no-transaction migrations', () => {
     expect(await trackedVersions(schema)).toEqual([1, 2, 3]);
   });
 
+  it('a failed CREATE INDEX CONCURRENTLY: the INVALID index it left is named with its DROP; resolve --applied refuses while it remains', async () => {
+    const { project, sqlmig, table: schema } = await setup();
+    await project.write('0001_items.up.sql', `CREATE TABLE ${schema}.items (id int);\nINSERT INTO ${schema}.items VALUES (1), (1);\n`);
+    await project.write('0002_unique.up.sql', `-- sqlmig:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_id ON ${schema}.items (id);\n`);
+    const drop = `DROP INDEX CONCURRENTLY IF EXISTS "${schema}"."items_id";`;
+
+    const failed = await sqlmig('up', '--no-lint');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('error: sql/0002_unique.up.sql:2:1: could not create unique index "items_id"');
+    expect(failed.stderr).toContain('it left an INVALID index');
+    expect(failed.stderr).toContain(`drop it first:\n  ${drop}\n`);
+    const valid = () => query(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('${schema}.items_id')`);
+    expect(await valid()).toEqual([{ valid: false }]);
+
+    const refused = await sqlmig('resolve', '2', '--applied');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the database has an INVALID index');
+    expect(refused.stderr).toContain(drop);
+    expect(await query(`SELECT version::int AS v, dirty FROM "${schema}".sqlmig_migrations ORDER BY 1`)).toEqual([
+      { v: 1, dirty: false },
+      { v: 2, dirty: true },
+    ]);
+
+    // Following the advice: drop it, fix the data, roll back the row, run again: the index is built, valid.
+    await query(drop);
+    await query(`DELETE FROM ${schema}.items WHERE ctid <> (SELECT min(ctid) FROM ${schema}.items)`);
+    expect((await sqlmig('resolve', '2', '--rolled-back')).code).toBe(0);
+    expect((await sqlmig('up', '--no-lint')).code).toBe(0);
+    expect(await valid()).toEqual([{ valid: true }]);
+  });
+
   it('resolve --applied keeps the row and clears the flag', async () => {
     const { project, sqlmig, table: schema } = await setup();
     await project.write('0001_vacuum.up.sql', `-- sqlmig:no-transaction\nCREATE TABLE ${schema}.v (id int);\nVACUUM ${schema}.nope;\n`);
