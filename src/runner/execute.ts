@@ -26,7 +26,7 @@ export async function execute(
   signal?: AbortSignal,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const script of scripts) {
+  for (const [index, script] of scripts.entries()) {
     const { step } = script;
     if (signal?.aborted) {
       throw interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
@@ -34,7 +34,7 @@ export async function execute(
     onEvent({ type: 'started', step });
     const started = performance.now();
     try {
-      if (script.mode === 'transaction') await runInTransaction(db, script, signal);
+      if (script.mode === 'transaction') await runInTransaction(db, script, signal, index < scripts.length - 1);
       else await runOutsideTransaction(db, script, signal);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
@@ -66,6 +66,8 @@ async function runInTransaction(
   db: DatabaseSession,
   script: Extract<StepScript, { mode: 'transaction' }>,
   signal: AbortSignal | undefined,
+  /** Other scripts were to run after this one (a caller such as verify may go on with its own next step). */
+  laterPending: boolean,
 ): Promise<void> {
   const started = performance.now();
   try {
@@ -78,7 +80,7 @@ async function runInTransaction(
     if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
     else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
-      outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
+      outcome: `${script.source.file.fileName} was rolled back: none of it was applied${laterPending ? ', and no later migration ran' : ''}`,
       // Timeouts, cancels and deadlocks say what to do instead: the file itself may be fine.
       hint: advice(error) === undefined ? 'fix the file and run the command again' : undefined,
       code: signal?.aborted ? 'INTERRUPTED' : undefined,
