@@ -21,7 +21,7 @@ export async function stamp(options: RunnerOptions & { version: number }): Promi
   return withSession(target, options, 'change', async (session) => {
     const loaded = await loading;
     const chosen = planStamp({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.version);
-    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];
     const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));
     await session.db.exec(insertStampedSql(target.table, rows, hostname()));

@@ -66,7 +66,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const loaded = await loading;
     const input: PlanInput = { set: loaded.set, checksums: loaded.checksums, applied: session.applied };
     const chosen = planFor(input, direction, options);
-    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
     await lintGate(chosen.steps, target, loaded, options.lintGate);
 
     const context: ScriptContext = {

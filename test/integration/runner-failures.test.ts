@@ -149,6 +149,35 @@ describe('refused before anything runs', () => {
   });
 });
 
+describe('a down file without an up file', () => {
+  it('status lists it as a problem and exits 1 (like validate); a refused down points to status, which lists it', async () => {
+    const { project, sqlmig } = await setup();
+    await project.write('0001_one.up.sql', 'SELECT 1;\n');
+    await project.write('0002_gone.down.sql', 'SELECT 2;\n');
+
+    const table = await sqlmig('status');
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^0002\s+gone\s+no-up-file\s*$/m);
+    expect(table.stdout).toContain('1 file problem (up, validate and verify refuse to run until fixed):\n  sql/0002_gone.down.sql: "0002_gone.down.sql" has no up file');
+    const json = await sqlmig('--format', 'json', 'status');
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { migrations: Array<{ state: string }>; problems: Array<{ kind: string; path: string }> };
+    expect(parsed.migrations.map((m) => m.state)).toEqual(['pending', 'no-up-file']);
+    expect(parsed.problems).toMatchObject([{ kind: 'orphan-down', path: 'sql/0002_gone.down.sql' }]);
+    expect((await sqlmig('validate', '--no-lint')).code).toBe(1);
+
+    const down = await sqlmig('down');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('sql/0002_gone.down.sql: "0002_gone.down.sql" has no up file');
+    expect(down.stderr).toContain('`sqlmig status` shows the state of every migration and the file problems');
+    expect(down.stderr).not.toContain('sqlmig validate');
+
+    // Once fixed, status is clean again: exit 0.
+    await project.remove('0002_gone.down.sql');
+    expect((await sqlmig('status')).code).toBe(0);
+  });
+});
+
 describe('a file with its own BEGIN / COMMIT / ROLLBACK', () => {
   // As formbricks 0127: a COMMIT half way commits what came before it; a failure after it rolled back only the rest.
   it('is refused before anything runs, even with --no-lint, naming the command; no message claims a rollback', async () => {
