@@ -47,8 +47,8 @@ export function refuseTransactionControl(source: MigrationSource): void {
   if (!found) return;
   const command = /^\w+(?:\s+transaction)?/i.exec(found.text)?.[0].toUpperCase() ?? 'a transaction command';
   throw new MigrationError(
-    `${command} at the top level of a file that sqlmig runs in its own transaction, so it was not run: it would end that transaction, ` +
-      'so the statements before it would stay applied without their tracking row, and a later failure could not roll them back',
+    `${command} at the top level of a file that sqlmig runs in its own transaction, so it was not run: the file's own transaction ` +
+      'commands would end that transaction early, committing the statements before them without their tracking row, beyond any rollback',
     {
       location: { file: source.file.path, line: found.line, column: found.column },
       hint: "delete the file's own BEGIN/COMMIT (sqlmig wraps every file in a transaction), or, if it must control transactions itself, " +
