@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { RefusedError } from '../errors.js';
 import type { DatabaseSession } from '../db/port.js';
-import { loadMigrations } from './files.js';
+import { loadMigrations, planInput } from './files.js';
 import { dropInvalidIndexesList, invalidIndexes } from './invalid-indexes.js';
 import { planStamp } from './plan.js';
 import { PlanRefusedError } from './refused.js';
@@ -20,7 +20,7 @@ export async function stamp(options: RunnerOptions & { version: number }): Promi
   loading.catch(() => undefined);
   return withSession(target, options, 'change', async (session) => {
     const loaded = await loading;
-    const chosen = planStamp({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.version);
+    const chosen = planStamp(planInput(loaded, session.applied), options.version);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];
     const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));

@@ -1,10 +1,11 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { FileProblem } from '../migrations/types.js';
-import { loadMigrations } from './files.js';
+import { loadMigrations, planInput } from './files.js';
 import type { LintGate } from './migrate.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { upRefusals } from './plan.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
+import { ProgressNotes } from './progress-note.js';
 import { statusRows, type StatusRow } from './status.js';
 import type { AppliedMigration, Refusal } from './types.js';
 
@@ -26,7 +27,16 @@ export async function statusReport(options: RunnerOptions = {}): Promise<StatusR
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    return { rows: statusRows(loaded.set, loaded.checksums, session.applied), problems: loaded.set.problems };
+    const input = planInput(loaded, session.applied);
+    const problems = loaded.set.problems;
+    const rows = statusRows(input.set, input.checksums, input.applied);
+    if (!target.cacheDir) return { rows, problems };
+    const notes = new ProgressNotes(target.cacheDir, target.table);
+    const withProgress = rows.map((row) => {
+      const progress = row.state === 'dirty' ? notes.read(row.version) : undefined;
+      return progress ? { ...row, progress } : row;
+    });
+    return { rows: withProgress, problems };
   });
 }
 
@@ -60,7 +70,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    const refusals = upRefusals({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.allowOutOfOrder);
+    const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
     const gate = options.lintGate ?? sequenceLintGate;

@@ -1,4 +1,5 @@
 import type { MigrationSet } from '../migrations/types.js';
+import type { Progress } from './progress-note.js';
 import type { AppliedMigration } from './types.js';
 
 /** `no-up-file`: a down file whose up file is missing (never applied), which up, validate and verify refuse. */
@@ -14,6 +15,8 @@ export interface StatusRow {
   appliedAt: Date | null;
   durationMs: number | null;
   appliedBy: string | null;
+  /** For a dirty no-transaction file run from this checkout: how far it got (from the runner's note). */
+  progress?: Progress;
 }
 
 /** Every migration known to the files or the tracking table, by version. Pure. */

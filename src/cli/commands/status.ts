@@ -4,6 +4,7 @@ import type { ExitCode } from '../../errors.js';
 import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { statusReport } from '../../runner/inspect.js';
 import { fileProblemRefusal } from '../../runner/plan.js';
+import { describeProgress } from '../../runner/progress-note.js';
 import { formatRefusals } from '../../runner/refused.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
@@ -31,6 +32,7 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
       appliedAt: row.appliedAt?.toISOString() ?? null,
       durationMs: row.durationMs,
       appliedBy: row.appliedBy,
+      ...(row.progress ? { progress: row.progress } : {}),
     }));
     const fileProblems = problems.map((problem) => ({ ...problem, path: relative(ctx.io.cwd, problem.path) }));
     ctx.out(JSON.stringify({ migrations, problems: fileProblems }, null, 2));
@@ -43,6 +45,9 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
   const table = rows.map((row) => [String(row.version).padStart(4, '0'), row.name, row.state, formatTimestamp(row.appliedAt)]);
   const paint = (row: number, column: number, text: string) => (ctx.color && column === 2 ? STATE_COLOR[rows[row]!.state](text) : text);
   if (rows.length > 0) ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
+  for (const row of rows) {
+    if (row.progress && row.file) ctx.out(`${String(row.version).padStart(4, '0')} is dirty: ${describeProgress(row.progress, relative(ctx.io.cwd, row.file))}`);
+  }
   if (problems.length > 0) {
     ctx.out(`\n${problems.length === 1 ? '1 file problem' : `${problems.length} file problems`} (up, validate and verify refuse to run until fixed):`);
     ctx.out(formatRefusals(problems.map(fileProblemRefusal), ctx.io.cwd));
