@@ -12,20 +12,41 @@ export interface ProgressOutput {
   color: boolean;
   /** Also print server notices (RAISE NOTICE …). */
   verbose: boolean;
+  /**
+   * Raw writes to a terminal (stdout is a TTY): a migration still running
+   * after LIVE_AFTER_MS gets a line with its elapsed time, redrawn in place.
+   * Without it (a CI log) each migration gets a line when it starts instead.
+   */
+  live?: (text: string) => void;
 }
+
+/** A migration that takes longer than this gets the live elapsed-time line. */
+export const LIVE_AFTER_MS = 2000;
+const LIVE_EVERY_MS = 1000;
+/** Back to the start of the line and erase it. */
+const CLEAR_LINE = '\r\u001b[2K';
 
 /**
  * Progress for up/down/redo: one line per migration as it finishes, with its
- * duration. No spinner: the lines are the same on a terminal and in a CI log.
+ * duration. A long migration must not look like a hang: on a terminal it
+ * gets a live elapsed-time line after LIVE_AFTER_MS; in a log, where a
+ * redrawn line would be noise, a line as it starts.
  */
 export function progressReporter(output: ProgressOutput): (event: RunEvent) => void {
   const paint = colors(output.color);
+  const elapsed = output.live ? liveLine(output.live, paint) : undefined;
   return (event) => {
     switch (event.type) {
+      case 'started':
+        if (elapsed) elapsed.start(event.step);
+        else output.line(`${startVerb(event.step)} ${stepLabel(event.step)}`);
+        break;
       case 'finished':
+        elapsed?.stop();
         output.line(`${verb(event.step, paint)} ${stepLabel(event.step)} ${paint.dim(`(${formatDuration(event.durationMs)})`)}`);
         break;
       case 'failed':
+        elapsed?.stop();
         output.line(`${paint.red('failed  ')} ${stepLabel(event.step)} ${paint.dim(`(${formatDuration(event.durationMs)})`)}`);
         break;
       case 'lock-wait':
@@ -37,9 +58,39 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
       case 'notice':
         if (output.verbose) output.note(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
         break;
-      case 'started':
-        break;
     }
+  };
+}
+
+/**
+ * The terminal's live line: drawn once the step has run LIVE_AFTER_MS, then
+ * every second, and erased before the step's own line. Timers are unref'd so
+ * they never keep the process alive.
+ */
+function liveLine(write: (text: string) => void, paint: ReturnType<typeof colors>) {
+  let timer: NodeJS.Timeout | undefined;
+  let drawn = false;
+  const stop = () => {
+    clearTimeout(timer); // also clears an interval
+    timer = undefined;
+    if (drawn) write(CLEAR_LINE);
+    drawn = false;
+  };
+  return {
+    start(step: PlanStep) {
+      stop();
+      const started = performance.now();
+      const draw = () => {
+        const seconds = Math.floor((performance.now() - started) / 1000);
+        write(`${CLEAR_LINE}${startVerb(step)} ${stepLabel(step)} ${paint.dim(`… ${seconds} s`)}`);
+        drawn = true;
+      };
+      timer = setTimeout(() => {
+        draw();
+        timer = setInterval(draw, LIVE_EVERY_MS).unref();
+      }, LIVE_AFTER_MS).unref();
+    },
+    stop,
   };
 }
 
@@ -73,6 +124,10 @@ export function stepLabel(step: PlanStep): string {
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function startVerb(step: PlanStep): string {
+  return step.direction === 'up' ? 'applying' : 'reverting';
 }
 
 function verb(step: PlanStep, paint: ReturnType<typeof colors>): string {

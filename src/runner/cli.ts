@@ -43,8 +43,16 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
       note: ctx.info,
       color: ctx.color,
       verbose: ctx.globals.verbose,
+      live: liveOutput(ctx),
     }),
   };
+}
+
+/** Raw stdout for the live elapsed-time line: only on a terminal that can redraw a line, and not with --quiet. */
+function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
+  const { stdout, env } = ctx.io;
+  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet) return undefined;
+  return (text) => stdout.write(text);
 }
 
 /** A migration version: a non-negative integer as in the file names (`0003` is 3). */
