@@ -4,6 +4,8 @@ import { describeHolder } from '../runner/lock.js';
 import type { MigrateResult } from '../runner/migrate.js';
 import type { PlanStep } from '../runner/types.js';
 
+type Colors = ReturnType<typeof pc.createColors>;
+
 export interface ProgressOutput {
   /** One line of progress (stdout). */
   line(text: string): void;
@@ -33,7 +35,8 @@ const CLEAR_LINE = '\r\u001b[2K';
  * redrawn line would be noise, a line as it starts.
  */
 export function progressReporter(output: ProgressOutput): (event: RunEvent) => void {
-  const paint = colors(output.color);
+  // As the CLI decided: picocolors' own defaults would read process.env and the TTY again.
+  const paint = pc.createColors(output.color);
   const elapsed = output.live ? liveLine(output.live, paint) : undefined;
   return (event) => {
     switch (event.type) {
@@ -67,7 +70,7 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
  * every second, and erased before the step's own line. Timers are unref'd so
  * they never keep the process alive.
  */
-function liveLine(write: (text: string) => void, paint: ReturnType<typeof colors>) {
+function liveLine(write: (text: string) => void, paint: Colors) {
   let timer: NodeJS.Timeout | undefined;
   let drawn = false;
   const stop = () => {
@@ -130,11 +133,7 @@ function startVerb(step: PlanStep): string {
   return step.direction === 'up' ? 'applying' : 'reverting';
 }
 
-function verb(step: PlanStep, paint: ReturnType<typeof colors>): string {
+function verb(step: PlanStep, paint: Colors): string {
   return step.direction === 'up' ? paint.green('applied ') : paint.yellow('reverted');
 }
 
-function colors(enabled: boolean) {
-  const plain = (text: string) => text;
-  return enabled ? { green: pc.green, yellow: pc.yellow, red: pc.red, dim: pc.dim } : { green: plain, yellow: plain, red: plain, dim: plain };
-}

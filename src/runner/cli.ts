@@ -78,7 +78,8 @@ export function targetOptions(options: { to?: string; step?: string }): { to?: n
   return { to: options.to === undefined ? undefined : parseVersion(options.to, '--to'), step: parseStep(options.step) };
 }
 
-function seconds(value: string | undefined, option: string): number | undefined {
+/** `--wait`, `--lock-wait`: a non-negative number of seconds. */
+export function seconds(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0) {

@@ -119,6 +119,20 @@ describe('sqlmig lint', () => {
     expect(io.stdoutText()).not.toMatch(/\u001b\[/);
   });
 
+  it('FORCE_COLOR colors a pipe too and wins over NO_COLOR; FORCE_COLOR=0 and --no-color turn colors off', async () => {
+    const colored = async (env: Record<string, string>, options: { tty?: boolean; args?: string[] } = {}) => {
+      const io = fakeIO({ cwd: project, tty: options.tty ?? false, env });
+      await run(['lint', ...(options.args ?? []), USERS_UP], io);
+      return /\u001b\[/.test(io.stdoutText());
+    };
+    expect(await colored({ FORCE_COLOR: '1' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '0' }, { tty: true })).toBe(false);
+    expect(await colored({ FORCE_COLOR: '1' }, { args: ['--no-color'] })).toBe(false);
+    expect(await colored({})).toBe(false);
+  });
+
   it('--format github prints workflow commands', async () => {
     const { code, stdout } = await lint(['--format', 'github', USERS_UP]);
     expect(code).toBe(1);
