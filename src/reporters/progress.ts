@@ -38,6 +38,11 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
   // As the CLI decided: picocolors' own defaults would read process.env and the TTY again.
   const paint = pc.createColors(output.color);
   const elapsed = output.live ? liveLine(output.live, paint) : undefined;
+  // A note (a server notice while the migration runs) must not land on the end of the live line.
+  const note = (text: string) => {
+    elapsed?.erase();
+    output.note(text);
+  };
   return (event) => {
     switch (event.type) {
       case 'started':
@@ -53,13 +58,13 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
         output.line(`${paint.red('failed  ')} ${stepLabel(event.step)} ${paint.dim(`(${formatDuration(event.durationMs)})`)}`);
         break;
       case 'lock-wait':
-        output.note(`waiting up to ${event.waitSeconds} s for another run to finish (${describeHolder(event.holder)})`);
+        note(`waiting up to ${event.waitSeconds} s for another run to finish (${describeHolder(event.holder)})`);
         break;
       case 'connect-retry':
-        output.note(`waiting for the database: ${event.reason}`);
+        note(`waiting for the database: ${event.reason}`);
         break;
       case 'notice':
-        if (output.verbose) output.note(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
+        if (output.verbose) note(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
         break;
     }
   };
@@ -67,17 +72,22 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
 
 /**
  * The terminal's live line: drawn once the step has run LIVE_AFTER_MS, then
- * every second, and erased before the step's own line. Timers are unref'd so
+ * every second, and erased before the step's own line and before any note
+ * (the next tick draws it again below the note). Timers are unref'd so
  * they never keep the process alive.
  */
 function liveLine(write: (text: string) => void, paint: Colors) {
   let timer: NodeJS.Timeout | undefined;
   let drawn = false;
+  /** Until the next redraw. */
+  const erase = () => {
+    if (drawn) write(CLEAR_LINE);
+    drawn = false;
+  };
   const stop = () => {
     clearTimeout(timer); // also clears an interval
     timer = undefined;
-    if (drawn) write(CLEAR_LINE);
-    drawn = false;
+    erase();
   };
   return {
     start(step: PlanStep) {
@@ -94,6 +104,7 @@ function liveLine(write: (text: string) => void, paint: Colors) {
       }, LIVE_AFTER_MS).unref();
     },
     stop,
+    erase,
   };
 }
 

@@ -7,12 +7,13 @@ import { createProject, spawnCli, type Project } from '../fixtures/runner/projec
 
 const bin = fileURLToPath(new URL('../../dist/cli/sqlmig.cjs', import.meta.url));
 
-/** A project whose second migration runs for 3 s, longer than the live line's 2 s threshold. */
+/** A project whose second migration runs for 3.3 s, longer than the live line's 2 s threshold. */
 async function slowProject(): Promise<Project> {
   const project = await createProject();
   await project.write('0001_create_jobs.up.sql', 'CREATE TABLE IF NOT EXISTS jobs (id bigint PRIMARY KEY);\n');
   await project.write('0001_create_jobs.down.sql', 'DROP TABLE IF EXISTS jobs;\n');
-  await project.write('0002_slow_backfill.up.sql', 'SELECT pg_sleep(3);\n');
+  // A notice while it runs, after the live line appeared.
+  await project.write('0002_slow_backfill.up.sql', "DO $$ BEGIN PERFORM pg_sleep(2.5); RAISE NOTICE 'halfway there'; PERFORM pg_sleep(0.8); END $$;\n");
   await project.write('0002_slow_backfill.down.sql', 'SELECT 1;\n');
   return project;
 }
@@ -60,15 +61,19 @@ describe('progress of a long run', () => {
     project = await slowProject();
     try {
       // script(1) gives the CLI a pseudo-terminal as stdout and copies what it writes.
-      const command = [process.execPath, bin, '--url', db.url, 'up', '--no-lint'].map(shellQuote).join(' ');
+      const command = [process.execPath, bin, '--url', db.url, 'up', '--no-lint', '--verbose'].map(shellQuote).join(' ');
       const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
         cwd: project.dir,
         env: { PATH: process.env.PATH, NO_COLOR: '1', TERM: 'xterm' },
       });
       // The live line: redrawn in place (carriage return + erase line) with the seconds so far.
       expect(stdout).toMatch(/\r\u001b\[2Kapplying 0002_slow_backfill … \d s/);
+      // Erased before a note (stderr, the same terminal), which gets a line of its own.
+      expect(stdout).toMatch(/… \d s\r\u001b\[2Knotice: halfway there\r?\n/);
       // Erased before the migration's own line, which ends up alone on its line.
-      expect(stdout).toMatch(/\r\u001b\[2Kapplied  0002_slow_backfill \(\d+\.\d+ s\)\r?\n/);
+      // (A note may have erased it last.)
+      expect(stdout).toMatch(/(\r\u001b\[2K|\n)applied  0002_slow_backfill \(\d+\.\d+ s\)\r?\n/);
+      expect(stdout).not.toMatch(/… \d s\S*applied/);
       // The quick migration never got one, and no start lines as in a log.
       expect(stdout).not.toContain('0001_create_jobs …');
       expect(stdout).not.toMatch(/^applying 0001_create_jobs\r?\n/m);
