@@ -15,8 +15,12 @@ const FORMATS: readonly OutputFormat[] = ['pretty', 'json', 'github', 'sarif'];
 
 /** The global options, in --help order. Adding one is one line here (and its field in GlobalOptions). */
 export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] = [
-  { scope: 'project', option: () => new Option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory)') },
+  {
+    scope: 'project',
+    option: () => new Option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)'),
+  },
   { scope: 'settings', option: () => new Option('--env <name>', 'select an entry of "environments" in the config') },
+  { scope: 'settings', option: () => new Option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)') },
   { scope: 'connection', option: () => new Option('--url <url>', 'database URL (overrides every other connection setting)') },
   { scope: 'project', option: () => new Option('--dir <dir>', 'migrations folder (overrides "dir")') },
   {

@@ -8,7 +8,7 @@ import { commandLoaders } from './commands/index.js';
 import type { CommandName } from './commands/names.js';
 import { checkFormat } from './options.js';
 import { buildProgram } from './program.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../package-version.js';
 import { formatError } from './format-error.js';
 
 /**
@@ -24,7 +24,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const rawErr = (text: string) => io.stderr.write(text);
 
   const program = buildProgram(packageVersion(), async (name, args, command) => {
-    context = createContext(io, globalsOf(command), secrets);
+    context = createContext(io, globalsOf(command), secrets, name);
     checkFormat(name as CommandName, context.globals.format);
     const load = commandLoaders[name];
     if (!load) throw new Error(`no handler for command ${name}`);
@@ -72,6 +72,7 @@ function globalsOf(command: Command): GlobalOptions {
   return {
     config: opts.config,
     env: opts.env,
+    envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
     format: opts.format,
