@@ -29,8 +29,8 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
       new Option('--format <format>', 'output format (lint: all four; status, current, history, validate, verify, rules: pretty|json)').choices(FORMATS),
   },
   { scope: 'output', option: () => new Option('--no-color', 'disable colors (also NO_COLOR; FORCE_COLOR forces them)') },
-  { scope: 'output', option: () => new Option('-q, --quiet', 'print only errors and results').default(false) },
-  { scope: 'output', option: () => new Option('--verbose', 'print more detail, including stack traces of internal errors').default(false) },
+  { scope: 'output', option: () => new Option('-q, --quiet', 'print only errors and results') },
+  { scope: 'output', option: () => new Option('--verbose', 'print more detail, including stack traces of internal errors') },
 ];
 
 /** What a command uses: whether it reads the config's settings, whether it connects, and the formats it prints. */
