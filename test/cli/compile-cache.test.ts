@@ -65,7 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  removeCli(copy);
+  if (copy) removeCli(copy);
   await project?.cleanup();
   await db?.drop();
 });
