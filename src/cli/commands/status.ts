@@ -9,13 +9,15 @@ import { formatRefusals } from '../../runner/refused.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
+/** Colors as the CLI decided (picocolors' defaults would read process.env and the TTY again). */
+const { green, yellow, red } = pc.createColors(true);
 const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
-  applied: pc.green,
-  pending: pc.yellow,
-  edited: pc.red,
-  missing: pc.red,
-  dirty: pc.red,
-  'no-up-file': pc.red,
+  applied: green,
+  pending: yellow,
+  edited: red,
+  missing: red,
+  dirty: red,
+  'no-up-file': red,
 };
 
 /** `sqlmig status`: every migration with its state; `--format json` for scripts. */
