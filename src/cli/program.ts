@@ -56,6 +56,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('lint the whole sequence; report on the given files, or all')
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
+    .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
     .action(action('lint'));
 
   program

@@ -6,7 +6,7 @@ import { createContext, initialSecrets, type CommandContext, type GlobalOptions 
 import type { CliIO } from './io.js';
 import { commandLoaders } from './commands/index.js';
 import { buildProgram } from './program.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../package-version.js';
 import { formatError } from './format-error.js';
 
 /**
