@@ -41,6 +41,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
+  const runTimeout = () => new Option('--timeout <seconds>', 'give up (exit 2) when the run takes longer than this, e.g. on a connection that stopped answering (config "runTimeout")');
   const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
@@ -70,6 +71,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'apply pending versions older than the newest applied one', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('up'));
 
@@ -80,8 +82,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--step <n>', 'revert n migrations')
     .option('--dry-run', 'print the plan, revert nothing', false)
     .option('--sql', 'print the exact SQL that would run, revert nothing', false)
+    .option('--yes', 'revert several migrations, or drop tables or columns, without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('down'));
 
@@ -91,8 +95,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--dry-run', 'print the plan, change nothing', false)
     .option('--sql', 'print the exact SQL that would run, change nothing', false)
     .option('--no-lint', 'skip the lint gate')
+    .option('--yes', 'revert a down file that drops tables or columns without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('redo'));
 
@@ -100,15 +106,17 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('status')
     .description('every migration: applied, pending, edited, missing or dirty')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('status'));
 
-  program.command('current').description('print the current version').addOption(connectWait()).action(action('current'));
+  program.command('current').description('print the current version').addOption(connectWait()).addOption(runTimeout()).action(action('current'));
 
   program
     .command('history')
     .description('applied migrations with time, duration and who applied them')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('history'));
 
   program
@@ -117,6 +125,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<version>', 'the version the database is already at')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('stamp'));
 
@@ -126,6 +135,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
     .option('--no-lint', 'skip the lint check of pending files')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('validate'));
 
@@ -137,6 +147,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--rolled-back', 'the migration did not take effect: remove its row')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('resolve'));
 
   program

@@ -37,6 +37,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     lockTimeout: firstSet(selected.lockTimeout, file.lockTimeout, configDefaults.lockTimeout),
     lockWait: firstSet(selected.lockWait, file.lockWait, configDefaults.lockWait),
     statementTimeout: firstSet(selected.statementTimeout, file.statementTimeout, configDefaults.statementTimeout),
+    connectTimeout: firstSet(selected.connectTimeout, file.connectTimeout, configDefaults.connectTimeout),
+    runTimeout: firstSet(selected.runTimeout, file.runTimeout, configDefaults.runTimeout),
     lint: {
       rules: { ...configDefaults.lint.rules, ...lint.rules },
       knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],

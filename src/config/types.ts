@@ -20,6 +20,8 @@ export interface EnvironmentConfig {
   lockTimeout?: string | null;
   lockWait?: number;
   statementTimeout?: string | null;
+  connectTimeout?: number;
+  runTimeout?: number;
 }
 
 /** What a `.migraterc.json` holds after interpolation and validation: only the keys it sets (empty strings count as unset). */
@@ -46,6 +48,10 @@ export interface Config {
   /** Seconds to wait for the advisory lock. */
   lockWait: number;
   statementTimeout: string | null;
+  /** Seconds to wait for a connection to open. */
+  connectTimeout: number;
+  /** Seconds a whole run may take (a connection that stops answering ends the run); 0: no limit. */
+  runTimeout: number;
   lint: LintConfig;
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */

@@ -10,6 +10,7 @@ import type { RunnerOptions } from './session.js';
 export interface RunnerCliOptions {
   lockWait?: string;
   wait?: string;
+  timeout?: string;
   /** false with --no-cache. */
   cache?: boolean;
 }
@@ -32,6 +33,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     cacheDir: options.cache === false ? undefined : join(config.root, '.sqlmig', 'cache'),
     wait: seconds(options.wait, '--wait'),
     lockWait: seconds(options.lockWait, '--lock-wait'),
+    timeout: seconds(options.timeout, '--timeout'),
     signal: ctx.io.signal,
     onEvent: progressReporter({
       line: (text) => {

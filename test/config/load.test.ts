@@ -27,6 +27,8 @@ describe('finding the config file', () => {
       table: 'sqlmig_migrations',
       lockTimeout: '10s',
       lockWait: 60,
+      connectTimeout: 15,
+      runTimeout: 0,
       statementTimeout: null,
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},
