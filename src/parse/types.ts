@@ -230,7 +230,13 @@ export type StatementView =
   | { kind: 'truncate'; tables: QualifiedName[] }
   | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }
   | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: string[] }
-  | { kind: 'insert'; table: QualifiedName; columns: string[] }
+  | {
+      kind: 'insert';
+      table: QualifiedName;
+      columns: string[];
+      /** The relations its query reads (`INSERT … SELECT … FROM old`): none for VALUES. */
+      reads: QualifiedName[];
+    }
   | { kind: 'transaction-control'; action: TransactionAction }
   | {
       /** SET / RESET of a run-time setting, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE. */

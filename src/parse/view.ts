@@ -295,7 +295,8 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns } };
+        const reads = rangeVarsIn(stmt.selectStmt).map((rangeVar) => this.rangeVar(rangeVar));
+        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
         const action = TRANSACTION_ACTIONS[as(node, 'TransactionStmt')!.kind ?? 'TRANS_STMT_BEGIN'];
@@ -690,4 +691,17 @@ class ViewBuilder {
       language === 'plpgsql' && literalStart !== undefined ? this.context.doBlockStatements(literalStart, this.context) : [];
     return { kind: 'do-block', language, statements };
   }
+}
+
+/** Every relation a (sub)tree names in FROM clauses, subqueries and CTEs included: what a query reads. */
+function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
+  if (Array.isArray(node)) {
+    for (const item of node) rangeVarsIn(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'RangeVar') found.push(value as pg.RangeVar);
+      else rangeVarsIn(value, found);
+    }
+  }
+  return found;
 }
