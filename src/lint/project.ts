@@ -42,10 +42,13 @@ export interface LintProjectOptions {
 export async function lintProject(options: LintProjectOptions = {}): Promise<LintResult> {
   const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
   const set = options.set ?? (await discoverMigrations(config.dir));
-  const files = migrationFiles(set);
+  // Misnamed files are linted with their version's migration; sqlmig.sum lists only the files that run.
+  const mismatched = set.mismatched ?? [];
+  const unrun = new Set(mismatched.map((file) => file.path));
+  const files = [...migrationFiles(set), ...mismatched];
   const [{ digests, read }, sumFile] = await Promise.all([digestFiles(set, files, options.cacheDir), readSumFile(set.dir)]);
   const sum: LintSum = sumFile
-    ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests) }
+    ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests.filter((digest) => !unrun.has(digest.file.path))) }
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
   const input: CachedLintInput = {
     digests,
