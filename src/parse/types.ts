@@ -81,7 +81,12 @@ export interface ConstraintView {
   name?: string;
   /** Constrained columns; for a column constraint, that column. */
   columns: string[];
-  references?: { table: QualifiedName; columns: string[] };
+  references?: {
+    table: QualifiedName;
+    columns: string[];
+    /** PostgreSQL's action codes, ON UPDATE then ON DELETE (`a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default). */
+    actions: string;
+  };
   /** `NOT VALID`. */
   notValid: boolean;
   /** `ADD CONSTRAINT … UNIQUE USING INDEX idx`. */

@@ -529,7 +529,10 @@ class ViewBuilder {
     const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span: this.elementSpan(constraint.location) };
     // Optional parts are assigned, not spread in: in Node 20 each property after a spread costs ~1 µs.
     if (constraint.conname !== undefined) view.name = constraint.conname;
-    if (constraint.pktable) view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) };
+    if (constraint.pktable) {
+      const actions = `${constraint.fk_upd_action ?? 'a'}${constraint.fk_del_action ?? 'a'}`;
+      view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs), actions };
+    }
     if (constraint.indexname !== undefined) view.usingIndex = constraint.indexname;
     return view;
   }
