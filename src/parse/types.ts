@@ -242,7 +242,12 @@ export type StatementView =
       /** The relations its query reads (`INSERT … SELECT … FROM old`): none for VALUES. */
       reads: QualifiedName[];
     }
-  | { kind: 'transaction-control'; action: TransactionAction }
+  | {
+      kind: 'transaction-control';
+      action: TransactionAction;
+      /** The first keyword as written, upper-case: `END` is a COMMIT and `ABORT` a ROLLBACK to PostgreSQL. */
+      keyword: string;
+    }
   | {
       /** SET / RESET of a run-time setting, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE. */
       kind: 'set';

@@ -301,7 +301,9 @@ class ViewBuilder {
       case 'TransactionStmt': {
         const action = TRANSACTION_ACTIONS[as(node, 'TransactionStmt')!.kind ?? 'TRANS_STMT_BEGIN'];
         const refused = action === 'commit-prepared' ? 'COMMIT PREPARED' : action === 'rollback-prepared' ? 'ROLLBACK PREPARED' : undefined;
-        return { view: { kind: 'transaction-control', action }, notInTransaction: refused };
+        const { text, statement } = this.context;
+        const keyword = /^\w+/.exec(text.slice(statement.start, statement.end))?.[0].toUpperCase() ?? '';
+        return { view: { kind: 'transaction-control', action, keyword }, notInTransaction: refused };
       }
       case 'VariableSetStmt': {
         const stmt = as(node, 'VariableSetStmt')!;
