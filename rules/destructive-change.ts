@@ -1,4 +1,4 @@
-import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
+import { displayName, headSpan, quoteIdent, tableCreatedLater } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
 import type { QualifiedName, Statement } from '../src/parse/types.js';
@@ -95,9 +95,6 @@ const rule: Rule = {
       const added = addedAt.get(key);
       return added !== undefined && upFiles - added <= BACKFILL_WINDOW && !filled.has(key);
     };
-    /** Whether the file, after `statement`, creates `table` again: a rebuild, not the end of the table. */
-    const rebuiltLater = (file: LintFile, statement: Statement, table: QualifiedName) =>
-      file.statements.some((later) => later.start > statement.start && later.view.kind === 'create-table' && objectKey(later.view.table) === objectKey(table));
     /** Whether the file, before `statement`, copied the rows of `table` into another table (copy-and-swap). */
     const copiedBefore = (file: LintFile, statement: Statement, table: QualifiedName) =>
       file.statements.some(
@@ -123,7 +120,7 @@ const rule: Rule = {
                 !createdBy(target.name, file) &&
                 // IF EXISTS of a table no earlier migration created (nor lint.knownTables): nothing of this project's is lost.
                 !(view.ifExists && !context.schema.hasTable(target.name)) &&
-                !rebuiltLater(file, statement, target.name) &&
+                !tableCreatedLater(file, statement, target.name) &&
                 !copiedBefore(file, statement, target.name),
             );
             if (dropped.length === 0) return;
