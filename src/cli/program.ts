@@ -16,8 +16,9 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('sqlmig')
     .description('Plain-SQL PostgreSQL migrations with a linter that enforces your migration SOP')
     .version(version, '-V, --version', 'print the version')
-    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory)')
+    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)')
     .option('--env <name>', 'select an entry of "environments" in the config')
+    .option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)')
     .option('--url <url>', 'database URL (overrides every other connection setting)')
     .option('--dir <dir>', 'migrations folder (overrides "dir")')
     .addOption(
@@ -40,6 +41,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
+  const runTimeout = () => new Option('--timeout <seconds>', 'give up (exit 2) when the run takes longer than this, e.g. on a connection that stopped answering (config "runTimeout")');
   const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
@@ -55,6 +57,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('lint the whole sequence; report on the given files, or all')
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
+    .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
     .action(action('lint'));
 
   program
@@ -68,6 +71,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'apply pending versions older than the newest applied one', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('up'));
 
@@ -78,8 +82,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--step <n>', 'revert n migrations')
     .option('--dry-run', 'print the plan, revert nothing', false)
     .option('--sql', 'print the exact SQL that would run, revert nothing', false)
+    .option('--yes', 'revert several migrations, or drop tables or columns, without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('down'));
 
@@ -89,8 +95,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--dry-run', 'print the plan, change nothing', false)
     .option('--sql', 'print the exact SQL that would run, change nothing', false)
     .option('--no-lint', 'skip the lint gate')
+    .option('--yes', 'revert a down file that drops tables or columns without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('redo'));
 
@@ -98,15 +106,17 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('status')
     .description('every migration: applied, pending, edited, missing or dirty')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('status'));
 
-  program.command('current').description('print the current version').addOption(connectWait()).action(action('current'));
+  program.command('current').description('print the current version').addOption(connectWait()).addOption(runTimeout()).action(action('current'));
 
   program
     .command('history')
     .description('applied migrations with time, duration and who applied them')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('history'));
 
   program
@@ -115,6 +125,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<version>', 'the version the database is already at')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('stamp'));
 
@@ -124,6 +135,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
     .option('--no-lint', 'skip the lint check of pending files')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('validate'));
 
@@ -135,6 +147,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--rolled-back', 'the migration did not take effect: remove its row')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('resolve'));
 
   program

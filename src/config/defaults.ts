@@ -12,6 +12,8 @@ export interface ConfigDefaults {
   readonly lockTimeout: string | null;
   readonly lockWait: number;
   readonly statementTimeout: string | null;
+  readonly connectTimeout: number;
+  readonly runTimeout: number;
   readonly lint: { readonly [K in keyof LintConfig]: Readonly<LintConfig[K]> };
 }
 
@@ -22,6 +24,8 @@ export const configDefaults: ConfigDefaults = {
   table: 'sqlmig_migrations',
   lockTimeout: '10s',
   lockWait: 60,
+  connectTimeout: 15,
+  runTimeout: 0,
   statementTimeout: null,
   lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
 };

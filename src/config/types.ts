@@ -1,3 +1,6 @@
+import type { SourceLocation } from '../errors.js';
+import type { EnvFile } from './env-file.js';
+
 export type RuleSetting = 'off' | 'warn' | 'error';
 
 export interface LintConfig {
@@ -17,6 +20,8 @@ export interface EnvironmentConfig {
   lockTimeout?: string | null;
   lockWait?: number;
   statementTimeout?: string | null;
+  connectTimeout?: number;
+  runTimeout?: number;
 }
 
 /** What a `.migraterc.json` holds after interpolation and validation: only the keys it sets (empty strings count as unset). */
@@ -31,7 +36,7 @@ export interface FileConfig extends EnvironmentConfig {
 export interface Config {
   /** Absolute path of the config file that was read, or null when none exists. */
   configFile: string | null;
-  /** Project root: the config file's folder, else the working directory. */
+  /** Project root, where `.sqlmig/` goes: the config file's folder, else the migrations folder's parent. */
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
@@ -43,10 +48,24 @@ export interface Config {
   /** Seconds to wait for the advisory lock. */
   lockWait: number;
   statementTimeout: string | null;
+  /** Seconds to wait for a connection to open. */
+  connectTimeout: number;
+  /** Seconds a whole run may take (a connection that stops answering ends the run); 0: no limit. */
+  runTimeout: number;
   lint: LintConfig;
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */
   environment: string | null;
+  /** JSON path → a `${VAR}` (without default) that value references and that was unset or empty. */
+  unsetVariables?: Record<string, UnsetVariable>;
+  /** The `.env` (or `--env-file`) read; its variables count where the environment does not set them. */
+  envFile?: EnvFile | null;
+}
+
+export interface UnsetVariable {
+  variable: string;
+  /** Where the reference is written in the config file. */
+  location: SourceLocation;
 }
 
 export interface LoadConfigOptions {
@@ -60,6 +79,8 @@ export interface LoadConfigOptions {
   environment?: string;
   /** `--dir <dir>`, relative to cwd. */
   dir?: string;
+  /** `--env-file <path>`, relative to cwd; default: `.env` beside the config file. */
+  envFile?: string;
 }
 
 export type ConnectionSource =

@@ -37,6 +37,8 @@ const connectionFields = {
   table: { kind: 'identifier' },
   lockTimeout: { kind: 'duration' },
   lockWait: { kind: 'seconds' },
+  connectTimeout: { kind: 'seconds' },
+  runTimeout: { kind: 'seconds' },
   statementTimeout: { kind: 'duration' },
 } as const satisfies Record<string, FieldSpec>;
 

@@ -21,13 +21,13 @@ import type { MigrationFile, MigrationSet, MigrationSource } from './types.js';
 /** What is known of a file without reading it; a MigrationSource is one. */
 export interface FileDigest {
   file: MigrationFile;
-  /** sha256 hex of the raw bytes. */
+  /** sha256 hex of the bytes, CRLF read as LF (source.ts fileChecksum). */
   checksum: string;
   validUtf8: boolean;
 }
 
-/** Changes when the file's layout changes. */
-const FORMAT = 1;
+/** Changes when the file's layout or the checksum's definition changes (2: CRLF normalised). */
+const FORMAT = 2;
 const FILE_NAME = 'checksums.json';
 /** Covers the coarsest common timestamps (FAT's 2 s) with a margin. */
 const FRESH_MS = 3000;
@@ -157,10 +157,11 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
   let pending: string[] = [];
   let pendingLength = 0;
   try {
-    mkdirSync(dir, { recursive: true });
+    // Owner only, as the embedded database beside it: the cache holds the project's SQL.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Keeps the cache out of git even where .sqlmig/ is not ignored.
-    writeFileSync(join(dir, '.gitignore'), '*\n');
-    fd = openSync(aside, 'w');
+    writeFileSync(join(dir, '.gitignore'), '*\n', { mode: 0o600 });
+    fd = openSync(aside, 'w', 0o600);
   } catch {
     fd = undefined;
   }

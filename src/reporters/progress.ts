@@ -29,7 +29,8 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
         output.line(`${paint.red('failed  ')} ${stepLabel(event.step)} ${paint.dim(`(${formatDuration(event.durationMs)})`)}`);
         break;
       case 'lock-wait':
-        output.note(`waiting up to ${event.waitSeconds} s for another run to finish (${describeHolder(event.holder)})`);
+        // With --lock-wait 0 there is no wait: the error that follows names the holder.
+        if (event.waitSeconds > 0) output.note(`waiting up to ${event.waitSeconds} s for another run to finish (${describeHolder(event.holder)})`);
         break;
       case 'connect-retry':
         output.note(`waiting for the database: ${event.reason}`);

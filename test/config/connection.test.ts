@@ -12,6 +12,8 @@ function configWith(overrides: Partial<Config> = {}): Config {
     table: 'sqlmig_migrations',
     lockTimeout: '10s',
     lockWait: 60,
+    connectTimeout: 15,
+    runTimeout: 0,
     statementTimeout: null,
     lint: { rules: {}, knownTables: [], statusColumns: [] },
     environments: {},

@@ -27,10 +27,14 @@ describe('finding the config file', () => {
       table: 'sqlmig_migrations',
       lockTimeout: '10s',
       lockWait: 60,
+      connectTimeout: 15,
+      runTimeout: 0,
       statementTimeout: null,
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},
       environment: null,
+      unsetVariables: {},
+      envFile: null,
     });
   });
 
@@ -185,7 +189,7 @@ describe('--env', () => {
     );
     const noFile = tempProject();
     expect((await errorOf(() => loadConfig({ cwd: noFile, env: {}, environment: 'prod' }))).hint).toBe(
-      `no .migraterc.json was found from ${noFile} upward; --env selects an entry of its "environments"`,
+      `no .migraterc.json was found from ${noFile} up to the project boundary (git root or package.json); --env selects an entry of its "environments"`,
     );
   });
 });

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { ExitCode } from '../../errors.js';
 import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
 import { status as readStatus } from '../../runner/inspect.js';
+import { describeProgress } from '../../runner/progress-note.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
@@ -26,6 +27,7 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
       appliedAt: row.appliedAt?.toISOString() ?? null,
       durationMs: row.durationMs,
       appliedBy: row.appliedBy,
+      ...(row.progress ? { progress: row.progress } : {}),
     }));
     ctx.out(JSON.stringify({ migrations }, null, 2));
     return 0;
@@ -37,5 +39,8 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
   const table = rows.map((row) => [String(row.version).padStart(4, '0'), row.name, row.state, formatTimestamp(row.appliedAt)]);
   const paint = (row: number, column: number, text: string) => (ctx.color && column === 2 ? STATE_COLOR[rows[row]!.state](text) : text);
   ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
+  for (const row of rows) {
+    if (row.progress && row.file) ctx.out(`${String(row.version).padStart(4, '0')} is dirty: ${describeProgress(row.progress, relative(ctx.io.cwd, row.file))}`);
+  }
   return 0;
 }
