@@ -7,12 +7,14 @@ import { describeProgress } from '../../runner/progress-note.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
+/** Colors as the CLI decided (picocolors' defaults would read process.env and the TTY again). */
+const { green, yellow, red } = pc.createColors(true);
 const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
-  applied: pc.green,
-  pending: pc.yellow,
-  edited: pc.red,
-  missing: pc.red,
-  dirty: pc.red,
+  applied: green,
+  pending: yellow,
+  edited: red,
+  missing: red,
+  dirty: red,
 };
 
 /** `sqlmig status`: every migration with its state; `--format json` for scripts. */
