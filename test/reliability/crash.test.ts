@@ -199,7 +199,7 @@ describe('a runner that is told to stop', () => {
     const closed = new URL(server.url);
     closed.port = '1';
     const { child, result } = startCli(project, ['--url', closed.toString(), 'up', '--wait', '30']);
-    // startCli pipes stderr; the first line names the config and database, then the wait begins.
+    // startCli pipes stderr; the line naming the config and database comes first, then the wait.
     await new Promise<void>((resolve) => {
       let seen = '';
       child.stderr!.on('data', (chunk: Buffer) => {
