@@ -2,6 +2,7 @@ import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
+import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './invalid-indexes.js';
 import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
 import { locateBlockedStatement, locateByReplay, neverReplayed } from './replay.js';
 import type { StepScript } from './script.js';
@@ -27,7 +28,7 @@ export async function execute(
   notes?: ProgressNotes,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const script of scripts) {
+  for (const [index, script] of scripts.entries()) {
     const { step } = script;
     if (signal?.aborted) {
       throw interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
@@ -35,7 +36,7 @@ export async function execute(
     onEvent({ type: 'started', step });
     const started = performance.now();
     try {
-      if (script.mode === 'transaction') await runInTransaction(db, script, signal);
+      if (script.mode === 'transaction') await runInTransaction(db, script, signal, index < scripts.length - 1);
       else await runOutsideTransaction(db, script, signal, notes);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
@@ -72,6 +73,8 @@ async function runInTransaction(
   db: DatabaseSession,
   script: Extract<StepScript, { mode: 'transaction' }>,
   signal: AbortSignal | undefined,
+  /** Other scripts were to run after this one (a caller such as verify may go on with its own next step). */
+  laterPending: boolean,
 ): Promise<void> {
   const started = performance.now();
   try {
@@ -85,7 +88,7 @@ async function runInTransaction(
     else if (neverReplayed(error)) location = await locateBlockedStatement(db, script.source.text);
     else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
-      outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
+      outcome: `${script.source.file.fileName} was rolled back: none of it was applied${laterPending ? ', and no later migration ran' : ''}`,
       // Timeouts, cancels and deadlocks say what to do instead: the file itself may be fine.
       hint: advice(error) === undefined ? 'fix the file and run the command again' : undefined,
       code: signal?.aborted ? 'INTERRUPTED' : undefined,
@@ -99,6 +102,8 @@ async function runOutsideTransaction(
   signal: AbortSignal | undefined,
   notes: ProgressNotes | undefined,
 ): Promise<void> {
+  // Known beforehand, so a failure reports only the invalid indexes this file left.
+  const invalidBefore = new Set((await invalidIndexes(db)).map((index) => index.oid));
   await db.exec(script.before);
   const { text } = script.source;
   const { version } = script.step;
@@ -124,7 +129,8 @@ async function runOutsideTransaction(
     } catch (error) {
       if (error instanceof ConnectionError) throw lostMidFile(script, progress, error);
       if (!(error instanceof ServerError)) throw error;
-      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), dirty);
+      const left = (await invalidIndexes(db).catch(() => [])).filter((index) => !invalidBefore.has(index.oid));
+      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), withInvalidIndexes(dirty, left));
     }
     progress.completed = index + 1;
     progress.lastLine = progress.runningLine;
@@ -163,6 +169,17 @@ function lostMidFile(script: Extract<StepScript, { mode: 'no-transaction' }>, pr
     },
     'MIGRATION_DIRTY',
   );
+}
+
+/** A failed no-transaction file's outcome and hint, naming the INVALID indexes it left and how to drop them. */
+function withInvalidIndexes<T extends { outcome: string; hint: string }>(what: T, left: readonly InvalidIndex[]): T {
+  if (left.length === 0) return what;
+  const count = left.length === 1 ? 'an INVALID index' : `${left.length} INVALID indexes`;
+  return {
+    ...what,
+    outcome: `${what.outcome}; it left ${count}, which queries do not use, writes still update, and IF NOT EXISTS would skip on a rerun`,
+    hint: `drop ${left.length === 1 ? 'it' : 'them'} first:\n${dropInvalidIndexesList(left)}\nthen ${what.hint}`,
+  };
 }
 
 /** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */

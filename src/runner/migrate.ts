@@ -76,7 +76,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const loaded = await loading;
     const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
-    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
     await lintGate(chosen.steps, target, loaded, options.lintGate);
 
     const context: ScriptContext = {
@@ -84,6 +84,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       settings: { lockTimeout: target.config.lockTimeout, statementTimeout: target.config.statementTimeout },
       host: hostname(),
       split: splitStatements,
+      reset: session.db.resetSql,
     };
     const sources = await sourcesOf(
       chosen.steps.map((step) => step.file),

@@ -43,7 +43,7 @@ export type VerifyEvent =
 /**
  * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
  * - `failed`: it did not, or a file failed to run (see `failure`).
- * - `not-verifiable`: no down file; it stays applied and the next migrations are verified on top.
+ * - `not-verifiable`: no down file (a problem: verify fails); it stays applied and the next migrations are verified on top.
  * - `not-run`: an earlier failure left no state to go on from.
  */
 export type VerificationStatus = 'verified' | 'failed' | 'not-verifiable' | 'not-run';
@@ -67,7 +67,7 @@ export interface MigrationVerification {
 }
 
 export interface VerifyResult {
-  /** No migration failed. Migrations without a down file are reported but do not fail the run. */
+  /** Every migration was verified: none failed, none lacked a down file. */
   ok: boolean;
   /** Where it ran: `PGlite in memory`, or the temporary database's redacted URL. */
   database: string;
@@ -126,7 +126,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
       else current = outcome.next;
     }
     return {
-      ok: results.every((m) => m.status === 'verified' || m.status === 'not-verifiable'),
+      // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
+      ok: results.every((m) => m.status === 'verified'),
       database: database.description,
       migrations: results,
       stopped,

@@ -1,5 +1,5 @@
 import type { ExitCode } from '../../errors.js';
-import { parseVersion, seconds } from '../../runner/cli.js';
+import { parseVersion, seconds } from '../runner-options.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
 import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';

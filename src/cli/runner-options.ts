@@ -1,10 +1,10 @@
 import { isAbsolute, join, relative } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from './context.js';
 import { resolveConnection, type Config, type ResolvedConnection } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { planListing, progressReporter, runSummary } from '../reporters/progress.js';
-import type { MigrateResult } from './migrate.js';
-import type { RunnerOptions } from './session.js';
+import type { MigrateResult } from '../runner/migrate.js';
+import type { RunnerOptions } from '../runner/session.js';
 
 /** The options commander hands the runner's commands (strings as typed). */
 export interface RunnerCliOptions {
