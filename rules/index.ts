@@ -8,6 +8,7 @@ import editedMigration from './edited-migration.js';
 import fkOrder from './fk-order.js';
 import migrationFilename from './migration-filename.js';
 import notNullNeedsDefault from './not-null-needs-default.js';
+import requireConcurrentIndex from './require-concurrent-index.js';
 import requireDown from './require-down.js';
 import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
@@ -25,6 +26,7 @@ export const rules: readonly Rule[] = [
   fkOrder,
   migrationFilename,
   notNullNeedsDefault,
+  requireConcurrentIndex,
   requireDown,
   requireIfExists,
   requireIfNotExists,

@@ -81,6 +81,12 @@ export class SchemaModel {
   /** Index key (`schema.index`) → key of its table. */
   readonly indexes: ForkableMap<ObjectKey, ObjectKey>;
   readonly extensions: ForkableSet<string>;
+  /**
+   * `table key.constraint name` → the transaction in which that constraint
+   * became valid (added without NOT VALID, or VALIDATEd); absent while NOT
+   * VALID or unknown. For the lock rules (see `provenNotNull`).
+   */
+  readonly validatedIn: ForkableMap<string, Transaction>;
   /** Table key → keys of the tables that have had a foreign key to it (some may have dropped it since). */
   private readonly referencedBy: ForkableMap<ObjectKey, ReadonlySet<ObjectKey>>;
   private readonly clock: Clock;
@@ -99,6 +105,7 @@ export class SchemaModel {
       this.functions = from.functions.fork(version);
       this.indexes = from.indexes.fork(version);
       this.extensions = from.extensions.fork(version);
+      this.validatedIn = from.validatedIn.fork(version);
       this.referencedBy = from.referencedBy.fork(version);
     } else {
       this.clock = new Clock();
@@ -110,6 +117,7 @@ export class SchemaModel {
       this.functions = ForkableMap.root(this.clock);
       this.indexes = ForkableMap.root(this.clock);
       this.extensions = ForkableSet.root(this.clock);
+      this.validatedIn = ForkableMap.root(this.clock);
       this.referencedBy = ForkableMap.root(this.clock);
     }
     for (const known of knownTables) {
@@ -157,6 +165,7 @@ export class SchemaModel {
         this.tables.set(key, table);
         this.owned.add(table);
         this.indexReferences(table);
+        if (file) this.recordValidity(table, view.constraints, transactionOf(statement, file));
         return;
       }
       case 'create-index': {
@@ -173,6 +182,7 @@ export class SchemaModel {
         const table = this.mutable(existing);
         for (const action of view.actions) alterTable(table, action, file);
         this.indexReferences(table);
+        if (file) this.recordValidations(table, view.actions, transactionOf(statement, file));
         return;
       }
       case 'drop':
@@ -392,6 +402,38 @@ export class SchemaModel {
     }
   }
 
+  /**
+   * Whether `table` has a valid `CHECK (column IS NOT NULL)` that became valid
+   * in a transaction other than `transaction`: then PostgreSQL 12+ skips the
+   * scan of SET NOT NULL, and no lock of that transaction covered the check's scan.
+   */
+  provenNotNull(table: TableInfo, column: string, transaction: Transaction): boolean {
+    for (const [name, constraint] of table.constraints) {
+      if (constraint.kind !== 'check' || constraint.notNullColumn !== column) continue;
+      const since = this.validatedIn.get(`${table.key}.${name}`);
+      if (since !== undefined && since !== transaction) return true;
+    }
+    return false;
+  }
+
+  private recordValidity(table: TableInfo, constraints: readonly ConstraintView[], transaction: Transaction): void {
+    for (const constraint of constraints) {
+      if (constraint.name === undefined) continue;
+      const key = `${table.key}.${constraint.name}`;
+      if (constraint.notValid) this.validatedIn.delete(key);
+      else this.validatedIn.set(key, transaction);
+    }
+  }
+
+  private recordValidations(table: TableInfo, actions: readonly AlterTableAction[], transaction: Transaction): void {
+    for (const action of actions) {
+      if (action.type === 'add-constraint') this.recordValidity(table, [action.constraint], transaction);
+      else if (action.type === 'validate-constraint' && table.constraints.has(action.name)) {
+        this.validatedIn.set(`${table.key}.${action.name}`, transaction);
+      } else if (action.type === 'drop-constraint') this.validatedIn.delete(`${table.key}.${action.name}`);
+    }
+  }
+
   /** Records `table` under every table it has a foreign key to, for referencingTables. */
   private indexReferences(table: TableInfo): void {
     for (const fk of table.foreignKeys) {
@@ -419,6 +461,32 @@ export class SchemaModel {
     this.owned.add(copy);
     return copy;
   }
+}
+
+/**
+ * A transaction as the runner plans it: a migration file runs in one, unless
+ * it starts with `-- sqlmig:no-transaction`; then each top-level statement
+ * commits on its own (a DO block, with the statements it runs, is one).
+ */
+export type Transaction = LintFile | Statement;
+
+export function transactionOf(statement: Statement, file: LintFile): Transaction {
+  return file.directives.noTransaction && !statement.embedded ? statement : file;
+}
+
+/** Whether `file` runs in one transaction (no `-- sqlmig:no-transaction`). */
+export function runsInTransaction(file: LintFile): boolean {
+  return !file.directives.noTransaction;
+}
+
+/**
+ * Whether `table` held rows that `file` must work around: it existed before
+ * the migration `file` belongs to (an earlier migration created it, or
+ * `knownTables` lists it, or — undefined — the sequence does not know it),
+ * rather than being created earlier in this same file.
+ */
+export function existedBefore(table: TableInfo | undefined, file: LintFile): boolean {
+  return table?.createdIn !== file;
 }
 
 function newTable(name: { schema?: string; name: string }, createdIn?: LintFile): TableInfo {
