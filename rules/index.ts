@@ -1,5 +1,6 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import constraintNotValid from './constraint-not-valid.js';
 import breakingChange from './breaking-change.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import destructiveChange from './destructive-change.js';
@@ -18,6 +19,7 @@ import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
 export const rules: readonly Rule[] = [
+  constraintNotValid,
   breakingChange,
   concurrentlyInTransaction,
   destructiveChange,
