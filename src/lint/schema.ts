@@ -403,15 +403,13 @@ export class SchemaModel {
   }
 
   /**
-   * Whether `table` has a valid `CHECK (column IS NOT NULL)` that became valid
-   * in a transaction other than `transaction`: then PostgreSQL 12+ skips the
-   * scan of SET NOT NULL, and no lock of that transaction covered the check's scan.
+   * Whether `table` has a valid `CHECK (column IS NOT NULL)`: then PostgreSQL
+   * 12+ skips the scan of SET NOT NULL. (Whether that check's own scan ran
+   * under a lock that blocks writes is constraint-not-valid's concern.)
    */
-  provenNotNull(table: TableInfo, column: string, transaction: Transaction): boolean {
+  provenNotNull(table: TableInfo, column: string): boolean {
     for (const [name, constraint] of table.constraints) {
-      if (constraint.kind !== 'check' || constraint.notNullColumn !== column) continue;
-      const since = this.validatedIn.get(`${table.key}.${name}`);
-      if (since !== undefined && since !== transaction) return true;
+      if (constraint.kind === 'check' && constraint.notNullColumn === column && this.validatedIn.has(`${table.key}.${name}`)) return true;
     }
     return false;
   }
