@@ -25,7 +25,7 @@ const rule: Rule = {
   rationale:
     'SOP "zero-downtime steps": during a deploy the old version of the application keeps running against the ' +
     'migrated database. Renaming a column or table breaks every query it sends, and changing a column type ' +
-    'rewrites the table under an ACCESS EXCLUSIVE lock and can break the code that reads it. Do it in steps: ' +
+    'can break the code that reads it (whether it also rewrites the table is table-rewrite’s concern). Do it in steps: ' +
     'add the new column or table, write to both, backfill, switch reads, then drop the old one in a later ' +
     'release. Not flagged: down files, tables and columns the same file created, restating the type a column ' +
     'already has, and widening a varchar (longer, unbounded, or to text), which neither rewrites nor breaks anything.',
@@ -83,7 +83,7 @@ const rule: Rule = {
             } else if (!harmless(column?.type, action.newType)) {
               context.report({
                 span: action.span,
-                message: `changing the type of ${quoteIdent(action.column)} rewrites the table under an exclusive lock and can break code that reads it`,
+                message: `changing the type of ${quoteIdent(action.column)} can break code that still reads or writes it as the old type (the lock is table-rewrite’s concern)`,
                 hint,
               });
             }
