@@ -1,5 +1,6 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import uniqueNeedsIndex from './unique-needs-index.js';
 import tableRewrite from './table-rewrite.js';
 import setNotNullScan from './set-not-null-scan.js';
 import constraintNotValid from './constraint-not-valid.js';
@@ -21,6 +22,7 @@ import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
 export const rules: readonly Rule[] = [
+  uniqueNeedsIndex,
   tableRewrite,
   setNotNullScan,
   constraintNotValid,

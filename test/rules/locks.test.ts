@@ -23,7 +23,7 @@ import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
 import { DEFAULT_EXAMPLE_NAME } from './rule-tester.js';
 
 /** Rules whose examples state their effect on an existing table: each of their examples must. */
-const LOCK_RULES = new Set(['table-rewrite', 'set-not-null-scan', 'constraint-not-valid', 'require-concurrent-index']);
+const LOCK_RULES = new Set(['unique-needs-index', 'table-rewrite', 'set-not-null-scan', 'constraint-not-valid', 'require-concurrent-index']);
 
 const lockRules = rules.filter((rule) => LOCK_RULES.has(rule.id));
 /** SHARE and stronger conflict with ROW EXCLUSIVE, the lock every INSERT, UPDATE and DELETE takes. */
