@@ -1,5 +1,6 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import enumValueInTransaction from './enum-value-in-transaction.js';
 import uniqueNeedsIndex from './unique-needs-index.js';
 import tableRewrite from './table-rewrite.js';
 import setNotNullScan from './set-not-null-scan.js';
@@ -22,6 +23,7 @@ import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
 export const rules: readonly Rule[] = [
+  enumValueInTransaction,
   uniqueNeedsIndex,
   tableRewrite,
   setNotNullScan,

@@ -194,7 +194,11 @@ export interface ExampleEffect {
   table: string;
   /** SQL that fills the table (and what it references) with rows before the file runs. */
   rows: string;
-  /** Null: no lock on the table. */
+  /**
+   * Null: no lock on the table. In a `-- sqlmig:no-transaction` file, where each
+   * statement commits at once, the lock a statement holds or wants while it
+   * waits beside a writer's open transaction; null when it never waits.
+   */
   lock: LockMode | null;
   scan?: boolean;
   rewrite?: boolean;

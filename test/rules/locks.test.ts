@@ -23,7 +23,7 @@ import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
 import { DEFAULT_EXAMPLE_NAME } from './rule-tester.js';
 
 /** Rules whose examples state their effect on an existing table: each of their examples must. */
-const LOCK_RULES = new Set(['unique-needs-index', 'table-rewrite', 'set-not-null-scan', 'constraint-not-valid', 'require-concurrent-index']);
+const LOCK_RULES = new Set(['enum-value-in-transaction', 'unique-needs-index', 'table-rewrite', 'set-not-null-scan', 'constraint-not-valid', 'require-concurrent-index']);
 
 const lockRules = rules.filter((rule) => LOCK_RULES.has(rule.id));
 /** SHARE and stronger conflict with ROW EXCLUSIVE, the lock every INSERT, UPDATE and DELETE takes. */
@@ -80,11 +80,7 @@ async function inTransaction(text: string, table: string): Promise<Observed> {
   const before = await relfilenode(table);
   return sql.begin(async (tx) => {
     const [scans] = await tx.unsafe('SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass', [table]);
-    try {
-      await tx.unsafe(text);
-    } catch (error) {
-      return { lock: null, rewrite: false, error: (error as { code?: string }).code ?? String(error) };
-    }
+    await tx.unsafe(text);
     const locks = await tx.unsafe(
       'SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = $2 AND relation = $1::regclass',
       [table, 'relation'],
@@ -97,8 +93,10 @@ async function inTransaction(text: string, table: string): Promise<Observed> {
     };
     throw Object.assign(new Error('rollback'), { observed });
   }).catch((error: unknown) => {
-    const observed = (error as { observed?: Observed }).observed;
+    const { observed, code } = error as { observed?: Observed; code?: string };
     if (observed) return observed;
+    // The file failed: PostgreSQL's SQLSTATE (postgres.js rolled the transaction back).
+    if (code !== undefined) return { lock: null, rewrite: false, error: code };
     throw error;
   }) as Promise<Observed>;
 }
