@@ -1,5 +1,9 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import banChar from './ban-char.js';
+import preferTimestamptz from './prefer-timestamptz.js';
+import preferIdentity from './prefer-identity.js';
+import preferBigint from './prefer-bigint.js';
 import enumValueInTransaction from './enum-value-in-transaction.js';
 import uniqueNeedsIndex from './unique-needs-index.js';
 import tableRewrite from './table-rewrite.js';
@@ -23,6 +27,10 @@ import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
 export const rules: readonly Rule[] = [
+  banChar,
+  preferTimestamptz,
+  preferIdentity,
+  preferBigint,
   enumValueInTransaction,
   uniqueNeedsIndex,
   tableRewrite,
