@@ -64,6 +64,12 @@ const rule: Rule = {
         effect: { table: 'users', rows: ROWS, lock: 'ShareUpdateExclusiveLock', rewrite: false },
       },
       {
+        name: '0001_create_users.down.sql',
+        sql: 'DROP INDEX IF EXISTS idx_users_email;\nDROP TABLE IF EXISTS users;',
+        files: [USERS_WITH_INDEX],
+        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+      },
+      {
         name: '0002_create_teams.up.sql',
         sql:
           'CREATE TABLE IF NOT EXISTS teams (id bigint PRIMARY KEY, name text);\n' +
@@ -83,9 +89,22 @@ const rule: Rule = {
       if (index) return existedBefore(tableOfIndex(index), file);
       return table === undefined || existedBefore(context.schema.table(table), file);
     };
+    /** Tables this file drops: locking one first changes nothing (DROP TABLE takes ACCESS EXCLUSIVE anyway). */
+    let dropped = new Set<string>();
     return {
+      fileStart(file) {
+        dropped = new Set();
+        for (const statement of file.statements) {
+          const view = statement.view;
+          if (view.kind === 'drop' && view.objectType === 'table') for (const target of view.objects) dropped.add(objectKey(target.name));
+        }
+      },
       statement(statement, file) {
         const view = statement.view;
+        if (view.kind === 'drop' && view.objectType === 'index') {
+          const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name)));
+          if (tables.every((key) => key !== undefined && dropped.has(key))) return;
+        }
         if (view.kind === 'create-index' && !view.concurrently && onExisting(file, view.table)) {
           context.report({
             span: headSpan(statement),

@@ -79,17 +79,19 @@ async function relfilenode(table: string): Promise<number> {
 async function inTransaction(text: string, table: string): Promise<Observed> {
   const before = await relfilenode(table);
   return sql.begin(async (tx) => {
-    const [scans] = await tx.unsafe('SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass', [table]);
+    // By oid, not name: a file may drop the table (a down file), and it is still locked then.
+    const [start] = await tx.unsafe('SELECT relid AS oid, seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass', [table]);
+    const { oid, seq_scan: scansBefore } = start!;
     await tx.unsafe(text);
-    const locks = await tx.unsafe(
-      'SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = $2 AND relation = $1::regclass',
-      [table, 'relation'],
+    const locks = await tx.unsafe("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = $1", [oid]);
+    const [after] = await tx.unsafe(
+      'SELECT s.seq_scan, c.relfilenode FROM pg_stat_xact_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relid = $1',
+      [oid],
     );
-    const [after] = await tx.unsafe('SELECT seq_scan, (SELECT relfilenode FROM pg_class WHERE oid = $1::regclass) AS node FROM pg_stat_xact_user_tables WHERE relid = $1::regclass', [table]);
     const observed: Observed = {
       lock: strongest(locks.map((row) => String(row.mode))),
-      scan: Number(after!.seq_scan) > Number(scans!.seq_scan),
-      rewrite: Number(after!.node) !== before,
+      scan: after !== undefined && Number(after.seq_scan) > Number(scansBefore),
+      rewrite: after !== undefined && Number(after.relfilenode) !== before,
     };
     throw Object.assign(new Error('rollback'), { observed });
   }).catch((error: unknown) => {
