@@ -77,7 +77,7 @@ const projects = readdirSync(corpus, { withFileTypes: true }).filter((entry) => 
 const rows = projects.map((name) => ({ name, sqlmig: sqlmigCounts(join(corpus, name)), squawk: squawkCounts(join(corpus, name)) }));
 
 const total = (side, rule) => rows.reduce((sum, row) => sum + (row[side][rule] ?? 0), 0);
-const squawkTotal = (rules, pick = (row) => row) => rules.map((rule) => `${rule} ${total('squawk', rule)}`).join(', ') || '—';
+const squawkTotal = (rules) => rules.map((rule) => `${rule} ${total('squawk', rule)}`).join(', ') || '—';
 
 const lines = [
   `# Lock rules: sqlmig beside squawk`,
