@@ -36,6 +36,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
       rules: { ...configDefaults.lint.rules, ...lint.rules },
       knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],
       statusColumns: [...(lint.statusColumns ?? configDefaults.lint.statusColumns)],
+      ...(lint.baseline !== undefined ? { baseline: lint.baseline } : {}),
     },
     environments,
     environment,

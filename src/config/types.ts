@@ -7,6 +7,12 @@ export interface LintConfig {
   knownTables: string[];
   /** Column-name patterns treated as status columns (`*` wildcard). */
   statusColumns: string[];
+  /**
+   * Migrations at or below this version are analysed (they build the schema
+   * model) but never reported on, by `lint` or by the gate in `up`: a project
+   * adopting sqlmig is not flooded with findings about its history.
+   */
+  baseline?: number;
 }
 
 /** What an entry of `environments` may override. */
