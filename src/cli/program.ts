@@ -55,6 +55,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('lint the whole sequence; report on the given files, or all')
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
+    .option('--since <git-ref>', 'report only on migration files added or changed since this git ref (pull requests)')
     .action(action('lint'));
 
   program
