@@ -1,6 +1,6 @@
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
-import { existedBefore } from '../src/lint/schema.js';
+import { alterOfExistingTable } from '../src/lint/schema.js';
 
 const USERS = { name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);' };
 const CHECK_NOT_VALID = {
@@ -56,10 +56,9 @@ const rule: Rule = {
   check(context) {
     return {
       statement(statement, file) {
-        const view = statement.view;
-        if (view.kind !== 'alter-table' || view.objectType !== 'table') return;
-        const table = context.schema.table(view.table);
-        if (!existedBefore(table, file)) return;
+        const altered = alterOfExistingTable(statement, file, context.schema);
+        if (!altered) return;
+        const { view, table } = altered;
         for (const action of view.actions) {
           if (action.type !== 'set-not-null') continue;
           if (table && context.schema.provenNotNull(table, action.column)) continue;

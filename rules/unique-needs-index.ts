@@ -1,6 +1,6 @@
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
-import { existedBefore } from '../src/lint/schema.js';
+import { alterOfExistingTable } from '../src/lint/schema.js';
 
 const USERS = { name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);' };
 const INDEX = {
@@ -52,10 +52,9 @@ const rule: Rule = {
   check(context) {
     return {
       statement(statement, file) {
-        const view = statement.view;
-        if (view.kind !== 'alter-table' || view.objectType !== 'table') return;
-        const table = context.schema.table(view.table);
-        if (!existedBefore(table, file)) return;
+        const altered = alterOfExistingTable(statement, file, context.schema);
+        if (!altered) return;
+        const { view, table } = altered;
         const name = displayName(view.table);
         const hint =
           'build it with CREATE UNIQUE INDEX CONCURRENTLY in a -- sqlmig:no-transaction migration, then in a later one ' +

@@ -10,7 +10,7 @@
  * `fork()` takes constant time (see forkable.ts), and a model copies a table
  * the first time it changes one it shares with another model.
  */
-import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef } from '../parse/types.js';
+import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef, ViewOf } from '../parse/types.js';
 import { Clock, ForkableMap, ForkableSet } from './forkable.js';
 import type { LintFile } from './rule.js';
 
@@ -485,6 +485,21 @@ export function runsInTransaction(file: LintFile): boolean {
  */
 export function existedBefore(table: TableInfo | undefined, file: LintFile): boolean {
   return table?.createdIn !== file;
+}
+
+/**
+ * The ALTER TABLE `statement` is, when its table existed before `file`'s
+ * migration (see existedBefore), with what the model knows of that table.
+ */
+export function alterOfExistingTable(
+  statement: Statement,
+  file: LintFile,
+  schema: SchemaModel,
+): { view: ViewOf<'alter-table'>; table: TableInfo | undefined } | undefined {
+  const view = statement.view;
+  if (view.kind !== 'alter-table' || view.objectType !== 'table') return undefined;
+  const table = schema.table(view.table);
+  return existedBefore(table, file) ? { view, table } : undefined;
 }
 
 function newTable(name: { schema?: string; name: string }, createdIn?: LintFile): TableInfo {
