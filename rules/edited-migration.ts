@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Rule } from '../src/lint/rule.js';
+import type { Rule, SumHistory } from '../src/lint/rule.js';
 import { SUM_FILE_NAME } from '../src/migrations/sum.js';
 import type { Span } from '../src/parse/types.js';
 
@@ -9,6 +9,20 @@ const USERS_UP_SQL = 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);'
 const USERS_DOWN_SQL = 'DROP TABLE IF EXISTS users;';
 const RECORDED_SQL = `-- as sqlmig.sum recorded it\n${USERS_UP_SQL}`;
 const HASH_HINT = 'run `sqlmig hash` and commit sqlmig.sum with the migrations (`sqlmig new` keeps it up to date)';
+
+const REVERT = 'databases that applied it will not run it again: revert the edit and put the change in a new migration';
+
+/** What an edit to `fileName` means where it stands, and what to do about it. */
+function editHint(history: SumHistory | undefined): string {
+  switch (history?.kind) {
+    case 'git':
+      return `it is committed (git's HEAD has it), so it may be applied somewhere: ${REVERT}; run \`sqlmig hash\` only if it is applied nowhere`;
+    case 'staged':
+      return `in the staged files: if the edit was deliberate and the migration is applied nowhere, run \`sqlmig hash\` and \`git add\` ${SUM_FILE_NAME}; otherwise ${REVERT}`;
+    default:
+      return `not in a git repository, so sqlmig cannot tell a draft from a committed migration: if it is applied nowhere yet, run \`sqlmig hash\`; otherwise ${REVERT}`;
+  }
+}
 
 /** Line `line` of sqlmig.sum, which lint does not hold the text of. */
 function sumLine(line: number): Span {
@@ -25,7 +39,9 @@ const rule: Rule = {
     'every migration file when it is added (`sqlmig new`, `sqlmig hash`); lint fails when a file no longer ' +
     'matches it, when a file is missing from it or it lists a file that is gone (the sum is stale), and ' +
     'when it is malformed (for example git conflict markers: two branches added migrations). If an edit ' +
-    'was deliberate and the migration is not applied anywhere yet, `sqlmig hash` records it. A project ' +
+    'was deliberate and the migration is not applied anywhere yet, `sqlmig hash` records it. In a git ' +
+    'repository a migration that is not committed (not in HEAD) is a draft: its edits and its absence ' +
+    'from the sum are warnings that ask for `sqlmig hash`. A project ' +
     'without sqlmig.sum gets one warning that suggests creating it.',
   examples: {
     bad: [
@@ -95,15 +111,33 @@ const rule: Rule = {
         }
         const byName = new Map(context.files.map((file) => [file.fileName, file]));
         const { edited, added, removed, totalMismatch } = sum.comparison;
+        const { history } = sum;
+        // A draft (not in git's HEAD) reached no other database through git: its edits are fine once recorded.
+        const drafts = new Set(history?.kind === 'git' ? history.drafts : []);
         for (const fileName of edited) {
+          if (drafts.has(fileName)) {
+            context.report({
+              file: byName.get(fileName)!,
+              maxSeverity: 'warn',
+              message: `${fileName} is a draft (not committed in git) edited after ${SUM_FILE_NAME} recorded it`,
+              hint: `run \`sqlmig hash\` to record the edit, and commit ${SUM_FILE_NAME} with the migration`,
+            });
+            continue;
+          }
           context.report({
             file: byName.get(fileName)!,
-            message: `${fileName} changed after ${SUM_FILE_NAME} recorded it; if the edit was deliberate and the migration is not applied anywhere, run \`sqlmig hash\``,
-            hint: 'databases that applied it will not run it again: otherwise revert the edit and put the change in a new migration',
+            message: `${fileName} changed after ${SUM_FILE_NAME} recorded it`,
+            hint: editHint(history),
           });
         }
         for (const fileName of added) {
-          context.report({ file: byName.get(fileName)!, message: `${fileName} is not in ${SUM_FILE_NAME} (the sum is stale)`, hint: HASH_HINT });
+          const draft = drafts.has(fileName);
+          context.report({
+            file: byName.get(fileName)!,
+            ...(draft ? { maxSeverity: 'warn' as const } : {}),
+            message: draft ? `${fileName} is a draft (not committed in git) that ${SUM_FILE_NAME} does not list yet` : `${fileName} is not in ${SUM_FILE_NAME} (the sum is stale)`,
+            hint: history?.kind === 'staged' ? `run \`sqlmig hash\` and \`git add\` ${SUM_FILE_NAME}` : HASH_HINT,
+          });
         }
         // Files of duplicate versions are listed by the sum but not in the sequence; migration-filename reports them.
         const problemFiles = new Set(context.fileProblems.map((problem) => basename(problem.path)));

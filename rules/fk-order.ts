@@ -82,9 +82,14 @@ const rule: Rule = {
     let droppedUnnamed = new Set<string>();
     const unnamedKey = (table: ObjectKey, columns: readonly string[]) => `${table}:${columns.join(',')}`;
 
+    /** References already reported as dangling (`child>parent`): dropping that parent later is the same mistake, reported once. */
+    const dangling = new Set<string>();
+    const edge = (child: ObjectKey, parent: ObjectKey) => `${child}>${parent}`;
+
     const checkReference = (constraint: ConstraintView, self: QualifiedName, statement: Statement, file: LintFile) => {
       const parent = constraint.references?.table;
       if (!parent || objectKey(parent) === objectKey(self) || context.schema.hasTable(parent)) return;
+      dangling.add(edge(objectKey(self), objectKey(parent)));
       const later = createdLater(context.files, file, objectKey(parent));
       context.report({
         span: pointAt(parent.span, statement),
@@ -104,6 +109,7 @@ const rule: Rule = {
         .filter(
           (child) =>
             !dropping.has(child.key) &&
+            !dangling.has(edge(child.key, objectKey(parent))) &&
             child.foreignKeys.some(
               (fk) => fk.references === objectKey(parent) && (fk.name !== undefined || !droppedUnnamed.has(unnamedKey(child.key, fk.columns))),
             ),

@@ -23,6 +23,7 @@ import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
 import schemaQualified from './schema-qualified.js';
 import separateSchemaAndData from './separate-schema-and-data.js';
+import sessionSetting from './session-setting.js';
 import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
@@ -50,6 +51,7 @@ export const rules: readonly Rule[] = [
   requireIfNotExists,
   schemaQualified,
   separateSchemaAndData,
+  sessionSetting,
   statusColumnVarchar,
   transactionControl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

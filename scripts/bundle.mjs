@@ -10,13 +10,15 @@
 // no-op `up` by a fifth. Modules that commands import lazily stay lazy: the
 // bundle evaluates them when first imported, and V8 compiles a function when
 // first called, so `--version`, `lint` and `new` still never load a database
-// driver. The library (dist/src/index.js) is tsc's output as it is.
+// driver. The library's ES module entry (dist/src/index.js) is tsc's output as
+// it is; its CommonJS entry (dist/src/index.cjs, for `require('sqlmig')`) is the
+// same source bundled as one CommonJS file, with every package left outside.
 //
 // libpg-query and PGlite stay outside: they load their WebAssembly and data
 // files from beside their own modules.
 
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -58,27 +60,38 @@ module.exports = new Proxy({}, {
   },
 };
 
-const outdir = `${root}dist/cli`;
+const commonJs = {
+  absWorkingDir: root,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // Modules find files relative to themselves (package.json, the parsers' packages): in the bundle, that is the bundle.
+  define: { 'import.meta.url': 'bundleUrl' },
+  inject: ['scripts/bundle-url.mjs'],
+  logLevel: 'warning',
+};
 
-rmSync(outdir, { recursive: true, force: true }); // with it, the compile cache of the previous build
 for (const [name, entry] of [
   ['main', 'dist/src/cli/bin.js'],
   ['sqlmig', 'dist/src/cli/launcher.js'],
 ]) {
   await build({
-    absWorkingDir: root,
+    ...commonJs,
     entryPoints: { [name]: entry },
-    outdir,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
+    outdir: `${root}dist/cli`,
     external: ['libpg-query', '@electric-sql/pglite', '@electric-sql/pglite/*'],
-    // Modules find files relative to themselves (package.json, the parsers' packages): in the bundle, that is the bundle.
-    define: { 'import.meta.url': 'bundleUrl' },
-    inject: ['scripts/bundle-url.mjs'],
     plugins: [lazyBuiltins],
-    logLevel: 'warning',
   });
 }
+
+// esbuild keeps a dynamic import() of an outside package as import(): PGlite (an ES module) still loads only when used.
+await build({
+  ...commonJs,
+  entryPoints: { index: 'dist/src/index.js' },
+  outdir: `${root}dist/src`,
+  packages: 'external',
+});
+// Its types are the ES module's: TypeScript lets a CommonJS declaration file re-export them.
+writeFileSync(`${root}dist/src/index.d.cts`, "export * from './index.js';\n");

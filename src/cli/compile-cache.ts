@@ -5,19 +5,22 @@
  * the bundle nor compiles those functions again. Node 22 offers the same as
  * `module.enableCompileCache()`; Node 20 has only `vm.Script`'s `cachedData`.
  *
- * The cache lives beside the bundle (`compile-cache/`), one file per command,
- * Node version and bundle build: whoever can write there can already replace
- * the bundle itself, and `npm run build` empties it. Where the folder cannot
- * be written (a read-only install), every run compiles, as plain `require()`
- * does. V8 checks its version, its flags and the source's length before it
- * uses cached data, and compiles from source when they differ; the bundle's
- * mtime in the file name covers an edit that keeps the length.
+ * The cache lives in the user's cache folder (`$XDG_CACHE_HOME/sqlmig`, else
+ * `~/.cache/sqlmig`), never in the install: an installed package must not
+ * change under node_modules, and may not be writable at all. One folder per
+ * install (named by a hash of the bundle's path), one file per command, Node
+ * version and bundle build. Where no cache folder can be written, every run
+ * compiles, as plain `require()` does. V8 checks its version, its flags and
+ * the source's length before it uses cached data, and compiles from source
+ * when they differ; the bundle's mtime in the file name covers an edit that
+ * keeps the length.
  */
 import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script, constants } from 'node:vm';
+import { userCacheFolder } from '../user-cache.js';
 
 type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
 
@@ -38,7 +41,7 @@ export function requireWithCodeCache(bundle: string, cacheName: string | undefin
     return;
   }
   const source = readFileSync(bundle, 'utf8');
-  const cacheFile = join(dirname(bundle), 'compile-cache', cacheFileName(cacheName, statSync(bundle)));
+  const cacheFile = join(cacheFolder(bundle), cacheFileName(cacheName, statSync(bundle)));
   const cachedData = readIfPresent(cacheFile);
   const script = new Script(WRAPPER_START + source + WRAPPER_END, {
     filename: bundle,
@@ -53,6 +56,18 @@ export function requireWithCodeCache(bundle: string, cacheName: string | undefin
   }
   const module = { exports: {} };
   (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+/** This install's folder in the user's cache. */
+function cacheFolder(bundle: string): string {
+  return join(userCacheFolder(), 'compile-cache', fnv1a(dirname(bundle)));
+}
+
+/** A short, stable name for a path (FNV-1a, 32 bits): node:crypto would cost every run its loading. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }
 
 function cacheFileName(cacheName: string, bundleStats: Pick<Stats, 'size' | 'mtimeMs'>): string {

@@ -8,6 +8,7 @@ export type OutputFormat = 'pretty' | 'json' | 'github' | 'sarif';
 export interface GlobalOptions {
   config?: string;
   env?: string;
+  envFile?: string;
   url?: string;
   dir?: string;
   format?: OutputFormat;
@@ -19,6 +20,8 @@ export interface GlobalOptions {
 /** What a command handler gets: parsed global options, output helpers, lazy config. */
 export interface CommandContext {
   io: CliIO;
+  /** The command's name (`up`, `status`, …). */
+  command: string;
   globals: GlobalOptions;
   /** Colors on: a TTY, no NO_COLOR, no --no-color. */
   color: boolean;
@@ -34,7 +37,7 @@ export interface CommandContext {
   addSecrets(secrets: readonly string[]): void;
 }
 
-export function createContext(io: CliIO, globals: GlobalOptions, secrets: string[]): CommandContext {
+export function createContext(io: CliIO, globals: GlobalOptions, secrets: string[], command = ''): CommandContext {
   const streamColor = (stream: OutputStream) =>
     globals.color && stream.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const line = (stream: OutputStream, text: string) => {
@@ -43,6 +46,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
   let configPromise: Promise<Config> | undefined;
   return {
     io,
+    command,
     globals,
     color: streamColor(io.stdout),
     out: (text) => line(io.stdout, text),
@@ -57,6 +61,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
         env: io.env,
         environment: globals.env,
         dir: globals.dir,
+        envFile: globals.envFile,
       });
       return configPromise;
     },

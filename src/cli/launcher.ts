@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { COMMAND_NAMES, type CommandName } from './commands/names.js';
 import { requireWithCodeCache } from './compile-cache.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../package-version.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {

@@ -16,8 +16,9 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('sqlmig')
     .description('Plain-SQL PostgreSQL migrations with a linter that enforces your migration SOP')
     .version(version, '-V, --version', 'print the version')
-    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory)')
+    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)')
     .option('--env <name>', 'select an entry of "environments" in the config')
+    .option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)')
     .option('--url <url>', 'database URL (overrides every other connection setting)')
     .option('--dir <dir>', 'migrations folder (overrides "dir")')
     .addOption(
@@ -55,6 +56,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('lint the whole sequence; report on the given files, or all')
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
+    .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
     .option('--since <git-ref>', 'report only on migration files added or changed since this git ref (pull requests)')
     .action(action('lint'));
 

@@ -6,7 +6,7 @@ import { createContext, initialSecrets, type CommandContext, type GlobalOptions 
 import type { CliIO } from './io.js';
 import { commandLoaders } from './commands/index.js';
 import { buildProgram } from './program.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../package-version.js';
 import { formatError } from './format-error.js';
 
 /**
@@ -22,7 +22,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const rawErr = (text: string) => io.stderr.write(text);
 
   const program = buildProgram(packageVersion(), async (name, args, command) => {
-    context = createContext(io, globalsOf(command), secrets);
+    context = createContext(io, globalsOf(command), secrets, name);
     const load = commandLoaders[name];
     if (!load) throw new Error(`no handler for command ${name}`);
     const module = await load();
@@ -69,6 +69,7 @@ function globalsOf(command: Command): GlobalOptions {
   return {
     config: opts.config,
     env: opts.env,
+    envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
     format: opts.format,

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, type SourceLocation } from '../errors.js';
 import { collectSecrets, redactUrl } from '../redact.js';
 import { EMBEDDED_DATA_DIR } from './defaults.js';
+import { withEnvFile } from './env-file.js';
 import { memberPath } from './json-path.js';
 import type { Config, ConnectionSource, ResolvedConnection } from './types.js';
 
@@ -22,7 +23,7 @@ type Env = Record<string, string | undefined>;
  * database in `<root>/.sqlmig/pglite`. Empty values count as unset.
  */
 export function resolveConnection(config: Config, options: ResolveConnectionOptions = {}): ResolvedConnection {
-  const env = options.env ?? process.env;
+  const env = withEnvFile(options.env ?? process.env, config.envFile);
   const [source, url] = firstSource(config, options.url, env);
   const secrets = collectSecrets(env, [
     options.url,
@@ -46,6 +47,7 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
     ['PG*', fromVariables(env, 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE')],
   ];
   for (const [source, value] of candidates) {
+    if (source === 'environment' || source === 'databaseUrl') refuseUnsetVariable(config, source);
     if (value) return [source, value];
     // `--env prod` with PROD_DATABASE_URL unset must not fall through to the development database.
     if (source === 'environment' && config.environment !== null) {
@@ -55,7 +57,43 @@ function firstSource(config: Config, url: string | undefined, env: Env): [Connec
       });
     }
   }
+  // In CI a missing setting is a mistake, not a wish for a throwaway database that passes every deploy step.
+  if (isCi(env)) {
+    throw new ConfigError(
+      'no database is configured, and CI is set: not falling back to the embedded database',
+      {
+        location: config.configFile === null ? undefined : { file: config.configFile },
+        hint: 'set DATABASE_URL or pass --url; to use the embedded database in CI, say so: --url pglite://.sqlmig/pglite (or pglite://memory)',
+      },
+      'NO_DATABASE',
+    );
+  }
   return ['embedded', pgliteUrl(resolve(config.root, EMBEDDED_DATA_DIR))];
+}
+
+function isCi(env: Env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+/**
+ * A database URL that references an unset variable must not connect
+ * anywhere: not to a URL with a hole in it, and not (falling through) to
+ * another source or the embedded database.
+ */
+function refuseUnsetVariable(config: Config, source: 'environment' | 'databaseUrl'): void {
+  if (source === 'environment' && config.environment === null) return;
+  const path = source === 'environment' ? memberPath(memberPath('environments', config.environment ?? ''), 'databaseUrl') : 'databaseUrl';
+  const unset = config.unsetVariables?.[path];
+  if (unset === undefined) return;
+  throw new ConfigError(
+    `${path} references the variable ${unset.variable}, which is unset or empty`,
+    {
+      location: unset.location,
+      hint: `set ${unset.variable} (in the environment or in .env beside the config file), pass --url, or give a default: \${${unset.variable}:-pglite://.sqlmig/pglite} for the embedded database`,
+    },
+    'CONFIG_UNSET_VARIABLE',
+  );
 }
 
 /**

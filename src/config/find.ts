@@ -5,8 +5,10 @@ import { CONFIG_FILE_NAME } from './defaults.js';
 
 /**
  * The config file to read: `configPath` (relative to cwd; it must exist),
- * else the nearest `.migraterc.json` from cwd up to the filesystem root,
- * else null (defaults apply).
+ * else the nearest `.migraterc.json` from cwd up to the project boundary
+ * (the first folder with `.git` or `package.json`), else null (defaults
+ * apply). Never above the boundary: a config in a shared parent folder
+ * (/tmp, a CI workspace) must not decide what runs against this project's database.
  */
 export async function findConfigFile(cwd: string, configPath?: string): Promise<string | null> {
   if (configPath !== undefined) {
@@ -23,7 +25,19 @@ export async function findConfigFile(cwd: string, configPath?: string): Promise<
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const candidate = join(dir, CONFIG_FILE_NAME);
     if (isFile(candidate)) return candidate;
-    if (dirname(dir) === dir) return null;
+    if (dirname(dir) === dir || isProjectBoundary(dir)) return null;
+  }
+}
+
+function isProjectBoundary(dir: string): boolean {
+  return exists(join(dir, '.git')) || isFile(join(dir, 'package.json'));
+}
+
+function exists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -2,9 +2,10 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { closestMatch } from './closest.js';
 import { CONFIG_FILE_NAME, configDefaults } from './defaults.js';
+import { readEnvFile, withEnvFile } from './env-file.js';
 import { findConfigFile } from './find.js';
 import { readConfigFile } from './read.js';
-import type { Config, EnvironmentConfig, LoadConfigOptions } from './types.js';
+import type { Config, EnvironmentConfig, FileConfig, LoadConfigOptions } from './types.js';
 
 /**
  * The configuration a command runs with: the config file found (or none),
@@ -14,10 +15,14 @@ import type { Config, EnvironmentConfig, LoadConfigOptions } from './types.js';
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const env = options.env ?? process.env;
   const configFile = await findConfigFile(cwd, options.configPath);
-  const file = configFile === null ? {} : await readConfigFile(configFile, env);
-  const root = configFile === null ? cwd : dirname(configFile);
+  const envFile = readEnvFile(configFile === null ? cwd : dirname(configFile), cwd, options.envFile);
+  const env = withEnvFile(options.env ?? process.env, envFile);
+  const contents = configFile === null ? { values: {}, unsetVariables: {} } : await readConfigFile(configFile, env);
+  const file: FileConfig = contents.values;
+  const dir = options.dir !== undefined ? resolve(cwd, options.dir) : undefined;
+  // Without a config file, .sqlmig/ goes beside the migrations folder, not into whatever folder the command ran in.
+  const root = configFile !== null ? dirname(configFile) : dirname(dir ?? resolve(cwd, configDefaults.dir));
   const environments = file.environments ?? {};
   const environment = options.environment ?? null;
   const selected = environment === null ? {} : selectEnvironment(environments, environment, configFile, cwd);
@@ -25,7 +30,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   return {
     configFile,
     root,
-    dir: options.dir !== undefined ? resolve(cwd, options.dir) : resolve(root, file.dir ?? configDefaults.dir),
+    dir: dir ?? resolve(root, file.dir ?? configDefaults.dir),
     databaseUrl: firstSet(selected.databaseUrl, file.databaseUrl, null),
     schema: firstSet(selected.schema, file.schema, configDefaults.schema),
     table: firstSet(selected.table, file.table, configDefaults.table),
@@ -40,6 +45,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     },
     environments,
     environment,
+    unsetVariables: contents.unsetVariables,
+    envFile,
   };
 }
 
@@ -59,7 +66,7 @@ function selectEnvironment(
   const names = Object.keys(environments);
   const suggestion = closestMatch(name, names);
   let hint: string;
-  if (configFile === null) hint = `no ${CONFIG_FILE_NAME} was found from ${cwd} upward; --env selects an entry of its "environments"`;
+  if (configFile === null) hint = `no ${CONFIG_FILE_NAME} was found from ${cwd} up to the project boundary (git root or package.json); --env selects an entry of its "environments"`;
   else if (names.length === 0) hint = 'the config file has no "environments"; add one, e.g. "environments": { "prod": { "databaseUrl": "${PROD_DATABASE_URL}" } }';
   else hint = `${suggestion ? `did you mean "${suggestion}"? ` : ''}environments defined: ${names.join(', ')}`;
   throw new ConfigError(`unknown environment "${name}" (--env)`, { location: configFile === null ? undefined : { file: configFile }, hint });

@@ -1,3 +1,6 @@
+import type { SourceLocation } from '../errors.js';
+import type { EnvFile } from './env-file.js';
+
 export type RuleSetting = 'off' | 'warn' | 'error';
 
 export interface LintConfig {
@@ -37,7 +40,7 @@ export interface FileConfig extends EnvironmentConfig {
 export interface Config {
   /** Absolute path of the config file that was read, or null when none exists. */
   configFile: string | null;
-  /** Project root: the config file's folder, else the working directory. */
+  /** Project root, where `.sqlmig/` goes: the config file's folder, else the migrations folder's parent. */
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
@@ -53,6 +56,16 @@ export interface Config {
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */
   environment: string | null;
+  /** JSON path → a `${VAR}` (without default) that value references and that was unset or empty. */
+  unsetVariables?: Record<string, UnsetVariable>;
+  /** The `.env` (or `--env-file`) read; its variables count where the environment does not set them. */
+  envFile?: EnvFile | null;
+}
+
+export interface UnsetVariable {
+  variable: string;
+  /** Where the reference is written in the config file. */
+  location: SourceLocation;
 }
 
 export interface LoadConfigOptions {
@@ -66,6 +79,8 @@ export interface LoadConfigOptions {
   environment?: string;
   /** `--dir <dir>`, relative to cwd. */
   dir?: string;
+  /** `--env-file <path>`, relative to cwd; default: `.env` beside the config file. */
+  envFile?: string;
 }
 
 export type ConnectionSource =

@@ -77,7 +77,7 @@ export async function lockFolder(folder: string, options: FolderLockOptions): Pr
 async function tryCreate(path: string): Promise<boolean> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   try {
-    const file = await open(path, 'wx');
+    const file = await open(path, 'wx', 0o600);
     try {
       await file.writeFile(JSON.stringify(owner));
     } finally {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { userCacheFolder } from '../user-cache.js';
 import { pgliteVersion } from './pglite-dist.js';
 
 /**
@@ -12,8 +12,7 @@ import { pgliteVersion } from './pglite-dist.js';
  * Only a cache: any problem with it means initdb runs again.
  */
 export function templatePath(): string {
-  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'sqlmig', `pglite-${pgliteVersion()}-initdb.tar.gz`);
+  return join(userCacheFolder(), `pglite-${pgliteVersion()}-initdb.tar.gz`);
 }
 
 export async function readTemplate(): Promise<Blob | undefined> {

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { messages, PGlite, types } from '@electric-sql/pglite';
 import type { ResolvedConnection } from '../config/types.js';
 import { ConnectionError } from '../errors.js';
@@ -22,12 +23,17 @@ export async function openPglite(connection: ResolvedConnection, options: OpenOp
   const { dataDir } = connection.pglite;
   let release = async () => {};
   if (dataDir !== null) {
-    await mkdir(dataDir, { recursive: true }).catch((error: Error) => {
+    // Owner only (PostgreSQL itself insists on 0700 for a data folder), and so is every folder made above it (.sqlmig/).
+    await mkdir(dataDir, { recursive: true, mode: 0o700 }).catch((error: Error) => {
       throw new ConnectionError(`cannot create the embedded database folder ${dataDir}: ${error.message}`, {
         hint: 'check the path in the pglite:// URL and that its parent folder is writable',
       });
     });
-    release = await lockFolder(dataDir, { waitSeconds: options.wait ?? DEFAULT_FOLDER_WAIT_SECONDS, onWait: options.onRetry });
+    const unlock = await lockFolder(dataDir, { waitSeconds: options.wait ?? DEFAULT_FOLDER_WAIT_SECONDS, onWait: options.onRetry });
+    release = async () => {
+      await makePrivate(dataDir);
+      await unlock();
+    };
   }
   let pg: PGlite | undefined;
   try {
@@ -47,6 +53,23 @@ export async function openPglite(connection: ResolvedConnection, options: OpenOp
           : `the folder may hold a database from another PGlite version, or something else; it is only the embedded development database: delete ${dataDir} to start over`,
       cause: error,
     });
+  }
+}
+
+/**
+ * PGlite creates its files world-readable and writable (0666), whatever the
+ * umask; the folder is made owner-only again before another process may open it.
+ * Best effort: the 0700 folders above it already keep others out.
+ */
+async function makePrivate(dataDir: string): Promise<void> {
+  try {
+    const entries = await readdir(dataDir, { withFileTypes: true, recursive: true });
+    await Promise.all([
+      chmod(dataDir, 0o700),
+      ...entries.map((entry) => chmod(join(entry.parentPath ?? entry.path, entry.name), entry.isDirectory() ? 0o700 : 0o600)),
+    ]);
+  } catch {
+    // a file removed meanwhile, or a folder we may not change: nothing to do
   }
 }
 

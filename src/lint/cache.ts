@@ -21,13 +21,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from '../cli/version.js';
+import { packageVersion } from '../package-version.js';
 import { openCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
 import type { MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
 import type { LintInput, ParseCache } from './engine.js';
+import type { Rule } from './rule.js';
 
 /** Changes when the files' layout changes. */
 const CACHE_FORMAT = 1;
@@ -41,7 +42,11 @@ export function hasStoredResult(cacheDir: string): boolean {
 }
 
 /** What the cache lints: every file's digest, and its source only when it must be read. */
-export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache'> {
+export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache' | 'rules'> {
+  /** A library caller's own rules; absent: the built-in registry, which the result key covers. */
+  rules?: readonly Rule[];
+  /** Loads the built-in registry, only when something must be linted. */
+  builtinRules(): Promise<readonly Rule[]>;
   digests: readonly FileDigest[];
   /** The sources of `files` (default: every file), each read at most once. */
   sources(files?: readonly MigrationFile[]): Promise<MigrationSource[]>;
@@ -71,10 +76,10 @@ export class LintCache {
 
     const parsed = this.readParsed();
     const { lintSequence } = await import('./engine.js');
-    const { digests, sources, withSources, ...rest } = input;
+    const { digests, sources, withSources, builtinRules, ...rest } = input;
     let result: LintResult;
     try {
-      result = await lintSequence({ ...rest, sources: await sources(), parseCache: parsed });
+      result = await lintSequence({ ...rest, rules: rest.rules ?? (await builtinRules()), sources: await sources(), parseCache: parsed });
     } catch (error) {
       parsed.abort();
       throw error;

@@ -7,7 +7,6 @@ import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
-import { rules as registry } from '../../rules/index.js';
 import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
@@ -24,8 +23,8 @@ export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
   sources: readonly MigrationSource[];
   config: LintConfig;
-  /** Default: every rule in rules/index.ts. */
-  rules?: readonly Rule[];
+  /** The rules to run: the caller's choice (lintProject passes the registry, rules/index.ts), so the engine depends on no rule. */
+  rules: readonly Rule[];
   /** Report only on these files (absolute paths); the whole sequence is still analysed. */
   reportOn?: ReadonlySet<string>;
   /** The configured `schema` (default `public`), for `schema-qualified`. */
@@ -62,7 +61,7 @@ interface Finding {
 
 export async function lintSequence(input: LintInput): Promise<LintResult> {
   await loadParser();
-  const rules = input.rules ?? registry;
+  const rules = input.rules;
   const knownIds = new Set(rules.map((rule) => rule.id));
   const settings = new Map(rules.map((rule) => [rule.id, input.config.rules[rule.id] ?? rule.defaultSeverity]));
   const enabled = rules.filter((rule) => settings.get(rule.id) !== 'off');

@@ -3,10 +3,14 @@
  * migration-filename reports), every file of the sequence, and sqlmig.sum
  * compared with the files (edited-migration). The library exports it as `lint`.
  */
-import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
+import { UsageError } from '../errors.js';
 import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { checkOutStaged, committedFileNames } from '../migrations/git.js';
 import { SUM_FILE_NAME, compareSum, discoverMigrations, migrationFiles, readSumFile } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
 import { LintCache, type CachedLintInput } from './cache.js';
@@ -24,7 +28,7 @@ export interface LintProjectOptions {
   reportOn?: ReadonlySet<string>;
   /** The folder as already discovered (the runner has it); default: discovered from `config.dir`. */
   set?: MigrationSet;
-  /** Default: every rule in rules/index.ts. */
+  /** Default: every rule in rules/index.ts (loaded only when something must be linted). */
   rules?: readonly Rule[];
   /**
    * Where checksums of unchanged files, parse results and the last result are kept between runs
@@ -36,16 +40,25 @@ export interface LintProjectOptions {
    * default true. Without them a cached result reads no migration file at all.
    */
   withSources?: boolean;
+  /**
+   * Lint what git's index holds (the staged migrations and sqlmig.sum), not the working tree: what a
+   * commit would record, for pre-commit hooks. Needs a git work tree; uses no cache. Default false.
+   */
+  staged?: boolean;
 }
 
 /** Findings are data: problems with the files become diagnostics; only unreadable folders and config errors throw. */
 export async function lintProject(options: LintProjectOptions = {}): Promise<LintResult> {
   const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
-  const set = options.set ?? (await discoverMigrations(config.dir));
+  if (options.staged) return lintStaged(config, options);
+  return lintFolder(config, options.set ?? (await discoverMigrations(config.dir)), options, false);
+}
+
+async function lintFolder(config: Config, set: MigrationSet, options: LintProjectOptions, staged: boolean): Promise<LintResult> {
   const files = migrationFiles(set);
   const [{ digests, read }, sumFile] = await Promise.all([digestFiles(set, files, options.cacheDir), readSumFile(set.dir)]);
   const sum: LintSum = sumFile
-    ? { ...sumFile, found: true, comparison: compareSum(sumFile, digests) }
+    ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests) }, set.dir, staged)
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
   const input: CachedLintInput = {
     digests,
@@ -53,6 +66,7 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
     withSources: options.withSources ?? true,
     config: config.lint,
     rules: options.rules,
+    builtinRules,
     reportOn: options.reportOn,
     schemaName: config.schema,
     configFile: config.configFile ?? undefined,
@@ -62,5 +76,49 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
-  return lintSequence({ ...input, sources: await input.sources() });
+  return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: await input.sources() });
+}
+
+/** The registry is loaded here, the lint API's entry, so that the engine and the rules do not import each other. */
+async function builtinRules(): Promise<readonly Rule[]> {
+  return (await import('../../rules/index.js')).rules;
+}
+
+/** Asks git about the files sqlmig.sum disagrees with, only when there are any: most lints need no git process. */
+async function withHistory(sum: LintSum & { found: true }, dir: string, staged: boolean): Promise<LintSum> {
+  const disagreeing = [...sum.comparison.edited, ...sum.comparison.added];
+  if (disagreeing.length === 0) return sum;
+  if (staged) return { ...sum, history: { kind: 'staged' } };
+  const committed = await committedFileNames(dir);
+  if (committed === undefined) return { ...sum, history: { kind: 'none' } };
+  return { ...sum, history: { kind: 'git', drafts: disagreeing.filter((name) => !committed.has(name)) } };
+}
+
+/**
+ * Lints the staged migrations folder, written out to a temporary folder, and
+ * names files as they are in the migrations folder.
+ */
+async function lintStaged(config: Config, options: LintProjectOptions): Promise<LintResult> {
+  const temporary = await mkdtemp(join(tmpdir(), 'sqlmig-staged-'));
+  try {
+    const staged = await checkOutStaged(config.dir, temporary);
+    if (staged === undefined) {
+      throw new UsageError(`--staged reads git's index, and ${config.dir} is not in a git work tree`, {
+        hint: 'run lint without --staged outside git',
+      });
+    }
+    const toStaged = (path: string) => join(staged, relative(config.dir, path));
+    const toWorkTree = (path: string) => (path.startsWith(staged) ? join(config.dir, relative(staged, path)) : path);
+    const reportOn = options.reportOn && new Set([...options.reportOn].map(toStaged));
+    const stagedConfig = { ...config, dir: staged };
+    const set = await discoverMigrations(staged);
+    const result = await lintFolder(stagedConfig, set, { ...options, reportOn, cacheDir: undefined }, true);
+    return {
+      ...result,
+      diagnostics: result.diagnostics.map((diagnostic) => ({ ...diagnostic, file: toWorkTree(diagnostic.file) })),
+      sources: new Map([...result.sources].map(([path, text]) => [toWorkTree(path), text])),
+    };
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
 }

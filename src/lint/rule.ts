@@ -101,7 +101,16 @@ export interface RuleContext {
  * read, with `comparison` of the files of the sequence (which means little
  * while `problems`, its malformed lines, is not empty).
  */
-export type LintSum = { found: false; path: string } | (SumFile & { found: true; comparison: SumComparison });
+export type LintSum = { found: false; path: string } | (SumFile & { found: true; comparison: SumComparison; history?: SumHistory });
+
+/**
+ * Where the files that sqlmig.sum disagrees with stand (absent when it agrees
+ * with every file, or when nobody asked): in a git work tree, with the names
+ * of those not in HEAD (drafts: no database got them through git yet);
+ * outside git, where a draft cannot be told from a committed migration; or
+ * the staged content, which is what a commit records and must match.
+ */
+export type SumHistory = { kind: 'git'; drafts: string[] } | { kind: 'none' } | { kind: 'staged' };
 
 export interface RuleReport {
   message: string;

@@ -157,10 +157,11 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
   let pending: string[] = [];
   let pendingLength = 0;
   try {
-    mkdirSync(dir, { recursive: true });
+    // Owner only, as the embedded database beside it: the cache holds the project's SQL.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Keeps the cache out of git even where .sqlmig/ is not ignored.
-    writeFileSync(join(dir, '.gitignore'), '*\n');
-    fd = openSync(aside, 'w');
+    writeFileSync(join(dir, '.gitignore'), '*\n', { mode: 0o600 });
+    fd = openSync(aside, 'w', 0o600);
   } catch {
     fd = undefined;
   }

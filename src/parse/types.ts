@@ -246,6 +246,16 @@ export type StatementView =
   | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: string[] }
   | { kind: 'insert'; table: QualifiedName; columns: string[] }
   | { kind: 'transaction-control'; action: TransactionAction }
+  | {
+      /** SET / RESET of a run-time setting, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE. */
+      kind: 'set';
+      /** PostgreSQL's lower-case name (`search_path`, `role`, `session_authorization`, `timezone`); `all` for RESET ALL. */
+      name: string;
+      /** `reset` also for `SET … TO DEFAULT`, which restores the default as RESET does. */
+      action: 'set' | 'reset';
+      /** Ends with the transaction: SET LOCAL, SET TRANSACTION, SET CONSTRAINTS. */
+      local: boolean;
+    }
   | { kind: 'vacuum'; analyzeOnly: boolean; tables: QualifiedName[]; /** VACUUM FULL. */ full: boolean }
   | { kind: 'cluster'; /** Absent for a bare `CLUSTER` (every clustered table). */ table?: QualifiedName }
   | {

@@ -359,6 +359,13 @@ class ViewBuilder {
         const refused = action === 'commit-prepared' ? 'COMMIT PREPARED' : action === 'rollback-prepared' ? 'ROLLBACK PREPARED' : undefined;
         return { view: { kind: 'transaction-control', action }, notInTransaction: refused };
       }
+      case 'VariableSetStmt': {
+        const stmt = as(node, 'VariableSetStmt')!;
+        const kind = stmt.kind ?? 'VAR_SET_VALUE';
+        const name = kind === 'VAR_RESET_ALL' ? 'all' : (stmt.name ?? '').toLowerCase();
+        const action = kind === 'VAR_RESET' || kind === 'VAR_RESET_ALL' || kind === 'VAR_SET_DEFAULT' ? 'reset' : 'set';
+        return { view: { kind: 'set', name, action, local: stmt.is_local === true || name === 'transaction' } };
+      }
       case 'VacuumStmt': {
         const stmt = as(node, 'VacuumStmt')!;
         const tables = (stmt.rels ?? []).map((rel) => this.rangeVar(as(rel, 'VacuumRelation')?.relation));

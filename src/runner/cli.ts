@@ -1,6 +1,6 @@
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
-import { resolveConnection } from '../config/index.js';
+import { resolveConnection, type Config, type ResolvedConnection } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { planListing, progressReporter, runSummary } from '../reporters/progress.js';
 import type { MigrateResult } from './migrate.js';
@@ -23,10 +23,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
   const config = await ctx.config();
   const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
   ctx.addSecrets(connection.secrets);
-  if (connection.source === 'embedded') {
-    const folder = relative(ctx.io.cwd, connection.pglite?.dataDir ?? '') || '.';
-    ctx.info(`no database configured: using the embedded database in ${folder} (set DATABASE_URL or --url for a server)`);
-  }
+  announceTarget(ctx, config, connection);
   return {
     config,
     connection,
@@ -45,6 +42,29 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
       verbose: ctx.globals.verbose,
     }),
   };
+}
+
+/** Commands that change a database say what they change even with --quiet: a deploy log must show it. */
+const CHANGING_COMMANDS = new Set(['up', 'down', 'redo', 'stamp', 'resolve']);
+
+/**
+ * Which config and which database (redacted) the run uses, on stderr; and,
+ * whatever the command and --quiet, when that is the embedded database.
+ */
+function announceTarget(ctx: CommandContext, config: Config, connection: ResolvedConnection): void {
+  const shown = (path: string) => {
+    const rel = relative(ctx.io.cwd, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? rel : `./${rel}`;
+  };
+  const database = connection.pglite?.dataDir ? `${shown(connection.pglite.dataDir)} (embedded)` : connection.redacted;
+  const line = `config: ${config.configFile === null ? 'none' : shown(config.configFile)}; database: ${database} (from ${connection.source === 'embedded' ? 'no setting' : connection.source})`;
+  if (CHANGING_COMMANDS.has(ctx.command)) ctx.err(line);
+  else ctx.info(line);
+  if (connection.source === 'embedded') {
+    ctx.err(`using the embedded database in ${shown(connection.pglite?.dataDir ?? '')}: no database is configured (set DATABASE_URL or --url for a server)`);
+  } else if (connection.pglite?.dataDir) {
+    ctx.err(`using the embedded database in ${shown(connection.pglite.dataDir)}`);
+  }
 }
 
 /** A migration version: a non-negative integer as in the file names (`0003` is 3). */

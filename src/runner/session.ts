@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { loadConfig, resolveConnection } from '../config/index.js';
 import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { MigrationError } from '../errors.js';
+import { ConfigError, MigrationError } from '../errors.js';
 import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import { interrupted } from './execute.js';
@@ -54,6 +55,12 @@ export async function resolveTarget(options: RunnerOptions): Promise<Target> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
   const connection = options.connection ?? resolveConnection(config, { url: options.url, env: options.env });
+  // The CLI announces the embedded default; a library call would create it silently, in the app's folder.
+  if (options.connection === undefined && connection.source === 'embedded') {
+    throw new ConfigError('no database is configured: pass `url` (or `connection`), set databaseUrl in the config, or set DATABASE_URL', {
+      hint: "to use the embedded database on purpose, pass url: 'pglite://.sqlmig/pglite' (or 'pglite://memory')",
+    }, 'NO_DATABASE');
+  }
   return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir };
 }
 
@@ -78,7 +85,7 @@ export async function withSession<T>(
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
   const onEvent = options.onEvent ?? (() => {});
-  const db = await openDatabase(target.connection, {
+  const db = await openDatabase(mode === 'read' ? withoutCreating(target.connection) : target.connection, {
     wait: options.wait,
     applicationName: 'sqlmig',
     onNotice: (notice) => onEvent({ type: 'notice', notice }),
@@ -112,4 +119,14 @@ export async function withSession<T>(
     options.signal?.removeEventListener('abort', cancel);
     await db.close();
   }
+}
+
+/**
+ * Reading never creates an embedded database: where its folder does not exist
+ * yet, an empty one in memory answers the same (nothing applied).
+ */
+function withoutCreating(connection: ResolvedConnection): ResolvedConnection {
+  const dataDir = connection.pglite?.dataDir;
+  if (dataDir == null || existsSync(dataDir)) return connection;
+  return { ...connection, url: 'pglite://memory', pglite: { dataDir: null } };
 }

@@ -1,10 +1,11 @@
 /**
  * The executable's V8 code cache (src/cli/compile-cache.ts), on a copy of the
- * built executable (dist/cli/, built by `npm test`) so that this file alone
- * writes its cache folder. Whether V8 accepted a cache shows on disk: it is
- * written only when missing or rejected, so an accepted one keeps its inode.
+ * built executable (dist/cli/, built by `npm test`) with a cache folder
+ * (XDG_CACHE_HOME) of its own. Whether V8 accepted a cache shows on disk: it
+ * is written only when missing or rejected, so an accepted one keeps its inode.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,23 +18,39 @@ const builtCli = join(repoRoot, 'dist', 'cli');
 let copy: string;
 let project: Project;
 let db: FreshDatabase;
+/** Each copy's XDG_CACHE_HOME. */
+const cacheHomes = new Map<string, string>();
 
 /** A copy of dist/cli/ inside dist/, so that it resolves node_modules and package.json as the original does. */
 function copyOfCli(): string {
   const dir = mkdtempSync(join(repoRoot, 'dist', 'compile-cache-test-'));
   cpSync(join(builtCli, 'sqlmig.cjs'), join(dir, 'sqlmig.cjs'));
   cpSync(join(builtCli, 'main.cjs'), join(dir, 'main.cjs'));
+  cacheHomes.set(dir, mkdtempSync(join(tmpdir(), 'sqlmig-cache-home-')));
   return dir;
 }
 
-function cacheFiles(cli: string): string[] {
-  const folder = join(cli, 'compile-cache');
+function removeCli(cli: string): void {
+  rmSync(cli, { recursive: true, force: true });
+  rmSync(cacheHomes.get(cli)!, { recursive: true, force: true });
+}
+
+/** The folder the copy `cli` keeps its cache in, below `cacheHome`: one per install. */
+function cacheFolder(cli: string, cacheHome = cacheHomes.get(cli)!): string {
+  const installs = join(cacheHome, 'sqlmig', 'compile-cache');
+  const [install, ...others] = existsSync(installs) ? readdirSync(installs) : [];
+  expect(others).toEqual([]);
+  return join(installs, install ?? 'none-yet');
+}
+
+function cacheFiles(cli: string, cacheHome?: string): string[] {
+  const folder = cacheFolder(cli, cacheHome);
   return existsSync(folder) ? readdirSync(folder).sort() : [];
 }
 
 /** The copy `cli` of the executable, run in the project. */
 function sqlmig(cli: string, args: string[], env: Record<string, string> = {}) {
-  return spawnCli(project, args, env, join(cli, 'sqlmig.cjs'));
+  return spawnCli(project, args, { XDG_CACHE_HOME: cacheHomes.get(cli)!, ...env }, join(cli, 'sqlmig.cjs'));
 }
 
 beforeAll(async () => {
@@ -48,7 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(copy, { recursive: true, force: true });
+  removeCli(copy);
   await project?.cleanup();
   await db?.drop();
 });
@@ -65,18 +82,18 @@ describe('compile cache', () => {
     expect(first.code).toBe(0);
     const [file] = cacheFiles(copy).filter((name) => name.startsWith(`${command}-`));
     expect(file).toMatch(new RegExp(`^${command}-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+\\.v8$`));
-    const before = statSync(join(copy, 'compile-cache', file!));
+    const before = statSync(join(cacheFolder(copy), file!));
 
     const second = await sqlmig(copy, runArgs);
     expect(second.code).toBe(0);
-    const after = statSync(join(copy, 'compile-cache', file!));
+    const after = statSync(join(cacheFolder(copy), file!));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
   it('a cache V8 rejects is replaced, and the run is unaffected', async () => {
     await sqlmig(copy, ['rules']);
     const [file] = cacheFiles(copy).filter((name) => name.startsWith('rules-'));
-    const path = join(copy, 'compile-cache', file!);
+    const path = join(cacheFolder(copy), file!);
     writeFileSync(path, 'not a code cache');
     const result = await sqlmig(copy, ['rules']);
     expect(result.code).toBe(0);
@@ -91,20 +108,35 @@ describe('compile cache', () => {
       expect((await sqlmig(cli, ['no-such-command'])).code).toBe(2);
       expect(cacheFiles(cli)).toEqual([]);
     } finally {
-      rmSync(cli, { recursive: true, force: true });
+      removeCli(cli);
+    }
+  });
+
+  it('nothing is written into the install: the cache is in $XDG_CACHE_HOME/sqlmig, else ~/.cache/sqlmig', async () => {
+    const cli = copyOfCli();
+    const home = mkdtempSync(join(tmpdir(), 'sqlmig-home-'));
+    try {
+      expect((await sqlmig(cli, ['rules'])).code).toBe(0);
+      expect(cacheFiles(cli)).toEqual([expect.stringMatching(/^rules-/)]);
+      expect((await sqlmig(cli, ['rules'], { XDG_CACHE_HOME: '', HOME: home })).code).toBe(0);
+      expect(cacheFiles(cli, join(home, '.cache'))).toEqual([expect.stringMatching(/^rules-/)]);
+      expect(readdirSync(cli).sort()).toEqual(['main.cjs', 'sqlmig.cjs']);
+    } finally {
+      removeCli(cli);
+      rmSync(home, { recursive: true, force: true });
     }
   });
 
   it('a folder that cannot be written only means compiling every time', async () => {
     const cli = copyOfCli();
     try {
-      writeFileSync(join(cli, 'compile-cache'), 'a file where the folder would be');
+      writeFileSync(join(cacheHomes.get(cli)!, 'sqlmig'), 'a file where the folder would be');
       const result = await sqlmig(cli, ['rules']);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('require-if-not-exists');
     } finally {
-      rmSync(cli, { recursive: true, force: true });
+      removeCli(cli);
     }
   });
 
@@ -116,7 +148,7 @@ describe('compile cache', () => {
       expect(result.code).toBe(0);
       expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
     } finally {
-      rmSync(cli, { recursive: true, force: true });
+      removeCli(cli);
     }
   });
 });

@@ -9,7 +9,7 @@ import { tempProject } from './helpers.js';
 const expectedConfig = `{
   "$schema": "./node_modules/sqlmig/schema.json",
   "dir": "sql",
-  "databaseUrl": "\${DATABASE_URL}",
+  "databaseUrl": "\${DATABASE_URL:-pglite://.sqlmig/pglite}",
   "schema": "public",
   "table": "sqlmig_migrations",
   "lockTimeout": "10s",
@@ -53,7 +53,7 @@ describe('sqlmig init', () => {
     const cwd = tempProject();
     expect(await run(['init'], fakeIO({ cwd }))).toBe(0);
     const config = await loadConfig({ cwd, env: {} });
-    expect(config).toMatchObject({ configFile: join(cwd, '.migraterc.json'), dir: join(cwd, 'sql'), databaseUrl: null, schema: 'public' });
+    expect(config).toMatchObject({ configFile: join(cwd, '.migraterc.json'), dir: join(cwd, 'sql'), databaseUrl: 'pglite://.sqlmig/pglite', schema: 'public' });
     expect((await loadConfig({ cwd, env: { DATABASE_URL: 'postgres://h/db' } })).databaseUrl).toBe('postgres://h/db');
   });
 

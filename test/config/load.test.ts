@@ -31,6 +31,8 @@ describe('finding the config file', () => {
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},
       environment: null,
+      unsetVariables: {},
+      envFile: null,
     });
   });
 
@@ -185,7 +187,7 @@ describe('--env', () => {
     );
     const noFile = tempProject();
     expect((await errorOf(() => loadConfig({ cwd: noFile, env: {}, environment: 'prod' }))).hint).toBe(
-      `no .migraterc.json was found from ${noFile} upward; --env selects an entry of its "environments"`,
+      `no .migraterc.json was found from ${noFile} up to the project boundary (git root or package.json); --env selects an entry of its "environments"`,
     );
   });
 });

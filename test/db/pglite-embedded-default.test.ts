@@ -13,7 +13,7 @@ async function quickStartProject(): Promise<Project> {
   return project;
 }
 
-const ANNOUNCEMENT = 'no database configured: using the embedded database';
+const ANNOUNCEMENT = 'using the embedded database';
 
 describe('the embedded default database (.sqlmig/pglite)', () => {
   let inProcess: Project;
@@ -42,7 +42,7 @@ describe('the embedded default database (.sqlmig/pglite)', () => {
 
   it('`up` then `status` as separate processes: the data survives between them', async () => {
     const up = await spawnCli(spawned, ['up']);
-    expect(up.stderr).toContain(`${ANNOUNCEMENT} in .sqlmig/pglite (set DATABASE_URL or --url for a server)`);
+    expect(up.stderr).toContain(`${ANNOUNCEMENT} in ./.sqlmig/pglite`);
     expect(up.code).toBe(0);
     const status = await spawnCli(spawned, ['status']);
     expect(status.code).toBe(0);

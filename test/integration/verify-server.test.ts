@@ -83,10 +83,8 @@ describe('sqlmig verify --url <server>', () => {
         return row?.datname;
       }),
     );
-    const started = Date.now();
     controller.abort(new Error('stop now'));
     await expect(running).rejects.toThrow('stop now');
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await databaseExists(name)).toBe(false);
   });
 

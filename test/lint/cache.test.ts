@@ -13,7 +13,7 @@ import { lint } from '../../src/index.js';
 import { fakeIO } from '../helpers/io.js';
 
 const version = vi.hoisted(() => ({ current: '1.0.0' }));
-vi.mock('../../src/cli/version.js', () => ({ packageVersion: () => version.current }));
+vi.mock('../../src/package-version.js', () => ({ packageVersion: () => version.current }));
 
 const USERS_UP = '0001_create_users.up.sql';
 /** No IF NOT EXISTS: require-if-not-exists reports line 1. */

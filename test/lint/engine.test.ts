@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../src/lint/diagnostic.js';
 import type { Rule } from '../../src/lint/rule.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
 import destructiveChange from '../../rules/destructive-change.js';
+import { rules as registry } from '../../rules/index.js';
 import requireIfExists from '../../rules/require-if-exists.js';
 import requireIfNotExists from '../../rules/require-if-not-exists.js';
 import { exampleSource } from '../rules/rule-tester.js';
@@ -246,7 +247,7 @@ describe('parse cache', () => {
       get: (checksum: string) => (stored.has(checksum) ? JSON.parse(stored.get(checksum)!) : undefined),
       set: (checksum: string, parsed: unknown) => void stored.set(checksum, JSON.stringify(parsed)),
     };
-    const run = () => lintSequence({ sources: [source], config: defaultLintConfig(), parseCache: cache });
+    const run = () => lintSequence({ sources: [source], rules: registry, config: defaultLintConfig(), parseCache: cache });
     const first = await run();
     expect([...stored.keys()]).toEqual(['abc']);
     const second = await run();

@@ -61,7 +61,7 @@ describe('lint: sqlmig.sum (edited-migration)', () => {
     expect(await brief(['edited-migration'])).toEqual([`${USERS_UP}:1:1 edited-migration warning`]);
   });
 
-  it('an edited file is an error on that file; the message says when `sqlmig hash` is right', async () => {
+  it('an edited file is an error on that file; outside git, the hint says so and when `sqlmig hash` is right', async () => {
     await write(BASE);
     await hash();
     await write({ [USERS_UP]: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);\n' });
@@ -73,7 +73,8 @@ describe('lint: sqlmig.sum (edited-migration)', () => {
         column: 1,
         rule: 'edited-migration',
         severity: 'error',
-        message: expect.stringContaining('if the edit was deliberate and the migration is not applied anywhere, run `sqlmig hash`'),
+        message: `${USERS_UP} changed after sqlmig.sum recorded it`,
+        hint: expect.stringMatching(/^not in a git repository, so sqlmig cannot tell a draft from a committed migration: if it is applied nowhere yet, run `sqlmig hash`/),
       }),
     ]);
   });

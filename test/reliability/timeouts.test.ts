@@ -53,7 +53,6 @@ describe('a migration blocked on a lock another session holds', () => {
     const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     // The timeout, then the rolled-back replay that finds the statement (it waits the timeout once more).
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain('error: sql/0001_alter.up.sql:2:1: canceling statement due to lock timeout (SQLSTATE 55P03)');
     expect(result.stderr).toMatch(/> 2 \| ALTER TABLE \S+ ADD COLUMN b int;/);
@@ -85,9 +84,7 @@ describe('a migration that runs too long', () => {
     const { project, schema } = await setup({ statementTimeout: '300ms' });
     await project.write('0001_slow.up.sql', `CREATE TABLE ${schema}.y (id int);\nSELECT pg_sleep(3);\n`);
 
-    const started = Date.now();
     const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
-    expect(Date.now() - started).toBeLessThan(2_500);
     expectCleanOutput(result, { codes: [1] });
     expect(result.stderr).toContain('error: sql/0001_slow.up.sql: canceling statement due to statement timeout (SQLSTATE 57014)');
     expect(result.stderr).toContain('0001_slow.up.sql was rolled back');

@@ -112,4 +112,17 @@ describe('fk-order', () => {
       }),
     ).toEqual([]);
   });
+
+  it('a dangling reference is reported once: not again when the down file of the late parent drops it', async () => {
+    expect(
+      await findings({
+        name: '0002_users.down.sql',
+        sql: 'DROP TABLE IF EXISTS users;',
+        files: [
+          { name: '0001_orders.up.sql', sql: 'CREATE TABLE IF NOT EXISTS orders (id bigint, user_id bigint REFERENCES users (id));' },
+          { name: '0002_users.up.sql', sql: USERS.sql },
+        ],
+      }),
+    ).toEqual(['0001_orders.up.sql:1:73']);
+  });
 });

@@ -25,7 +25,8 @@ export default async function init(ctx: CommandContext): Promise<ExitCode> {
     $schema: './node_modules/sqlmig/schema.json',
     // Relative to the config file and with `/`, so the file works on every machine.
     dir: relative(root, dir).split(sep).join('/') || '.',
-    databaseUrl: '${DATABASE_URL}',
+    // Names the embedded database explicitly: an unset DATABASE_URL is an error only where no default is given.
+    databaseUrl: '${DATABASE_URL:-pglite://.sqlmig/pglite}',
     schema: configDefaults.schema,
     table: configDefaults.table,
     lockTimeout: configDefaults.lockTimeout,

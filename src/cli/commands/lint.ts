@@ -7,14 +7,18 @@ import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import type { CommandContext } from '../context.js';
 import { changedSince } from '../git-changes.js';
-import { packageVersion } from '../version.js';
+import { packageVersion } from '../../package-version.js';
 
 /**
  * `sqlmig lint [files...]`: lints the whole sequence (cross-file rules need
  * it) and reports on the given files, or on all. Exit 1 when an error-severity
- * finding remains.
+ * finding remains. `--staged` lints git's index instead of the working tree.
  */
-export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean; since?: string }): Promise<ExitCode> {
+export default async function lint(
+  ctx: CommandContext,
+  files: string[],
+  options: { cache: boolean; staged?: boolean; since?: string },
+): Promise<ExitCode> {
   if (options.since !== undefined && files.length > 0) {
     throw new UsageError('give files or --since, not both', { hint: '--since reports on the migration files git says changed; files name them yourself' });
   }
@@ -23,7 +27,8 @@ export default async function lint(ctx: CommandContext, files: string[], options
   // parser at all. The engine awaits the same load; it reports any failure.
   if (!options.cache) preloadParser();
   const config = await ctx.config();
-  const cacheDir = options.cache ? join(config.root, '.sqlmig', 'cache') : undefined;
+  // The staged files are written out afresh each run: nothing to cache.
+  const cacheDir = options.cache && !options.staged ? join(config.root, '.sqlmig', 'cache') : undefined;
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
@@ -31,7 +36,7 @@ export default async function lint(ctx: CommandContext, files: string[], options
     options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
-  const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty' });
+  const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
   const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
