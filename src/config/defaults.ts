@@ -11,6 +11,7 @@ export interface ConfigDefaults {
   readonly table: string;
   readonly lockTimeout: string | null;
   readonly lockWait: number;
+  readonly lockRetries: number;
   readonly statementTimeout: string | null;
   readonly lint: { readonly [K in keyof LintConfig]: Readonly<LintConfig[K]> };
 }
@@ -22,6 +23,7 @@ export const configDefaults: ConfigDefaults = {
   table: 'sqlmig_migrations',
   lockTimeout: '10s',
   lockWait: 60,
+  lockRetries: 3,
   statementTimeout: null,
   lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
 };

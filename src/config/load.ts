@@ -36,6 +36,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     table: firstSet(selected.table, file.table, configDefaults.table),
     lockTimeout: firstSet(selected.lockTimeout, file.lockTimeout, configDefaults.lockTimeout),
     lockWait: firstSet(selected.lockWait, file.lockWait, configDefaults.lockWait),
+    lockRetries: firstSet(selected.lockRetries, file.lockRetries, configDefaults.lockRetries),
     statementTimeout: firstSet(selected.statementTimeout, file.statementTimeout, configDefaults.statementTimeout),
     lint: {
       rules: { ...configDefaults.lint.rules, ...lint.rules },

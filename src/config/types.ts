@@ -25,6 +25,7 @@ export interface EnvironmentConfig {
   table?: string;
   lockTimeout?: string | null;
   lockWait?: number;
+  lockRetries?: number;
   statementTimeout?: string | null;
 }
 
@@ -51,6 +52,8 @@ export interface Config {
   lockTimeout: string | null;
   /** Seconds to wait for the advisory lock. */
   lockWait: number;
+  /** Times a migration that failed with lock_not_available (lockTimeout) in its own transaction is rolled back and run again. */
+  lockRetries: number;
   statementTimeout: string | null;
   lint: LintConfig;
   environments: Record<string, EnvironmentConfig>;

@@ -19,6 +19,8 @@ export type FieldSpec =
   | { kind: 'seconds' }
   /** A migration version: a whole number, 0 or more. */
   | { kind: 'version' }
+  /** How many times: a whole number, 0 or more. */
+  | { kind: 'count' }
   | { kind: 'textList' }
   /** Rule id → `off` | `warn` | `error` (rule ids are checked by the linter, which knows them). */
   | { kind: 'severities' }
@@ -39,6 +41,7 @@ const connectionFields = {
   table: { kind: 'identifier' },
   lockTimeout: { kind: 'duration' },
   lockWait: { kind: 'seconds' },
+  lockRetries: { kind: 'count' },
   statementTimeout: { kind: 'duration' },
 } as const satisfies Record<string, FieldSpec>;
 
@@ -104,9 +107,11 @@ class Validator {
         if (!Number.isFinite(value)) this.fail(path, `must be a finite number of seconds, got ${value}`);
         return value;
       case 'version':
+      case 'count':
         if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
           const hint = typeof value === 'string' && /^\d+$/.test(value) ? `write ${Number(value)} without quotes` : undefined;
-          this.fail(path, `must be a migration version (a whole number, 0 or more), got ${this.describe(value, path)}`, hint);
+          const what = spec.kind === 'version' ? 'a migration version' : 'a count';
+          this.fail(path, `must be ${what} (a whole number, 0 or more), got ${this.describe(value, path)}`, hint);
         }
         return value;
       case 'textList':

@@ -27,6 +27,7 @@ describe('finding the config file', () => {
       table: 'sqlmig_migrations',
       lockTimeout: '10s',
       lockWait: 60,
+      lockRetries: 3,
       statementTimeout: null,
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},
