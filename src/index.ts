@@ -7,6 +7,7 @@ export { loadConfig, resolveConnection } from './config/index.js';
 export type { Config, ResolvedConnection } from './config/types.js';
 export { lintProject as lint, type LintProjectOptions as LintOptions } from './lint/project.js';
 export { migrate, type MigrateOptions, type MigrateResult, type LintGate } from './runner/migrate.js';
+export type { Confirm } from './runner/confirm.js';
 export { status, history, validate, type ValidateOptions, type ValidateResult } from './runner/inspect.js';
 export { stamp, resolve, type Resolution } from './runner/admin.js';
 export type { RunnerOptions } from './runner/session.js';

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -11,8 +12,34 @@ export interface CliIO {
   cwd: string;
   /** Aborted on SIGINT / SIGTERM: commands holding a database session stop cleanly. */
   signal?: AbortSignal;
+  /** Where a question is answered; only a terminal is asked (see askOnTerminal). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin };
+}
+
+/**
+ * A yes/no question on the terminal (stderr, so piped stdout stays clean);
+ * undefined when stdin is not a terminal: nobody is there to answer, so the
+ * caller refuses instead of guessing.
+ */
+export function askOnTerminal(io: CliIO): ((question: string) => Promise<boolean>) | undefined {
+  const { stdin } = io;
+  if (!stdin?.isTTY) return undefined;
+  return (question) =>
+    new Promise((resolve) => {
+      const prompt = createInterface({ input: stdin, output: io.stderr as NodeJS.WritableStream });
+      let answered = false;
+      prompt.question(question, (answer) => {
+        answered = true;
+        prompt.close();
+        resolve(/^\s*y(es)?\s*$/i.test(answer));
+      });
+      // Ctrl-D: no.
+      prompt.on('close', () => {
+        if (!answered) resolve(false);
+      });
+    });
 }

@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
+import { closestMatch } from '../config/closest.js';
+import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
+import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
 
 /** Runs a command's handler and records its exit code; supplied by run(). */
 export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
@@ -15,24 +18,19 @@ export type CommandHandler = (ctx: CommandContext, ...args: never[]) => Promise<
 export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('sqlmig')
     .description('Plain-SQL PostgreSQL migrations with a linter that enforces your migration SOP')
-    .version(version, '-V, --version', 'print the version')
-    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)')
-    .option('--env <name>', 'select an entry of "environments" in the config')
-    .option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)')
-    .option('--url <url>', 'database URL (overrides every other connection setting)')
-    .option('--dir <dir>', 'migrations folder (overrides "dir")')
-    .addOption(
-      new Option('--format <format>', 'output format (lint: pretty|json|github|sarif; status, current, history, validate, verify, rules: pretty|json)').choices([
-        'pretty',
-        'json',
-        'github',
-        'sarif',
-      ]),
-    )
-    .option('--no-color', 'disable colors (also NO_COLOR)')
-    .option('-q, --quiet', 'print only errors and results', false)
-    .option('--verbose', 'print more detail, including stack traces of internal errors', false)
-    .showHelpAfterError('(run `sqlmig --help` for usage)');
+    .version(version, '-V, --version', 'print the version');
+  for (const global of GLOBAL_OPTIONS) program.addOption(global.option());
+  program
+    .showHelpAfterError('(run `sqlmig --help` for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    // Each command's --help lists the global options that command uses; inherited by the commands declared below.
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions: (command) => globalOptionsFor(command.name(), program.options),
+    })
+    .on('command:*', ([name]: string[]) => {
+      program.error(`error: unknown command '${name}'${unknownCommandHint(name!)}`, { exitCode: 2, code: 'commander.unknownCommand' });
+    });
 
   const action =
     (name: string) =>
@@ -41,6 +39,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
+  const runTimeout = () => new Option('--timeout <seconds>', 'give up (exit 2) when the run takes longer than this, e.g. on a connection that stopped answering (config "runTimeout")');
   const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
@@ -71,6 +70,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'apply pending versions older than the newest applied one', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('up'));
 
@@ -81,8 +81,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--step <n>', 'revert n migrations')
     .option('--dry-run', 'print the plan, revert nothing', false)
     .option('--sql', 'print the exact SQL that would run, revert nothing', false)
+    .option('--yes', 'revert several migrations, or drop tables or columns, without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('down'));
 
@@ -92,8 +94,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--dry-run', 'print the plan, change nothing', false)
     .option('--sql', 'print the exact SQL that would run, change nothing', false)
     .option('--no-lint', 'skip the lint gate')
+    .option('--yes', 'revert a down file that drops tables or columns without asking', false)
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('redo'));
 
@@ -101,15 +105,17 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('status')
     .description('every migration: applied, pending, edited, missing or dirty')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('status'));
 
-  program.command('current').description('print the current version').addOption(connectWait()).action(action('current'));
+  program.command('current').description('print the current version').addOption(connectWait()).addOption(runTimeout()).action(action('current'));
 
   program
     .command('history')
     .description('applied migrations with time, duration and who applied them')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('history'));
 
   program
@@ -118,6 +124,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<version>', 'the version the database is already at')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('stamp'));
 
@@ -127,6 +134,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--allow-out-of-order', 'accept pending versions older than the newest applied one', false)
     .option('--no-lint', 'skip the lint check of pending files')
     .addOption(connectWait())
+    .addOption(runTimeout())
     .addOption(noChecksumCache())
     .action(action('validate'));
 
@@ -138,12 +146,14 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--rolled-back', 'the migration did not take effect: remove its row')
     .addOption(lockWait())
     .addOption(connectWait())
+    .addOption(runTimeout())
     .action(action('resolve'));
 
   program
     .command('verify')
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
+    .addOption(connectWait())
     .action(action('verify'));
 
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
@@ -157,4 +167,19 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .action(action('explain'));
 
   return program;
+}
+
+/** The top-level --help's last part: the variables sqlmig reads. */
+const ENVIRONMENT_HELP = `
+Environment:
+  DATABASE_URL  database URL used when neither --url nor the config names one
+  NO_COLOR      no colors
+  FORCE_COLOR   colors even when output is not a terminal (FORCE_COLOR=0: none)`;
+
+/** What sqlmig calls the command another tool's user typed, or the command a typo meant. */
+function unknownCommandHint(name: string): string {
+  const peer = PEER_COMMANDS[name.toLowerCase()];
+  if (peer !== undefined) return `: ${peer}`;
+  const typo = closestMatch(name, COMMAND_NAMES);
+  return typo === undefined ? '' : ` (did you mean ${typo}?)`;
 }

@@ -13,6 +13,8 @@ export interface ConfigDefaults {
   readonly lockWait: number;
   readonly lockRetries: number;
   readonly statementTimeout: string | null;
+  readonly connectTimeout: number;
+  readonly runTimeout: number;
   readonly lint: { readonly [K in keyof LintConfig]: Readonly<LintConfig[K]> };
 }
 
@@ -24,6 +26,8 @@ export const configDefaults: ConfigDefaults = {
   lockTimeout: '10s',
   lockWait: 60,
   lockRetries: 3,
+  connectTimeout: 15,
+  runTimeout: 0,
   statementTimeout: null,
   lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
 };

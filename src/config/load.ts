@@ -38,6 +38,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     lockWait: firstSet(selected.lockWait, file.lockWait, configDefaults.lockWait),
     lockRetries: firstSet(selected.lockRetries, file.lockRetries, configDefaults.lockRetries),
     statementTimeout: firstSet(selected.statementTimeout, file.statementTimeout, configDefaults.statementTimeout),
+    connectTimeout: firstSet(selected.connectTimeout, file.connectTimeout, configDefaults.connectTimeout),
+    runTimeout: firstSet(selected.runTimeout, file.runTimeout, configDefaults.runTimeout),
     lint: {
       rules: { ...configDefaults.lint.rules, ...lint.rules },
       knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],

@@ -27,6 +27,8 @@ export interface EnvironmentConfig {
   lockWait?: number;
   lockRetries?: number;
   statementTimeout?: string | null;
+  connectTimeout?: number;
+  runTimeout?: number;
 }
 
 /** What a `.migraterc.json` holds after interpolation and validation: only the keys it sets (empty strings count as unset). */
@@ -55,6 +57,10 @@ export interface Config {
   /** Times a migration that failed with lock_not_available (lockTimeout) in its own transaction is rolled back and run again. */
   lockRetries: number;
   statementTimeout: string | null;
+  /** Seconds to wait for a connection to open. */
+  connectTimeout: number;
+  /** Seconds a whole run may take (a connection that stops answering ends the run); 0: no limit. */
+  runTimeout: number;
   lint: LintConfig;
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */

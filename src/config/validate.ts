@@ -42,6 +42,8 @@ const connectionFields = {
   lockTimeout: { kind: 'duration' },
   lockWait: { kind: 'seconds' },
   lockRetries: { kind: 'count' },
+  connectTimeout: { kind: 'seconds' },
+  runTimeout: { kind: 'seconds' },
   statementTimeout: { kind: 'duration' },
 } as const satisfies Record<string, FieldSpec>;
 

@@ -70,6 +70,8 @@ export interface DatabaseSession {
   cancel?(): Promise<void>;
   /** Ends the session (releasing session-level locks). Idempotent. */
   close(): Promise<void>;
+  /** Drops the connection at once; pending calls reject (a run past its deadline). Default: close. */
+  abandon?(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -77,6 +79,8 @@ export interface OpenOptions {
   wait?: number;
   /** Reported in pg_stat_activity, so a waiting runner can name the holder. */
   applicationName?: string;
+  /** Seconds to wait for one connection attempt to open (default 15). */
+  connectTimeout?: number;
   /** Server notices (RAISE NOTICE, "already exists, skipping"); dropped when absent. */
   onNotice?: (notice: Notice) => void;
   /** Called once per failed attempt while waiting for the server, with the reason. */

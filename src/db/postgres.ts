@@ -43,7 +43,10 @@ class PostgresSession implements DatabaseSession {
         max: 1,
         idle_timeout: 0,
         max_lifetime: null,
-        connect_timeout: 15,
+        connect_timeout: options.connectTimeout ?? 15,
+        // TCP keepalive probes after 10 s of silence, so a peer that vanished without a reset is noticed
+        // by the OS at all; how soon depends on its probe settings, hence the run's own deadline (runTimeout).
+        keep_alive: 10,
         prepare: false,
         fetch_types: false,
         connection: { application_name: options.applicationName ?? 'sqlmig' },
@@ -100,6 +103,12 @@ class PostgresSession implements DatabaseSession {
     } finally {
       await side.end({ timeout: 1 }).catch(() => undefined);
     }
+  }
+
+  /** Drops the connection at once, without waiting for pending queries (they reject): for a run past its deadline. */
+  async abandon(): Promise<void> {
+    if (this.state === 'open') this.state = 'lost';
+    await this.close();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
  * version order with every enabled rule (see rule.ts for the hooks), applies
  * disable comments and severities, and returns sorted diagnostics.
  */
+import { createHash } from 'node:crypto';
 import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
@@ -162,10 +163,12 @@ function readFile(source: MigrationSource, findings: Finding[], cache: ParseCach
     const span = spanOfLine(text, offset);
     lintFile.parseErrors = [{ message: 'invalid byte sequence for encoding "UTF8"', span }];
   } else {
-    let parsed = cache?.get(source.checksum);
+    // The checksum reads CRLF as LF, but parse results hold offsets into the text as written (keys stay sha256 hex).
+    const key = text.includes('\r') ? createHash('sha256').update(`${source.checksum} as written with CR`).digest('hex') : source.checksum;
+    let parsed = cache?.get(key);
     if (!parsed) {
       parsed = parseSql(text);
-      cache?.set(source.checksum, parsed);
+      cache?.set(key, parsed);
     }
     lintFile.statements = parsed.statements;
     lintFile.parseErrors = parsed.errors;
@@ -212,7 +215,9 @@ function syntaxError(path: string, error: ParseError): Finding {
     file: path,
     span: error.span,
     message: error.message,
-    hint: 'this is PostgreSQL’s own parser: fix the SQL; the rest of the file was linted where it could be split into statements',
+    hint: error.tooLarge
+      ? 'the SQL itself may be fine: sqlmig cannot lint a file this large, the server can run it. Split it into smaller migrations, or apply it without the lint gate: `sqlmig up --no-lint`'
+      : 'this is PostgreSQL’s own parser: fix the SQL; the rest of the file was linted where it could be split into statements',
   };
 }
 

@@ -21,13 +21,13 @@ import type { MigrationFile, MigrationSet, MigrationSource } from './types.js';
 /** What is known of a file without reading it; a MigrationSource is one. */
 export interface FileDigest {
   file: MigrationFile;
-  /** sha256 hex of the raw bytes. */
+  /** sha256 hex of the bytes, CRLF read as LF (source.ts fileChecksum). */
   checksum: string;
   validUtf8: boolean;
 }
 
-/** Changes when the file's layout changes. */
-const FORMAT = 1;
+/** Changes when the file's layout or the checksum's definition changes (2: CRLF normalised). */
+const FORMAT = 2;
 const FILE_NAME = 'checksums.json';
 /** Covers the coarsest common timestamps (FAT's 2 s) with a margin. */
 const FRESH_MS = 3000;

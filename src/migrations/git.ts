@@ -15,7 +15,9 @@ function git(dir: string, args: readonly string[], input?: string): Promise<stri
     const child = execFile('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
       resolve(error ? undefined : stdout),
     );
-    child.stdin?.end(input ?? '');
+    // git may exit before reading it all (it failed): that shows in its exit status, not as EPIPE here.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
   });
 }
 

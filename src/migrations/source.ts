@@ -9,7 +9,7 @@ import type { MigrationFile, MigrationSource } from './types.js';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** Reads one file: checksum of the raw bytes, decoded text, directives. */
+/** Reads one file: checksum (see fileChecksum), decoded text, directives. */
 export async function readMigrationSource(file: MigrationFile): Promise<MigrationSource> {
   return readSource(file).source;
 }
@@ -46,7 +46,7 @@ function readSource(file: MigrationFile): { source: MigrationSource; stats: Stat
       cause: error,
     });
   }
-  const checksum = createHash('sha256').update(bytes).digest('hex');
+  const checksum = fileChecksum(bytes);
   let text: string;
   let validUtf8 = true;
   try {
@@ -56,4 +56,32 @@ function readSource(file: MigrationFile): { source: MigrationSource; stats: Stat
     text = lenientUtf8.decode(bytes);
   }
   return { source: { file, text, checksum, validUtf8, directives: parseDirectives(text) }, stats };
+}
+
+/**
+ * sha256 hex of the bytes with every CRLF turned into LF, so that a checkout
+ * with git's autocrlf (Windows) has the same checksums as the one the
+ * migrations were applied from. Sums recorded from raw CRLF bytes before
+ * this are still accepted: see line-endings.ts.
+ */
+export function fileChecksum(bytes: Buffer): string {
+  return createHash('sha256').update(withLf(bytes)).digest('hex');
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** `bytes` with CRLF → LF; `bytes` itself when it has none (the common case costs one scan). */
+export function withLf(bytes: Buffer): Buffer {
+  let at = bytes.indexOf(CRLF);
+  if (at < 0) return bytes;
+  const out = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let from = 0;
+  while (at >= 0) {
+    length += bytes.copy(out, length, from, at);
+    from = at + 1; // keeps the LF
+    at = bytes.indexOf(CRLF, from);
+  }
+  length += bytes.copy(out, length, from);
+  return out.subarray(0, length);
 }

@@ -8,7 +8,7 @@
  * - Every line ends in "\n" (a "\r\n" from git on Windows is accepted when reading).
  * - Line 1 is `total <hex>`: the lowercase sha256 hex of the entry lines exactly
  *   as written, each with its "\n".
- * - Then one line per file, `<sha256 hex of its raw bytes>  <file name>` (two
+ * - Then one line per file, `<sha256 hex of its bytes, CRLF read as LF>  <file name>` (two
  *   spaces, as sha256sum prints it, so `tail -n +2 sqlmig.sum | sha256sum -c`
  *   works in the folder), ordered by version, the up file before the down file.
  *
@@ -21,13 +21,15 @@ import { join } from 'node:path';
 import { FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
+import { recordedMatches } from './line-endings.js';
 import type { MigrationSource } from './types.js';
 
 export const SUM_FILE_NAME = 'sqlmig.sum';
 
 /** What the sum needs of a file; a MigrationSource is one. */
 export interface ChecksummedFile {
-  file: Pick<MigrationSource['file'], 'fileName'>;
+  /** With `path`, a line recorded with the sum of the file's other line-ending form (or raw bytes) still matches. */
+  file: Pick<MigrationSource['file'], 'fileName'> & { path?: string };
   checksum: string;
 }
 
@@ -106,15 +108,19 @@ export function compareSum(sum: SumFile, sources: readonly ChecksummedFile[]): S
   const edited: string[] = [];
   const added: string[] = [];
   const present = new Set<string>();
+  // The sums as recorded where only the line endings differ, so the total of a sum written from CRLF bytes still matches.
+  const asRecorded: ChecksummedFile[] = [];
   for (const source of sortedByVersion(sources)) {
-    const { fileName } = source.file;
+    const { fileName, path } = source.file;
     present.add(fileName);
     const recorded = sum.entries.get(fileName);
+    const same = recorded !== undefined && path !== undefined ? recordedMatches(recorded, source.checksum, path) : recorded === source.checksum;
     if (recorded === undefined) added.push(fileName);
-    else if (recorded !== source.checksum) edited.push(fileName);
+    else if (!same) edited.push(fileName);
+    asRecorded.push(same ? { file: source.file, checksum: recorded! } : source);
   }
   const removed = [...sum.entries.keys()].filter((fileName) => !present.has(fileName));
-  return { edited, added, removed, totalMismatch: sum.total !== sha256(entryLines(sources)) };
+  return { edited, added, removed, totalMismatch: sum.total !== sha256(entryLines(asRecorded)) };
 }
 
 function parseSum(content: string): Omit<SumFile, 'path'> {

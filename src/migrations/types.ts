@@ -50,7 +50,7 @@ export interface MigrationSource {
   file: MigrationFile;
   /** UTF-8 decoded text (a leading BOM removed). */
   text: string;
-  /** sha256 hex of the raw bytes. */
+  /** sha256 hex of the bytes, CRLF read as LF (source.ts fileChecksum). */
   checksum: string;
   /** False when the bytes are not valid UTF-8 (text then holds U+FFFD replacements). */
   validUtf8: boolean;

@@ -78,8 +78,8 @@ class FileParser {
     const { text } = this;
     if (text.length > MAX_PARSED_LENGTH) {
       const size = `${(text.length / 1024 / 1024).toFixed(0)} MB`;
-      const message = `the file is too large to parse (${size}; sqlmig parses files up to ${MAX_PARSED_LENGTH / 1024 / 1024} MB): split it, or apply it with --no-lint`;
-      return { statements: [], errors: [{ message, span: this.map.span(0, 0) }], comments: [] };
+      const message = `the file is too large to lint (${size}; sqlmig parses files up to ${MAX_PARSED_LENGTH / 1024 / 1024} MB)`;
+      return { statements: [], errors: [{ message, span: this.map.span(0, 0), tooLarge: true }], comments: [] };
     }
     // libpg-query reads a C string: it would stop at a NUL byte. PostgreSQL refuses the byte itself.
     const nul = text.indexOf('\0');

@@ -26,6 +26,8 @@ export interface ParseError {
   message: string;
   /** Where the error is; a zero-width span when PostgreSQL points at a character. */
   span: Span;
+  /** The file is beyond what sqlmig parses: nothing is wrong with the SQL as far as is known. */
+  tooLarge?: true;
 }
 
 export interface ParsedSql {

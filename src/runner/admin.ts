@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { RefusedError } from '../errors.js';
-import { loadMigrations } from './files.js';
+import { loadMigrations, planInput } from './files.js';
 import { planStamp } from './plan.js';
 import { PlanRefusedError } from './refused.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
@@ -18,7 +18,7 @@ export async function stamp(options: RunnerOptions & { version: number }): Promi
   loading.catch(() => undefined);
   return withSession(target, options, 'change', async (session) => {
     const loaded = await loading;
-    const chosen = planStamp({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.version);
+    const chosen = planStamp(planInput(loaded, session.applied), options.version);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
     if (chosen.steps.length === 0) return [];
     const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));

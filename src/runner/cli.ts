@@ -10,6 +10,7 @@ import type { RunnerOptions } from './session.js';
 export interface RunnerCliOptions {
   lockWait?: string;
   wait?: string;
+  timeout?: string;
   /** false with --no-cache. */
   cache?: boolean;
 }
@@ -32,6 +33,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     cacheDir: options.cache === false ? undefined : join(config.root, '.sqlmig', 'cache'),
     wait: seconds(options.wait, '--wait'),
     lockWait: seconds(options.lockWait, '--lock-wait'),
+    timeout: seconds(options.timeout, '--timeout'),
     signal: ctx.io.signal,
     onEvent: progressReporter({
       line: (text) => {
@@ -40,8 +42,16 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
       note: ctx.info,
       color: ctx.color,
       verbose: ctx.globals.verbose,
+      live: liveOutput(ctx),
     }),
   };
+}
+
+/** Raw stdout for the live elapsed-time line: only on a terminal that can redraw a line, and not with --quiet. */
+function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
+  const { stdout, env } = ctx.io;
+  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet) return undefined;
+  return (text) => stdout.write(text);
 }
 
 /** Commands that change a database say what they change even with --quiet: a deploy log must show it. */
@@ -90,7 +100,8 @@ export function targetOptions(options: { to?: string; step?: string }): { to?: n
   return { to: options.to === undefined ? undefined : parseVersion(options.to, '--to'), step: parseStep(options.step) };
 }
 
-function seconds(value: string | undefined, option: string): number | undefined {
+/** `--wait`, `--lock-wait`: a non-negative number of seconds. */
+export function seconds(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0) {

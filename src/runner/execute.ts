@@ -2,7 +2,8 @@ import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
-import { locateByReplay } from './replay.js';
+import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
+import { locateBlockedStatement, locateByReplay, neverReplayed } from './replay.js';
 import type { StepScript } from './script.js';
 import type { PlanStep } from './types.js';
 
@@ -23,6 +24,7 @@ export async function execute(
   scripts: readonly StepScript[],
   onEvent: EventSink = () => {},
   signal?: AbortSignal,
+  notes?: ProgressNotes,
   lockRetries = 0,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
@@ -35,7 +37,7 @@ export async function execute(
     const started = performance.now();
     try {
       if (script.mode === 'transaction') await runWithLockRetries(db, script, signal, lockRetries, onEvent);
-      else await runOutsideTransaction(db, script, signal);
+      else await runOutsideTransaction(db, script, signal, notes);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       // A server error outside the file's statements (its tracking or timeout statements), or a session
@@ -45,7 +47,7 @@ export async function execute(
         error instanceof ServerError
           ? new MigrationError(serverMessage(error), { location })
           : error instanceof ConnectionError
-            ? new ConnectionError(error.message, { location, hint: error.hint, cause: error }, error.code)
+            ? new ConnectionError(error.message, { location: error.location ?? location, hint: error.hint, cause: error }, error.code)
             : error;
       onEvent({ type: 'failed', step, durationMs, error: failure instanceof Error ? failure : new Error(String(failure)) });
       throw failure;
@@ -56,6 +58,11 @@ export async function execute(
   }
   return results;
 }
+
+/** SQLSTATE 25006 (read_only_sql_transaction): not a privilege problem and not the file's fault. */
+export const READ_ONLY_HINT =
+  'the database is read-only: a hot standby (replica), or default_transaction_read_only is on for this database or role; ' +
+  'point the URL at the primary, or turn default_transaction_read_only off for the migration role';
 
 /** The run was stopped through its AbortSignal (Ctrl-C or SIGTERM in the CLI). */
 export function interrupted(message: string): MigrationError {
@@ -109,6 +116,7 @@ async function runInTransaction(
     if (retryOnLock && error.code === LOCK_NOT_AVAILABLE && !signal?.aborted) throw new LockNotAvailable(error.message);
     let location: FileLocation | undefined;
     if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
+    else if (neverReplayed(error)) location = await locateBlockedStatement(db, script.source.text);
     else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
       outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
@@ -123,6 +131,7 @@ async function runOutsideTransaction(
   db: DatabaseSession,
   script: Extract<StepScript, { mode: 'no-transaction' }>,
   signal: AbortSignal | undefined,
+  notes: ProgressNotes | undefined,
 ): Promise<void> {
   await db.exec(script.before);
   const { text } = script.source;
@@ -136,23 +145,65 @@ async function runOutsideTransaction(
       `or \`sqlmig resolve ${version} --rolled-back\` (it did not)`,
     code: 'MIGRATION_DIRTY',
   };
-  for (const statement of script.statements) {
+  const lineOf = (index: number) => locateInStatement(text, script.statements[index]!.start, undefined, db.positionUnit).line;
+  const progress: Progress = { completed: 0, total: script.statements.length, lastLine: null, runningLine: null };
+  for (const [index, statement] of script.statements.entries()) {
     if (signal?.aborted) {
       throw migrationFailed(script, 'interrupted before this statement', locateInStatement(text, statement.start, undefined, db.positionUnit), dirty);
     }
+    progress.runningLine = lineOf(index);
+    notes?.record(version, progress);
     try {
       await db.exec(statement.text);
     } catch (error) {
+      if (error instanceof ConnectionError) throw lostMidFile(script, progress, error);
       if (!(error instanceof ServerError)) throw error;
       throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), dirty);
     }
+    progress.completed = index + 1;
+    progress.lastLine = progress.runningLine;
   }
-  await db.exec(script.after);
+  progress.runningLine = null;
+  notes?.record(version, progress);
+  try {
+    await db.exec(script.after);
+  } catch (error) {
+    if (error instanceof ConnectionError) throw lostMidFile(script, progress, error);
+    throw error;
+  }
+  notes?.clear(version);
+}
+
+/**
+ * The session died in a no-transaction file: what ran stays applied, the row
+ * stays dirty, and the generic "committed or rolled back" advice is wrong.
+ */
+function lostMidFile(script: Extract<StepScript, { mode: 'no-transaction' }>, progress: Progress, lost: ConnectionError): ConnectionError {
+  const { version } = script.step;
+  const file = script.source.file.path;
+  const name = script.source.file.fileName;
+  const where = describeProgress(progress, name);
+  const ran = progress.runningLine === null ? 'every statement returned, but the row was not marked clean' : `${where} and may or may not have taken effect`;
+  return new ConnectionError(
+    `${lost.message}\n${name} runs outside a transaction: ${ran}; ` +
+      `version ${version} stays dirty, which blocks further runs`,
+    {
+      location: { file, line: progress.runningLine ?? progress.lastLine ?? undefined },
+      hint:
+        `check what the file did (\`sqlmig status\` shows how far it got), finish or undo the rest by hand, then run ` +
+        `\`sqlmig resolve ${version} --applied\` (the file took effect: the row stays, marked clean) or ` +
+        `\`sqlmig resolve ${version} --rolled-back\` (it did not: the row is removed and the file runs again)`,
+      cause: lost,
+    },
+    'MIGRATION_DIRTY',
+  );
 }
 
 /** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */
-function advice(error: ServerError): string | undefined {
+export function advice(error: ServerError): string | undefined {
   switch (error.code) {
+    case '25006':
+      return READ_ONLY_HINT;
     case '55P03':
       return 'another session holds a lock this migration needs, and lock_timeout ("lockTimeout" in .migraterc.json) expired: run the command again when that session is done, or raise "lockTimeout"';
     case '57014':

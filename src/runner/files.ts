@@ -2,8 +2,11 @@ import { MigrationError } from '../errors.js';
 // The modules themselves, not migrations/index.js: `new`'s scaffolding and sqlmig.sum are not needed to run.
 import { discoverMigrations } from '../migrations/discover.js';
 import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { recordedMatches } from '../migrations/line-endings.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
 import { lengthIn, locationAt } from './error-mapping.js';
+import type { PlanInput } from './plan.js';
+import type { AppliedMigration } from './types.js';
 
 /** The migrations folder with the checksum of every up file (for the planner). */
 export interface LoadedMigrations {
@@ -21,6 +24,24 @@ export async function loadMigrations(dir: string, cacheDir?: string): Promise<Lo
   const { digests, read } = await digestFiles(set, upFiles, cacheDir);
   const checksums = new Map(digests.map((digest) => [digest.file.version, digest.checksum]));
   return { set, checksums, read };
+}
+
+/**
+ * What the planner compares: a row recorded with the sum of the file's other
+ * line-ending form (a CRLF checkout, or a sum taken before CRLF was
+ * normalised) counts as the current file's.
+ */
+export function planInput(loaded: LoadedMigrations, applied: readonly AppliedMigration[]): PlanInput {
+  const checksums = new Map(loaded.checksums);
+  const upFiles = new Map(loaded.set.migrations.flatMap((m) => (m.up ? [[m.version, m.up.path] as const] : [])));
+  for (const row of applied) {
+    const current = checksums.get(row.version);
+    const path = upFiles.get(row.version);
+    if (current !== undefined && path !== undefined && current !== row.checksum && recordedMatches(row.checksum, current, path)) {
+      checksums.set(row.version, row.checksum);
+    }
+  }
+  return { set: loaded.set, checksums, applied };
 }
 
 /** The source of each file, reusing the files already read. */

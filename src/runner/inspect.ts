@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
-import { loadMigrations } from './files.js';
+import { loadMigrations, planInput } from './files.js';
 import type { LintGate } from './migrate.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { upRefusals } from './plan.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
+import { ProgressNotes } from './progress-note.js';
 import { statusRows, type StatusRow } from './status.js';
 import type { AppliedMigration, Refusal } from './types.js';
 
@@ -14,7 +15,14 @@ export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> 
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    return statusRows(loaded.set, loaded.checksums, session.applied);
+    const input = planInput(loaded, session.applied);
+    const rows = statusRows(input.set, input.checksums, input.applied);
+    if (!target.cacheDir) return rows;
+    const notes = new ProgressNotes(target.cacheDir, target.table);
+    return rows.map((row) => {
+      const progress = row.state === 'dirty' ? notes.read(row.version) : undefined;
+      return progress ? { ...row, progress } : row;
+    });
   });
 }
 
@@ -48,7 +56,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
     const loaded = await loading;
-    const refusals = upRefusals({ set: loaded.set, checksums: loaded.checksums, applied: session.applied }, options.allowOutOfOrder);
+    const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
     const gate = options.lintGate ?? sequenceLintGate;

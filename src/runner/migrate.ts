@@ -2,8 +2,10 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
+import { confirmDown, type Confirm } from './confirm.js';
 import { execute, type StepResult } from './execute.js';
-import { assertSendable, loadMigrations, sourcesOf, type LoadedMigrations } from './files.js';
+import { ProgressNotes } from './progress-note.js';
+import { assertSendable, loadMigrations, planInput, sourcesOf, type LoadedMigrations } from './files.js';
 import { plan, planRedo, type PlanInput } from './plan.js';
 import { sequenceLintGate } from './lint-gate.js';
 import { LintRefusedError, PlanRefusedError } from './refused.js';
@@ -32,6 +34,14 @@ export interface MigrateOptions extends RunnerOptions {
   dryRun?: boolean;
   /** The lint gate for the files about to be applied (default: the sequence linter); false: none (`--no-lint`). */
   lintGate?: LintGate | false;
+  /**
+   * Reverting more than one migration, or a down file that drops a table or
+   * column, needs `yes: true` or a `confirm` that agrees (the CLI's --yes or
+   * a terminal); otherwise the run stops with CONFIRMATION_REQUIRED before
+   * anything runs. Dry runs never ask.
+   */
+  yes?: boolean;
+  confirm?: Confirm;
 }
 
 export interface MigrateResult {
@@ -64,7 +74,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   loading.catch(() => undefined);
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
     const loaded = await loading;
-    const input: PlanInput = { set: loaded.set, checksums: loaded.checksums, applied: session.applied };
+    const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
     await lintGate(chosen.steps, target, loaded, options.lintGate);
@@ -80,6 +90,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       loaded,
     );
     for (const source of sources) assertSendable(source);
+    if (!dryRun) await confirmDown(chosen.steps, sources, { yes: options.yes, confirm: options.confirm, cwd: target.cwd });
     await loadSplitterFor(sources);
     // An up file's row records the checksum of the text that runs (read now, even where the plan had it from the cache).
     const scripts = chosen.steps.map((step, index) => {
@@ -89,7 +100,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const { tableExists, schemaExists } = session.tableFound;
     let sql: string | undefined;
     const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();
-    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal, target.config.lockRetries);
+    const results = dryRun ? [] : await execute(
+      session.db,
+      scripts,
+      options.onEvent,
+      options.signal,
+      target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined,
+      target.config.lockRetries,
+    );
     return {
       direction,
       dryRun,

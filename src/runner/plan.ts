@@ -56,9 +56,14 @@ export function upRefusals(input: PlanInput, allowOutOfOrder = false): Refusal[]
         kind: 'out-of-order',
         version: migration.version,
         file: migration.up!.path,
-        message: `pending version ${migration.version} is older than the newest applied version ${newest.version} (${newest.name})`,
+        message:
+          `pending version ${migration.version} is older than the newest applied version ${newest.version} (${newest.name}): ` +
+          'this looks like a lost tracking row (deleted by hand, or restored from an older backup)',
+        // Renaming an applied data migration to a later version would run it a second time.
         hint:
-          `give it a version after ${newest.version} (rename the pair, e.g. with the number \`sqlmig new\` would choose), ` +
+          `if the database already has what ${migration.up!.fileName} does, record it without running it: ` +
+          `\`sqlmig stamp ${migration.version}\` (do not rename it to a later version: that runs it again); ` +
+          `if it is a new migration from a merged branch, give it a version after ${newest.version}, ` +
           'or pass --allow-out-of-order if it does not depend on the newer migrations',
       });
     }

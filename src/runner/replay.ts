@@ -1,5 +1,5 @@
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import type { Statement } from '../parse/index.js';
+import type { QualifiedName, Statement } from '../parse/index.js';
 import { locateInStatement, type FileLocation } from './error-mapping.js';
 import type { StepScript } from './script.js';
 
@@ -18,19 +18,9 @@ export async function locateByReplay(
   error: ServerError,
   failedAfterMs: number,
 ): Promise<FileLocation | undefined> {
-  // 57014 is a statement timeout or a cancel (Ctrl-C): running it again would take as long, or be unwanted.
-  if (error.code === undefined || error.code === '57014' || failedAfterMs > MAX_REPLAYED_MS) return undefined;
-  let statements: Statement[];
-  try {
-    // Imported here, on the failure path only, so that runs that succeed never load the parser.
-    const { loadParser, parseSql } = await import('../parse/index.js');
-    await loadParser();
-    const parsed = parseSql(script.source.text);
-    if (parsed.errors.length > 0) return undefined;
-    statements = parsed.statements.filter((statement) => !statement.embedded);
-  } catch {
-    return undefined;
-  }
+  if (error.code === undefined || neverReplayed(error) || failedAfterMs > MAX_REPLAYED_MS) return undefined;
+  const statements = await topLevelStatements(script.source.text);
+  if (!statements) return undefined;
   // A COMMIT in the file would commit the replay's work (lint's transaction-control rule flags those files).
   if (statements.some(endsTransaction)) return undefined;
 
@@ -52,6 +42,73 @@ export async function locateByReplay(
     return undefined;
   } finally {
     await db.exec('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/**
+ * Errors a replay would repeat at the production table's expense: a lock
+ * timeout or deadlock would queue another lock request for as long again, a
+ * statement timeout would run as long again, a cancel was wanted, and an
+ * operator's intervention (class 57: terminate, shutdown) or a serialization
+ * failure is not the file's fault.
+ */
+export function neverReplayed(error: ServerError): boolean {
+  const code = error.code ?? '';
+  return ['55P03', '40P01', '40001'].includes(code) || code.startsWith('57') || /\bwhile (locking|updating|deleting) tuple\b/.test(error.where ?? '');
+}
+
+/**
+ * Where a file that failed waiting for a lock most likely waited, found
+ * without asking for the lock again: the first statement acting on a table
+ * that another session still holds a lock on. Undefined when none or when
+ * that cannot be read (the error itself is reported either way).
+ */
+export async function locateBlockedStatement(db: DatabaseSession, text: string): Promise<FileLocation | undefined> {
+  const statements = await topLevelStatements(text);
+  if (!statements) return undefined;
+  let held: Array<{ schema: string; name: string }>;
+  try {
+    const rows = await db.query<{ schema: string; name: string }>(
+      'SELECT DISTINCT n.nspname::text AS schema, c.relname::text AS name FROM pg_locks l ' +
+        'JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace ' +
+        'WHERE l.granted AND l.pid <> pg_backend_pid() AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())',
+    );
+    held = rows;
+  } catch {
+    return undefined;
+  }
+  const statement = statements.find((candidate) =>
+    tablesOf(candidate.view).some((table) => held.some((lock) => lock.name === table.name && (table.schema === undefined || table.schema === lock.schema))),
+  );
+  return statement ? locateInStatement(text, statement.start, undefined, db.positionUnit) : undefined;
+}
+
+/** The tables a statement's view names (`table`, `tables`), at any depth. */
+function tablesOf(view: unknown): QualifiedName[] {
+  const found: QualifiedName[] = [];
+  const visit = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item, key);
+    else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if ((key === 'table' || key === 'tables') && typeof record.name === 'string') found.push(record as unknown as QualifiedName);
+      else for (const [child, inner] of Object.entries(record)) visit(inner, child);
+    }
+  };
+  visit(view, '');
+  return found;
+}
+
+/** The file's statements outside DO bodies; undefined when it does not parse. */
+async function topLevelStatements(text: string): Promise<Statement[] | undefined> {
+  try {
+    // Imported here, on the failure path only, so that runs that succeed never load the parser.
+    const { loadParser, parseSql } = await import('../parse/index.js');
+    await loadParser();
+    const parsed = parseSql(text);
+    if (parsed.errors.length > 0) return undefined;
+    return parsed.statements.filter((statement) => !statement.embedded);
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,10 +3,10 @@ import { loadConfig, resolveConnection } from '../config/index.js';
 import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { ConfigError, MigrationError } from '../errors.js';
+import { ConfigError, ConnectionError, MigrationError } from '../errors.js';
 import { serverMessage } from './error-mapping.js';
 import type { EventSink } from './events.js';
-import { interrupted } from './execute.js';
+import { advice, interrupted } from './execute.js';
 import { acquireLock } from './lock.js';
 import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
 import type { AppliedMigration } from './types.js';
@@ -32,6 +32,8 @@ export interface RunnerOptions {
   wait?: number;
   /** Seconds to wait for another run's lock; default: config `lockWait`. */
   lockWait?: number;
+  /** Seconds the whole run may take (like `--timeout`); default: config `runTimeout` (0: no limit). */
+  timeout?: number;
   /** Progress, lock waits, server notices. Nothing is printed unless this prints it. */
   onEvent?: EventSink;
   /**
@@ -85,19 +87,40 @@ export async function withSession<T>(
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
   const onEvent = options.onEvent ?? (() => {});
+  const started = Date.now();
   const db = await openDatabase(mode === 'read' ? withoutCreating(target.connection) : target.connection, {
     wait: options.wait,
+    connectTimeout: target.config.connectTimeout,
     applicationName: 'sqlmig',
     onNotice: (notice) => onEvent({ type: 'notice', notice }),
     onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
   });
   const cancel = () => void db.cancel?.();
   options.signal?.addEventListener('abort', cancel);
+  const deadline = runDeadline(db, options.timeout ?? target.config.runTimeout, started);
   try {
     if (options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     if (mode === 'change') {
       const waitSeconds = options.lockWait ?? target.config.lockWait;
-      await acquireLock(db, target.table, { waitSeconds, onWait: (holder) => onEvent({ type: 'lock-wait', holder, waitSeconds }) });
+      let waited = false;
+      try {
+        await acquireLock(db, target.table, {
+          waitSeconds,
+          onWait: (holder) => {
+            waited = true;
+            onEvent({ type: 'lock-wait', holder, waitSeconds });
+          },
+        });
+      } catch (error) {
+        // Lost while only queued for the lock: the "a migration was running" advice would send the user looking for damage.
+        if (error instanceof ConnectionError && error.code === 'CONNECTION') {
+          throw new ConnectionError(
+            `${error.message}\nthis run was ${waited ? 'waiting for another run\'s migration lock' : 'taking the migration lock'}: nothing of its own ran`,
+            { hint: 'run the command again once the server is back (`sqlmig status` shows what the other run applied)', cause: error },
+          );
+        }
+        throw error;
+      }
     }
     const tableFound = await tableState(db, target.table);
     // Checked first rather than relying on IF NOT EXISTS alone: CREATE SCHEMA checks
@@ -106,19 +129,60 @@ export async function withSession<T>(
     const applied = tableFound.tableExists ? await readApplied(db, target.table) : [];
     return await work({ db, applied, tableFound });
   } catch (error) {
+    if (deadline.passed) throw deadline.error(error);
     // Cancelled before any migration ran: most likely while waiting for the lock.
     if (error instanceof ServerError && options.signal?.aborted) throw interrupted('interrupted before any migration ran');
     // A server error outside a migration's file (tracking table, permissions) is still the database refusing.
     if (error instanceof ServerError) {
       throw new MigrationError(serverMessage(error), {
-        hint: error.hint ?? `check the role's privileges on ${target.table.sql} and its schema`,
+        hint: error.hint ?? advice(error) ?? `check the role's privileges on ${target.table.sql} and its schema`,
       });
     }
     throw error;
   } finally {
+    deadline.clear();
     options.signal?.removeEventListener('abort', cancel);
     await db.close();
   }
+}
+
+/**
+ * The run's own deadline: a connection whose server side vanished without a
+ * reset (a half-open connection) answers nothing and would hang the run for
+ * ever. Past `seconds` (counted from before the connection opened) the
+ * connection is dropped, and the failure says so.
+ */
+function runDeadline(db: DatabaseSession, seconds: number, started: number) {
+  const state = {
+    passed: false,
+    clear: () => {},
+    error(cause: unknown): ConnectionError {
+      const dirty = cause instanceof ConnectionError && cause.code === 'MIGRATION_DIRTY';
+      const lost = cause instanceof Error ? `\n${cause.message}` : '';
+      return new ConnectionError(
+        `gave up after ${seconds} s (--timeout, config "runTimeout"): the server stopped answering${lost}`,
+        {
+          location: cause instanceof ConnectionError ? cause.location : undefined,
+          hint: dirty
+            ? (cause as ConnectionError).hint
+            : 'a migration that was running committed together with its tracking row or not at all, and the server knows which: ' +
+              'run `sqlmig status` once it answers again, then run the command again',
+          cause,
+        },
+        'RUN_TIMEOUT',
+      );
+    },
+  };
+  // setTimeout takes at most 2^31 - 1 ms (about 24 days); longer is no limit in practice.
+  if (seconds > 0 && seconds * 1000 < 2 ** 31) {
+    const timer = setTimeout(() => {
+      state.passed = true;
+      void (db.abandon ?? db.close).call(db);
+    }, Math.max(0, started + seconds * 1000 - Date.now()));
+    timer.unref();
+    state.clear = () => clearTimeout(timer);
+  }
+  return state;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MigrationSet } from '../migrations/types.js';
+import type { Progress } from './progress-note.js';
 import type { AppliedMigration } from './types.js';
 
 export type MigrationState = 'applied' | 'pending' | 'edited' | 'missing' | 'dirty';
@@ -13,6 +14,8 @@ export interface StatusRow {
   appliedAt: Date | null;
   durationMs: number | null;
   appliedBy: string | null;
+  /** For a dirty no-transaction file run from this checkout: how far it got (from the runner's note). */
+  progress?: Progress;
 }
 
 /** Every migration known to the files or the tracking table, by version. Pure. */

@@ -24,7 +24,8 @@ function migrationLabel(migration: Pick<MigrationVerification, 'upFile'>): strin
  * `✔ 0003_add_status_to_posts  up/down/up  42 ms`.
  */
 export function migrationLines(migration: MigrationVerification, options: ReportOptions): string[] {
-  const paint = colors(options.color);
+  // As the CLI decided: picocolors' own defaults would read process.env and the TTY again.
+  const paint = pc.createColors(options.color);
   const label = migrationLabel(migration);
   const took = paint.dim(formatDuration(migration.durationMs));
   switch (migration.status) {
@@ -134,7 +135,3 @@ function errorJson(phase: Phase, error: NonNullable<MigrationVerification['failu
   };
 }
 
-function colors(enabled: boolean) {
-  const plain = (text: string) => text;
-  return enabled ? { green: pc.green, yellow: pc.yellow, red: pc.red, dim: pc.dim } : { green: plain, yellow: plain, red: plain, dim: plain };
-}

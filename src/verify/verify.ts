@@ -22,6 +22,8 @@ export interface VerifyOptions {
    * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
    */
   url?: string;
+  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
+  wait?: number;
   /** Verify the migrations up to and including this version. */
   to?: number;
   /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
@@ -33,6 +35,8 @@ export type VerifyEvent =
   /** A migration's round trip is over (whatever its outcome). */
   | { type: 'migration'; migration: MigrationVerification }
   | { type: 'notice'; notice: Notice }
+  /** The server is not reachable yet; verify retries while `wait` lasts. */
+  | { type: 'connect-retry'; reason: string }
   /** The temporary database could not be dropped (its name and how to drop it by hand). */
   | { type: 'cleanup-failed'; message: string };
 
@@ -100,7 +104,11 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const abandon = () => void database?.dispose();
   signal?.addEventListener('abort', abandon, { once: true });
   try {
-    database = await openThrowaway(server, { onNotice: (notice) => onEvent({ type: 'notice', notice }) });
+    database = await openThrowaway(server, {
+      wait: options.wait,
+      onNotice: (notice) => onEvent({ type: 'notice', notice }),
+      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
+    });
     signal?.throwIfAborted();
     const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
     const results: MigrationVerification[] = [];

@@ -13,6 +13,8 @@ function configWith(overrides: Partial<Config> = {}): Config {
     lockTimeout: '10s',
     lockWait: 60,
     lockRetries: 3,
+    connectTimeout: 15,
+    runTimeout: 0,
     statementTimeout: null,
     lint: { rules: {}, knownTables: [], statusColumns: [] },
     environments: {},

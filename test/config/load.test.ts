@@ -28,6 +28,8 @@ describe('finding the config file', () => {
       lockTimeout: '10s',
       lockWait: 60,
       lockRetries: 3,
+      connectTimeout: 15,
+      runTimeout: 0,
       statementTimeout: null,
       lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
       environments: {},

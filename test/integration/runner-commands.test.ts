@@ -115,7 +115,7 @@ describe('runner commands against PostgreSQL', () => {
   });
 
   it('down reverts one migration by default', async () => {
-    const result = await shop.sqlmig('down');
+    const result = await shop.sqlmig('down', '--yes');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/reverted\s+0003_add_status_to_orders/);
     expect(result.stdout).toContain('now at version 2');
@@ -137,7 +137,7 @@ describe('runner commands against PostgreSQL', () => {
     const untouched = await withConnection(shop.db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
     expect(untouched[0]!.applied_at.getTime()).toBe(before[0]!.applied_at.getTime());
 
-    const result = await shop.sqlmig('redo');
+    const result = await shop.sqlmig('redo', '--yes');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/reverted\s+0002_create_orders[\s\S]*applied\s+0002_create_orders[\s\S]*Redid version 2/);
     const after = await withConnection(shop.db.url, (s) => s`SELECT applied_at FROM sqlmig_migrations WHERE version = 2`);
@@ -147,9 +147,9 @@ describe('runner commands against PostgreSQL', () => {
 
   it('down --step 2 and down --to 0', async () => {
     expect((await shop.sqlmig('up')).code).toBe(0);
-    expect((await shop.sqlmig('down', '--step', '2')).code).toBe(0);
+    expect((await shop.sqlmig('down', '--step', '2', '--yes')).code).toBe(0);
     expect((await snapshot(shop.db.url)).versions).toEqual([1]);
-    const all = await shop.sqlmig('down', '--to', '0');
+    const all = await shop.sqlmig('down', '--to', '0', '--yes');
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('no migration is applied');
     const state = await snapshot(shop.db.url);
@@ -160,7 +160,7 @@ describe('runner commands against PostgreSQL', () => {
 
   it('down --to V reverts everything newer than V', async () => {
     expect((await shop.sqlmig('up')).code).toBe(0);
-    expect((await shop.sqlmig('down', '--to', '1')).code).toBe(0);
+    expect((await shop.sqlmig('down', '--to', '1', '--yes')).code).toBe(0);
     expect((await snapshot(shop.db.url)).versions).toEqual([1]);
   });
 

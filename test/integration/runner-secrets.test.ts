@@ -44,7 +44,7 @@ describe('a password in the database URL never appears in output', () => {
   });
 
   it('through up, status, history, current, --sql and down (--verbose)', async () => {
-    for (const args of [['up'], ['status'], ['--format', 'json', 'status'], ['history'], ['current'], ['down', '--sql'], ['down'], ['validate']]) {
+    for (const args of [['up'], ['status'], ['--format', 'json', 'status'], ['history'], ['current'], ['down', '--sql'], ['down', '--yes'], ['validate']]) {
       const result = await cli(project, ['--verbose', '--url', url, ...args]);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
       expectNoSecret(result);

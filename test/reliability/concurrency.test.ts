@@ -108,7 +108,7 @@ describe('runners started together', () => {
     expectCleanOutput(await cli(project, ['--url', server.url, 'up', '--no-lint', '--to', '10']), { codes: [0] });
     await withConnection(server.db.url, (sql) => sql.unsafe(`TRUNCATE ${schema}.journal`));
 
-    const commands = [['up', '--no-lint'], ['down', '--step', '3'], ['up', '--no-lint'], ['down', '--step', '3']];
+    const commands = [['up', '--no-lint'], ['down', '--step', '3', '--yes'], ['up', '--no-lint'], ['down', '--step', '3', '--yes']];
     const results = await Promise.all(commands.map((command) => spawnCli(project, ['--url', server.url, ...command])));
     for (const result of results) expectCleanOutput(result, { codes: [0] });
 

@@ -2,12 +2,14 @@ import type { ExitCode } from '../../errors.js';
 import { printMigrateResult, runnerOptionsFrom, targetOptions, type RunnerCliOptions } from '../../runner/cli.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
+import { askOnTerminal } from '../io.js';
 
 export interface DownOptions extends RunnerCliOptions {
   to?: string;
   step?: string;
   dryRun: boolean;
   sql: boolean;
+  yes: boolean;
 }
 
 /** `sqlmig down [--to V] [--step N] [--dry-run] [--sql]`: reverts applied migrations, newest first (default one). */
@@ -17,6 +19,8 @@ export default async function down(ctx: CommandContext, options: DownOptions): P
     direction: 'down',
     ...targetOptions(options),
     dryRun: options.dryRun || options.sql,
+    yes: options.yes,
+    confirm: askOnTerminal(ctx.io),
   });
   printMigrateResult(ctx, result, options);
   return 0;

@@ -5,6 +5,7 @@ import { hasStoredResult } from '../../lint/cache.js';
 import { lintProject } from '../../lint/project.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
+import { repositoryRoot } from '../../reporters/paths.js';
 import type { CommandContext } from '../context.js';
 import { changedSince } from '../git-changes.js';
 import { packageVersion } from '../../package-version.js';
@@ -39,7 +40,9 @@ export default async function lint(
   const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
-  const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
+  // Annotations and code scanning resolve paths from the repository root, not from where the job ran.
+  const root = format === 'github' || format === 'sarif' ? (repositoryRoot(set.dir) ?? ctx.io.cwd) : undefined;
+  const output = formatLintResult(format, result, { cwd: ctx.io.cwd, root, color: ctx.color, rules, toolVersion: packageVersion() });
   if (output !== '') ctx.out(output);
   return result.errorCount > 0 ? 1 : 0;
 }

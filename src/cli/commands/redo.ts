@@ -2,12 +2,14 @@ import type { ExitCode } from '../../errors.js';
 import { printMigrateResult, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
+import { askOnTerminal } from '../io.js';
 
 export interface RedoOptions extends RunnerCliOptions {
   /** false with --no-lint. */
   lint: boolean;
   dryRun: boolean;
   sql: boolean;
+  yes: boolean;
 }
 
 /** `sqlmig redo`: reverts the newest applied migration and applies it again. */
@@ -16,6 +18,8 @@ export default async function redo(ctx: CommandContext, options: RedoOptions): P
     ...(await runnerOptionsFrom(ctx, options)),
     direction: 'redo',
     dryRun: options.dryRun || options.sql,
+    yes: options.yes,
+    confirm: askOnTerminal(ctx.io),
     lintGate: options.lint ? undefined : false,
   });
   printMigrateResult(ctx, result, { dryRun: options.dryRun, sql: options.sql });

@@ -3,15 +3,18 @@ import pc from 'picocolors';
 import type { ExitCode } from '../../errors.js';
 import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
 import { status as readStatus } from '../../runner/inspect.js';
+import { describeProgress } from '../../runner/progress-note.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
+/** Colors as the CLI decided (picocolors' defaults would read process.env and the TTY again). */
+const { green, yellow, red } = pc.createColors(true);
 const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
-  applied: pc.green,
-  pending: pc.yellow,
-  edited: pc.red,
-  missing: pc.red,
-  dirty: pc.red,
+  applied: green,
+  pending: yellow,
+  edited: red,
+  missing: red,
+  dirty: red,
 };
 
 /** `sqlmig status`: every migration with its state; `--format json` for scripts. */
@@ -26,6 +29,7 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
       appliedAt: row.appliedAt?.toISOString() ?? null,
       durationMs: row.durationMs,
       appliedBy: row.appliedBy,
+      ...(row.progress ? { progress: row.progress } : {}),
     }));
     ctx.out(JSON.stringify({ migrations }, null, 2));
     return 0;
@@ -37,5 +41,8 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
   const table = rows.map((row) => [String(row.version).padStart(4, '0'), row.name, row.state, formatTimestamp(row.appliedAt)]);
   const paint = (row: number, column: number, text: string) => (ctx.color && column === 2 ? STATE_COLOR[rows[row]!.state](text) : text);
   ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
+  for (const row of rows) {
+    if (row.progress && row.file) ctx.out(`${String(row.version).padStart(4, '0')} is dirty: ${describeProgress(row.progress, relative(ctx.io.cwd, row.file))}`);
+  }
   return 0;
 }
