@@ -1,4 +1,4 @@
-import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
+import { displayName, headSpan, quoteIdent, tableCreatedLater } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
 import type { Statement, TypeRef } from '../src/parse/types.js';
@@ -24,12 +24,6 @@ function harmless(from: TypeRef | undefined, to: TypeRef, recreated: boolean): b
   if (!isText(from) || !isText(to)) return false;
   const length = (type: TypeRef) => (type.name === 'text' || type.typmods.length === 0 ? Infinity : Number(type.typmods[0]));
   return from.arrayDepth === to.arrayDepth && length(to) >= length(from);
-}
-
-/** Whether a statement after `statement` in its file creates table `table` (a copy-and-swap keeps the old name alive). */
-function tableRecreatedLater(file: LintFile, statement: Statement, table: { schema?: string; name: string }): boolean {
-  const key = objectKey(table);
-  return file.statements.some((later) => later.start > statement.start && later.view.kind === 'create-table' && objectKey(later.view.table) === key);
 }
 
 /** Whether a statement after `statement` in its file adds column `column` back to `table`. */
@@ -124,7 +118,7 @@ const rule: Rule = {
         if (view.kind === 'create-type') typesCreatedHere.add(objectKey(view.type));
         if (view.kind === 'rename' && view.objectType === 'table') {
           if (context.schema.table(view.object)?.createdIn === file) return;
-          if (tableRecreatedLater(file, statement, view.object)) return;
+          if (tableCreatedLater(file, statement, view.object)) return;
           context.report({
             span: headSpan(statement),
             message: `renaming table ${displayName(view.object)} to ${quoteIdent(view.newName)} breaks every query that still uses the old name`,

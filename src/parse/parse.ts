@@ -251,7 +251,7 @@ class FileParser {
       if (item.kind === 'commit' || item.kind === 'rollback') {
         const keyword = new RegExp(`\\b${item.kind}\\b`, 'i').exec(text.slice(lineStart, bodyEnd));
         const span = tag && keyword ? map.span(lineStart + keyword.index, lineStart + keyword.index + item.kind.length) : literalSpan;
-        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind }, 'do-block'));
+        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind, keyword: item.kind.toUpperCase() }, 'do-block'));
         continue;
       }
       const found = tag ? text.indexOf(item.query, lineStart) : -1;

@@ -89,7 +89,12 @@ export interface ConstraintView {
   name?: string;
   /** Constrained columns; for a column constraint, that column. */
   columns: string[];
-  references?: { table: QualifiedName; columns: string[] };
+  references?: {
+    table: QualifiedName;
+    columns: string[];
+    /** PostgreSQL's action codes, ON UPDATE then ON DELETE (`a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default). */
+    actions: string;
+  };
   /** `NOT VALID`. */
   notValid: boolean;
   /** `ADD CONSTRAINT … UNIQUE USING INDEX idx`. */
@@ -246,8 +251,19 @@ export type StatementView =
   | { kind: 'truncate'; tables: QualifiedName[] }
   | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }
   | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: string[] }
-  | { kind: 'insert'; table: QualifiedName; columns: string[] }
-  | { kind: 'transaction-control'; action: TransactionAction }
+  | {
+      kind: 'insert';
+      table: QualifiedName;
+      columns: string[];
+      /** The relations its query reads (`INSERT … SELECT … FROM old`): none for VALUES. */
+      reads: QualifiedName[];
+    }
+  | {
+      kind: 'transaction-control';
+      action: TransactionAction;
+      /** The first keyword as written, upper-case: `END` is a COMMIT and `ABORT` a ROLLBACK to PostgreSQL. */
+      keyword: string;
+    }
   | {
       /** SET / RESET of a run-time setting, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE. */
       kind: 'set';

@@ -352,12 +352,15 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns } };
+        const reads = rangeVarsIn(stmt.selectStmt).map((rangeVar) => this.rangeVar(rangeVar));
+        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
         const action = TRANSACTION_ACTIONS[as(node, 'TransactionStmt')!.kind ?? 'TRANS_STMT_BEGIN'];
         const refused = action === 'commit-prepared' ? 'COMMIT PREPARED' : action === 'rollback-prepared' ? 'ROLLBACK PREPARED' : undefined;
-        return { view: { kind: 'transaction-control', action }, notInTransaction: refused };
+        const { text, statement } = this.context;
+        const keyword = /^\w+/.exec(text.slice(statement.start, statement.end))?.[0].toUpperCase() ?? '';
+        return { view: { kind: 'transaction-control', action, keyword }, notInTransaction: refused };
       }
       case 'VariableSetStmt': {
         const stmt = as(node, 'VariableSetStmt')!;
@@ -595,7 +598,10 @@ class ViewBuilder {
     const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span: this.elementSpan(constraint.location) };
     // Optional parts are assigned, not spread in: in Node 20 each property after a spread costs ~1 µs.
     if (constraint.conname !== undefined) view.name = constraint.conname;
-    if (constraint.pktable) view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) };
+    if (constraint.pktable) {
+      const actions = `${constraint.fk_upd_action ?? 'a'}${constraint.fk_del_action ?? 'a'}`;
+      view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs), actions };
+    }
     if (constraint.indexname !== undefined) view.usingIndex = constraint.indexname;
     const test = as(constraint.raw_expr, 'NullTest');
     const tested = test?.nulltesttype === 'IS_NOT_NULL' ? strings(as(test.arg, 'ColumnRef')?.fields) : [];
@@ -760,4 +766,17 @@ class ViewBuilder {
       language === 'plpgsql' && literalStart !== undefined ? this.context.doBlockStatements(literalStart, this.context) : [];
     return { kind: 'do-block', language, statements };
   }
+}
+
+/** Every relation a (sub)tree names in FROM clauses, subqueries and CTEs included: what a query reads. */
+function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
+  if (Array.isArray(node)) {
+    for (const item of node) rangeVarsIn(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'RangeVar') found.push(value as pg.RangeVar);
+      else rangeVarsIn(value, found);
+    }
+  }
+  return found;
 }

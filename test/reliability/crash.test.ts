@@ -199,7 +199,14 @@ describe('a runner that is told to stop', () => {
     const closed = new URL(server.url);
     closed.port = '1';
     const { child, result } = startCli(project, ['--url', closed.toString(), 'up', '--wait', '30']);
-    await new Promise((resolve) => child.stderr!.once('data', resolve)); // startCli pipes stderr
+    // startCli pipes stderr; the line naming the config and database comes first, then the wait.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('waiting for the database')) resolve();
+      });
+    });
     child.kill('SIGINT');
     // Exit 130 rather than 2 shows it stopped instead of waiting out --wait 30.
     const stopped = await result;
