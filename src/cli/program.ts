@@ -56,6 +56,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
     .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
+    .option('--since <git-ref>', 'report only on migration files added or changed since this git ref (pull requests)')
     .action(action('lint'));
 
   program

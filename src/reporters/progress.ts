@@ -61,6 +61,11 @@ export function progressReporter(output: ProgressOutput): (event: RunEvent) => v
         // With --lock-wait 0 there is no wait: the error that follows names the holder.
         if (event.waitSeconds > 0) note(`waiting up to ${event.waitSeconds} s for another run to finish (${describeHolder(event.holder)})`);
         break;
+      case 'lock-retry':
+        output.note(
+          `${stepLabel(event.step)}: a lock it needs is held (lockTimeout expired); rolled back, retry ${event.attempt} of ${event.retries} in ${formatDuration(event.pauseMs)}`,
+        );
+        break;
       case 'connect-retry':
         note(`waiting for the database: ${event.reason}`);
         break;

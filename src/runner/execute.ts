@@ -26,6 +26,7 @@ export async function execute(
   onEvent: EventSink = () => {},
   signal?: AbortSignal,
   notes?: ProgressNotes,
+  lockRetries = 0,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const [index, script] of scripts.entries()) {
@@ -36,7 +37,7 @@ export async function execute(
     onEvent({ type: 'started', step });
     const started = performance.now();
     try {
-      if (script.mode === 'transaction') await runInTransaction(db, script, signal, index < scripts.length - 1);
+      if (script.mode === 'transaction') await runWithLockRetries(db, script, signal, lockRetries, onEvent, index < scripts.length - 1);
       else await runOutsideTransaction(db, script, signal, notes);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
@@ -69,12 +70,45 @@ export function interrupted(message: string): MigrationError {
   return new MigrationError(message, { hint: 'run the command again to go on from here' }, 'INTERRUPTED');
 }
 
+/** lock_not_available: lock_timeout expired (config `lockTimeout`). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * A file that failed on lock_timeout was rolled back whole, so it runs again
+ * after a growing pause (1 s, 2 s, 4 s …), `lockRetries` times at most: the
+ * session that held the lock is often a short one. No-transaction files are
+ * never retried: their first statements have committed.
+ */
+async function runWithLockRetries(
+  db: DatabaseSession,
+  script: Extract<StepScript, { mode: 'transaction' }>,
+  signal: AbortSignal | undefined,
+  lockRetries: number,
+  onEvent: EventSink,
+  laterPending: boolean,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runInTransaction(db, script, signal, laterPending, attempt <= lockRetries);
+    } catch (error) {
+      if (!(error instanceof LockNotAvailable) || signal?.aborted) throw error;
+      const pauseMs = 1000 * 2 ** (attempt - 1);
+      onEvent({ type: 'lock-retry', step: script.step, attempt, retries: lockRetries, pauseMs });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
+/** Thrown by runInTransaction, after its rollback, when a retry may follow. */
+class LockNotAvailable extends Error {}
+
 async function runInTransaction(
   db: DatabaseSession,
   script: Extract<StepScript, { mode: 'transaction' }>,
   signal: AbortSignal | undefined,
   /** Other scripts were to run after this one (a caller such as verify may go on with its own next step). */
   laterPending: boolean,
+  retryOnLock = false,
 ): Promise<void> {
   const started = performance.now();
   try {
@@ -83,6 +117,7 @@ async function runInTransaction(
     if (!(error instanceof ServerError)) throw error;
     // The failed message left its transaction open and aborted (unless COMMIT itself failed).
     await db.exec('ROLLBACK');
+    if (retryOnLock && error.code === LOCK_NOT_AVAILABLE && !signal?.aborted) throw new LockNotAvailable(error.message);
     let location: FileLocation | undefined;
     if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
     else if (neverReplayed(error)) location = await locateBlockedStatement(db, script.source.text);

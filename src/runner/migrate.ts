@@ -101,7 +101,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const { tableExists, schemaExists } = session.tableFound;
     let sql: string | undefined;
     const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();
-    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal, target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined);
+    const results = dryRun ? [] : await execute(
+      session.db,
+      scripts,
+      options.onEvent,
+      options.signal,
+      target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined,
+      target.config.lockRetries,
+    );
     return {
       direction,
       dryRun,

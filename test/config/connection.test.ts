@@ -12,6 +12,7 @@ function configWith(overrides: Partial<Config> = {}): Config {
     table: 'sqlmig_migrations',
     lockTimeout: '10s',
     lockWait: 60,
+    lockRetries: 3,
     connectTimeout: 15,
     runTimeout: 0,
     statementTimeout: null,

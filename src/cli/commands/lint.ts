@@ -7,6 +7,7 @@ import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import { repositoryRoot } from '../../reporters/paths.js';
 import type { CommandContext } from '../context.js';
+import { changedSince } from '../git-changes.js';
 import { packageVersion } from '../../package-version.js';
 
 /**
@@ -14,7 +15,14 @@ import { packageVersion } from '../../package-version.js';
  * it) and reports on the given files, or on all. Exit 1 when an error-severity
  * finding remains. `--staged` lints git's index instead of the working tree.
  */
-export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean; staged?: boolean }): Promise<ExitCode> {
+export default async function lint(
+  ctx: CommandContext,
+  files: string[],
+  options: { cache: boolean; staged?: boolean; since?: string },
+): Promise<ExitCode> {
+  if (options.since !== undefined && files.length > 0) {
+    throw new UsageError('give files or --since, not both', { hint: '--since reports on the migration files git says changed; files name them yourself' });
+  }
   // Without the cache every file is parsed, and on a first run (no stored result) nearly every one: the
   // WebAssembly parser compiles in the background meanwhile. A stored result may be a hit, which needs no
   // parser at all. The engine awaits the same load; it reports any failure.
@@ -25,7 +33,8 @@ export default async function lint(ctx: CommandContext, files: string[], options
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = await discoverMigrations(config.dir);
-  const reportOn = files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
+  const reportOn =
+    options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
   const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
