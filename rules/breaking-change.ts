@@ -1,4 +1,4 @@
-import { displayName, headSpan, quoteIdent } from '../src/lint/helpers.js';
+import { displayName, headSpan, quoteIdent, tableCreatedLater } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { objectKey } from '../src/lint/schema.js';
 import type { Statement, TypeRef } from '../src/parse/types.js';
@@ -26,12 +26,6 @@ function harmless(from: TypeRef | undefined, to: TypeRef, recreated: boolean): b
   return from.arrayDepth === to.arrayDepth && length(to) >= length(from);
 }
 
-/** Whether a statement after `statement` in its file creates table `table` (a copy-and-swap keeps the old name alive). */
-function tableRecreatedLater(file: LintFile, statement: Statement, table: { schema?: string; name: string }): boolean {
-  const key = objectKey(table);
-  return file.statements.some((later) => later.start > statement.start && later.view.kind === 'create-table' && objectKey(later.view.table) === key);
-}
-
 /** Whether a statement after `statement` in its file adds column `column` back to `table`. */
 function columnRecreatedLater(file: LintFile, statement: Statement, table: { schema?: string; name: string }, column: string): boolean {
   const key = objectKey(table);
@@ -51,14 +45,13 @@ const rule: Rule = {
   rationale:
     'SOP "zero-downtime steps": during a deploy the old version of the application keeps running against the ' +
     'migrated database. Renaming a column or table breaks every query it sends, and changing a column type ' +
-    'rewrites the table under an ACCESS EXCLUSIVE lock and can break the code that reads it. Do it in steps: ' +
+    'can break the code that reads it (whether it also rewrites the table is table-rewrite’s concern). Do it in steps: ' +
     'add the new column or table, write to both, backfill, switch reads, then drop the old one in a later ' +
     'release. Not flagged: down files, tables and columns the same file created, restating the type a column ' +
     'already has, widening a varchar (longer, unbounded, or to text) and giving a timestamp, time or interval ' +
     'more precision (`timestamp(3)` to `timestamp`), which neither rewrite nor break anything, and a rename ' +
     'whose old name the same file creates again (copy-and-swap). An enum swap (rename the old type, create ' +
-    'a new one under its name, `ALTER COLUMN … TYPE … USING`) is a change of type. `timestamp` to ' +
-    '`timestamptz` rewrites the table only when the session TimeZone is not UTC (PostgreSQL 12 and later).',
+    'a new one under its name, `ALTER COLUMN … TYPE … USING`) is a change of type.',
   examples: {
     bad: [
       { sql: 'ALTER TABLE users RENAME COLUMN name TO full_name;', name: '0005_rename.up.sql', expect: [{ line: 1, column: 1 }] },
@@ -84,7 +77,7 @@ const rule: Rule = {
         sql: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz;',
         name: '0010_events_tz.up.sql',
         files: [{ name: '0001_events.up.sql', sql: 'CREATE TABLE IF NOT EXISTS events (id bigint, at timestamp);' }],
-        expect: [{ line: 1, column: 20, message: 'when the session TimeZone is not UTC' }],
+        expect: [{ line: 1, column: 20, message: 'session TimeZone' }],
       },
     ],
     good: [
@@ -125,7 +118,7 @@ const rule: Rule = {
         if (view.kind === 'create-type') typesCreatedHere.add(objectKey(view.type));
         if (view.kind === 'rename' && view.objectType === 'table') {
           if (context.schema.table(view.object)?.createdIn === file) return;
-          if (tableRecreatedLater(file, statement, view.object)) return;
+          if (tableCreatedLater(file, statement, view.object)) return;
           context.report({
             span: headSpan(statement),
             message: `renaming table ${displayName(view.object)} to ${quoteIdent(view.newName)} breaks every query that still uses the old name`,
@@ -148,13 +141,13 @@ const rule: Rule = {
                 hint,
               });
             } else if (!harmless(column?.type, action.newType, typesCreatedHere.has(objectKey({ schema: action.newType.schema, name: action.newType.name })))) {
-              // Since PostgreSQL 12, timestamp to timestamptz reuses the stored values when the session TimeZone is UTC.
+              // timestamp to timestamptz: old readers get instants, interpreted in the session TimeZone.
               const toTimestamptz = column?.type?.name === 'timestamp' && action.newType.name === 'timestamptz';
               context.report({
                 span: action.span,
                 message: toTimestamptz
-                  ? `changing the type of ${quoteIdent(action.column)} from timestamp to timestamptz rewrites the table under an exclusive lock when the session TimeZone is not UTC, and can break code that reads it`
-                  : `changing the type of ${quoteIdent(action.column)} rewrites the table under an exclusive lock and can break code that reads it`,
+                  ? `changing the type of ${quoteIdent(action.column)} from timestamp to timestamptz can break code that reads it: the stored times are now read as instants in the session TimeZone`
+                  : `changing the type of ${quoteIdent(action.column)} can break code that still reads or writes it as the old type (the lock is table-rewrite’s concern)`,
                 hint,
               });
             }

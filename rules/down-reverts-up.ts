@@ -2,7 +2,7 @@ import { CONSTRAINT_LABELS, INDEX_LABEL, couldBeGeneratedName, generatedName } f
 import { displayName, headSpan, pointAt, quoteIdent } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { DEFAULT_SCHEMA, parseTableName, type ObjectKey, type SchemaModel, type TableInfo } from '../src/lint/schema.js';
-import type { AlterTableAction, Span, Statement, StatementView, ViewOf } from '../src/parse/types.js';
+import type { AlterTableAction, ConstraintView, Span, Statement, StatementView, ViewOf } from '../src/parse/types.js';
 
 type Kind =
   | 'table' | 'column' | 'index' | 'view' | 'materialized view' | 'type' | 'domain' | 'schema' | 'sequence'
@@ -148,6 +148,36 @@ function revert(statement: Statement, pending: Created[], before: SchemaModel): 
   }
 }
 
+/**
+ * An index on a partition that an index on its parent, created later in the same up file on the same
+ * columns, took over (PostgreSQL attaches a matching partition index instead of building another), so
+ * dropping the parent's index drops it too. Partitions made by dynamic SQL are unknown to the model:
+ * they are recognised by the name, `<parent>_…`, as hash-partition helpers name them.
+ */
+function attachedToDropped(created: Created, targets: readonly Name[], pending: readonly Created[]): boolean {
+  if (created.kind !== 'index' || !created.table) return false;
+  return pending.some(
+    (parent) =>
+      parent.kind === 'index' &&
+      parent.table !== undefined &&
+      targets.some((target) => same(parent.name, target)) &&
+      parent.statement.start > created.statement.start &&
+      parent.table.schema === created.table!.schema &&
+      created.table!.name.startsWith(`${parent.table.name}_`) &&
+      parent.columns.length > 0 &&
+      parent.columns.join() === created.columns.join(),
+  );
+}
+
+/** Whether two constraints are the same as far as the view tells (kind, columns, referenced table, columns and actions). */
+function sameDefinition(a: ConstraintView, b: ConstraintView): boolean {
+  const references = (constraint: ConstraintView) =>
+    constraint.references
+      ? `${keyOf(resolve(constraint.references.table))}(${constraint.references.columns.join()})${constraint.references.actions}`
+      : '';
+  return a.kind === b.kind && a.columns.join() === b.columns.join() && references(a) === references(b);
+}
+
 function drop(view: ViewOf<'drop'>, pending: Created[]): void {
   const targets = view.objects.map((target) => resolve(target.name));
   const keys = new Set(targets.map(keyOf));
@@ -160,6 +190,7 @@ function drop(view: ViewOf<'drop'>, pending: Created[]): void {
       dropRelations(keys, view.cascade, pending);
       return;
     case 'index':
+      removeWhere(pending, (created) => attachedToDropped(created, targets, pending));
       removeWhere(
         pending,
         (created) =>
@@ -418,7 +449,9 @@ function collect(statement: Statement, now: SchemaModel, file: UpFile, latest: R
   switch (view.kind) {
     case 'create-table':
       if (view.temporary) temporary.add(keyOf(resolve(view.table)));
-      if (view.temporary || now.hasTable(view.table)) return;
+      // A table that existed before the up file and is created again under its name (copy-and-swap: renamed
+      // away or dropped first) replaces it: the down file would restore the old one, not drop it.
+      if (view.temporary || now.hasTable(view.table) || before.hasTable(view.table)) return;
       add({
         kind: 'table',
         name: resolve(view.table),
@@ -467,17 +500,21 @@ function collect(statement: Statement, now: SchemaModel, file: UpFile, latest: R
           }
           const label = CONSTRAINT_LABELS[constraint.kind];
           const name = constraint.name ?? generatedName(table.name, constraint.columns, label);
-          const existed = existing.some(
-            (info) =>
-              info?.constraints.has(name) ||
-              info?.foreignKeys.some((fk) => (fk.name ?? generatedName(info.name, fk.columns, CONSTRAINT_LABELS['foreign-key'])) === name),
-          );
-          if (existed) continue;
+          const has = (info: TableInfo | undefined) =>
+            info?.constraints.has(name) === true ||
+            info?.foreignKeys.some((fk) => (fk.name ?? generatedName(info.name, fk.columns, CONSTRAINT_LABELS['foreign-key'])) === name) === true;
+          const [nowInfo, beforeInfo] = existing;
+          if (has(nowInfo)) continue;
+          // Existed before the file, dropped earlier in it and added again under its name with another definition: the down file must undo it.
+          const previous = beforeInfo?.constraints.get(name);
+          if (has(beforeInfo) && previous !== undefined && sameDefinition(previous, constraint)) continue;
+          const readded = has(beforeInfo);
           add({
             kind: 'constraint',
             name: { schema: table.schema, name },
             table,
             columns: constraint.columns,
+            replaced: readded,
             ...(constraint.name === undefined ? { generatedLabel: label } : {}),
             ...(constraint.references ? { dependsOn: keyOf(resolve(constraint.references.table)) } : {}),
             span: constraint.span,
@@ -600,7 +637,10 @@ const rule: Rule = {
     'partitions; DROP SCHEMA … CASCADE covers everything in the schema; dropping a column covers the ' +
     'indexes and constraints on it; DROP … IF EXISTS counts. A view, function or trigger that the up file ' +
     'replaces (CREATE OR REPLACE of one that existed before) may instead be restored with its old definition. ' +
-    'Unnamed constraints and indexes match a drop by the name PostgreSQL gives them. Extensions are not ' +
+    'A constraint dropped and added again under its name with another definition must be restored the same ' +
+    'way. A table created again under the name of one the up file renamed away or dropped (copy-and-swap) ' +
+    'replaces it rather than being new; dropping an index on a partitioned table drops the partition indexes ' +
+    'it took over. Unnamed constraints and indexes match a drop by the name PostgreSQL gives them. Extensions are not ' +
     'required to be dropped (other schemas may use them). Migrations without a down file are require-down’s.',
   examples: {
     bad: [
@@ -697,7 +737,10 @@ const rule: Rule = {
             ...(created.replaced
               ? {
                   message: `${what} is replaced here, and ${down.fileName} neither restores nor drops it`,
-                  hint: `restore its previous definition in ${down.fileName} (CREATE OR REPLACE as before this migration), or drop it: ${drop}`,
+                  hint:
+                    created.kind === 'constraint'
+                      ? `drop it and add it back with its previous definition in ${down.fileName}: ${drop} then ALTER TABLE … ADD CONSTRAINT as before this migration`
+                      : `restore its previous definition in ${down.fileName} (CREATE OR REPLACE as before this migration), or drop it: ${drop}`,
                 }
               : {
                   message: `${what} is created here, and ${down.fileName} does not drop it`,

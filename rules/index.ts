@@ -1,5 +1,14 @@
 /** The rule registry, sorted by id. Add a rule here when you add rules/<id>.ts. */
 import type { Rule } from '../src/lint/rule.js';
+import banChar from './ban-char.js';
+import preferTimestamptz from './prefer-timestamptz.js';
+import preferIdentity from './prefer-identity.js';
+import preferBigint from './prefer-bigint.js';
+import enumValueInTransaction from './enum-value-in-transaction.js';
+import uniqueNeedsIndex from './unique-needs-index.js';
+import tableRewrite from './table-rewrite.js';
+import setNotNullScan from './set-not-null-scan.js';
+import constraintNotValid from './constraint-not-valid.js';
 import breakingChange from './breaking-change.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import destructiveChange from './destructive-change.js';
@@ -8,6 +17,7 @@ import editedMigration from './edited-migration.js';
 import fkOrder from './fk-order.js';
 import migrationFilename from './migration-filename.js';
 import notNullNeedsDefault from './not-null-needs-default.js';
+import requireConcurrentIndex from './require-concurrent-index.js';
 import requireDown from './require-down.js';
 import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
@@ -18,6 +28,15 @@ import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
 export const rules: readonly Rule[] = [
+  banChar,
+  preferTimestamptz,
+  preferIdentity,
+  preferBigint,
+  enumValueInTransaction,
+  uniqueNeedsIndex,
+  tableRewrite,
+  setNotNullScan,
+  constraintNotValid,
   breakingChange,
   concurrentlyInTransaction,
   destructiveChange,
@@ -26,6 +45,7 @@ export const rules: readonly Rule[] = [
   fkOrder,
   migrationFilename,
   notNullNeedsDefault,
+  requireConcurrentIndex,
   requireDown,
   requireIfExists,
   requireIfNotExists,

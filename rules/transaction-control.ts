@@ -51,7 +51,7 @@ const rule: Rule = {
         const flagged = FLAGGED[view.action];
         if (!flagged) return;
         // Name it as written: END is COMMIT, ABORT is ROLLBACK, to PostgreSQL.
-        const command = flagged.includes(' ') ? flagged : (/^\w+/.exec(statement.text)?.[0].toUpperCase() ?? flagged);
+        const command = flagged.includes(' ') || !view.keyword ? flagged : view.keyword;
         context.report({
           span: headSpan(statement),
           message: statement.embedded

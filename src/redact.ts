@@ -5,35 +5,57 @@
  * stack traces, a URL quoted inside another message).
  */
 
-/** The URL with its password replaced by `***`. Unparseable input is returned masked after `://user:`. */
+/**
+ * `password=` query (or conninfo) values: up to the next `&` or the end,
+ * whatever they hold (an unencoded `@` or `#` included).
+ */
+const PASSWORD_PARAMETER = /(\bpass(?:word)?=)[^&]*/gi;
+
+/**
+ * The URL with every password replaced by `***`. Works on the raw text, not
+ * on what a URL parser makes of it: `postgres://app:5432#Secret9@host/db`
+ * parses as host `app`, port 5432 and no password. Everything between `//`
+ * and the last `@` is the user info (the user name is kept when it is plain);
+ * query passwords are masked first, so an `@` inside one does not count.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    // Query-string passwords (`?password=…`) too.
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/^pass(word)?$/i.test(key)) parsed.searchParams.set(key, '***');
-    }
-    return parsed.toString();
-  } catch {
-    return url.replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1***@');
-  }
+  const masked = url.replace(PASSWORD_PARAMETER, '$1***');
+  const split = splitUserInfo(masked);
+  if (split === undefined) return masked;
+  const { before, userInfo, after } = split;
+  const colon = userInfo.indexOf(':');
+  const user = colon === -1 ? userInfo : userInfo.slice(0, colon);
+  const plainUser = /^[A-Za-z0-9._~%!$'()*+,;=-]*$/.test(user);
+  let shown: string;
+  if (colon === -1) shown = plainUser ? user : '***';
+  else shown = plainUser ? `${user}:***` : '***';
+  return `${before}${shown}${after}`;
 }
 
-/** Every password a URL carries (decoded): in its user info and in a `password` query parameter. */
+/** The user info of a URL by the raw-text rule (between `//`, or the start, and the last `@`), or undefined without an `@`. */
+export function splitUserInfo(url: string): { before: string; userInfo: string; after: string } | undefined {
+  const at = url.lastIndexOf('@');
+  if (at === -1) return undefined;
+  const slashes = url.indexOf('//');
+  const start = slashes !== -1 && slashes < at ? slashes + 2 : 0;
+  return { before: url.slice(0, start), userInfo: url.slice(start, at), after: url.slice(at) };
+}
+
+/** Every password a URL carries, as written and decoded: in its user info and in `password` parameters. */
 export function passwordsOf(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    const found: string[] = [];
-    if (parsed.password) found.push(safeDecode(parsed.password));
-    for (const [key, value] of parsed.searchParams) {
-      if (/^pass(word)?$/i.test(key) && value) found.push(value);
-    }
-    return found;
-  } catch {
-    const match = /:\/\/[^:/@]*:([^@]*)@/.exec(url);
-    return match?.[1] ? [safeDecode(match[1])] : [];
+  const found = new Set<string>();
+  const add = (value: string) => {
+    if (value === '') return;
+    found.add(safeDecode(value));
+    found.add(value);
+  };
+  for (const match of url.matchAll(/\bpass(?:word)?=([^&]*)/gi)) add(match[1]!);
+  const split = splitUserInfo(url.replace(PASSWORD_PARAMETER, '$1'));
+  if (split !== undefined) {
+    const colon = split.userInfo.indexOf(':');
+    if (colon !== -1) add(split.userInfo.slice(colon + 1));
   }
+  return [...found];
 }
 
 function safeDecode(value: string): string {

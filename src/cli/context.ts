@@ -23,7 +23,7 @@ export interface CommandContext {
   /** The command's name (`up`, `status`, …). */
   command: string;
   globals: GlobalOptions;
-  /** Colors on: a TTY, no NO_COLOR, no --no-color. */
+  /** Colors on: no --no-color, and FORCE_COLOR, or a TTY without NO_COLOR (see colorWanted). */
   color: boolean;
   /** Writes a line to stdout (secrets scrubbed). */
   out(text: string): void;
@@ -38,8 +38,7 @@ export interface CommandContext {
 }
 
 export function createContext(io: CliIO, globals: GlobalOptions, secrets: string[], command = ''): CommandContext {
-  const streamColor = (stream: OutputStream) =>
-    globals.color && stream.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  const streamColor = (stream: OutputStream) => globals.color && colorWanted(io.env, stream);
   const line = (stream: OutputStream, text: string) => {
     stream.write(scrub(text, secrets) + (text.endsWith('\n') ? '' : '\n'));
   };
@@ -73,4 +72,16 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
 
 export function initialSecrets(io: CliIO, url: string | undefined): string[] {
   return collectSecrets(io.env, [url]);
+}
+
+/**
+ * Colors by the environment, as Node's own tty.hasColors() reads it:
+ * FORCE_COLOR (any value but 0/false) forces them, also into a pipe or a CI
+ * log, and wins over NO_COLOR; FORCE_COLOR=0 turns them off; else a terminal
+ * other than TERM=dumb, unless NO_COLOR is set.
+ */
+function colorWanted(env: Record<string, string | undefined>, stream: OutputStream): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
 }

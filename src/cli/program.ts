@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
+import { closestMatch } from '../config/closest.js';
+import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
+import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
 
 /** Runs a command's handler and records its exit code; supplied by run(). */
 export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
@@ -15,24 +18,19 @@ export type CommandHandler = (ctx: CommandContext, ...args: never[]) => Promise<
 export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('sqlmig')
     .description('Plain-SQL PostgreSQL migrations with a linter that enforces your migration SOP')
-    .version(version, '-V, --version', 'print the version')
-    .option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)')
-    .option('--env <name>', 'select an entry of "environments" in the config')
-    .option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)')
-    .option('--url <url>', 'database URL (overrides every other connection setting)')
-    .option('--dir <dir>', 'migrations folder (overrides "dir")')
-    .addOption(
-      new Option('--format <format>', 'output format (lint: pretty|json|github|sarif; status, current, history, validate, verify, rules: pretty|json)').choices([
-        'pretty',
-        'json',
-        'github',
-        'sarif',
-      ]),
-    )
-    .option('--no-color', 'disable colors (also NO_COLOR)')
-    .option('-q, --quiet', 'print only errors and results', false)
-    .option('--verbose', 'print more detail, including stack traces of internal errors', false)
-    .showHelpAfterError('(run `sqlmig --help` for usage)');
+    .version(version, '-V, --version', 'print the version');
+  for (const global of GLOBAL_OPTIONS) program.addOption(global.option());
+  program
+    .showHelpAfterError('(run `sqlmig --help` for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    // Each command's --help lists the global options that command uses; inherited by the commands declared below.
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions: (command) => globalOptionsFor(command.name(), program.options),
+    })
+    .on('command:*', ([name]: string[]) => {
+      program.error(`error: unknown command '${name}'${unknownCommandHint(name!)}`, { exitCode: 2, code: 'commander.unknownCommand' });
+    });
 
   const action =
     (name: string) =>
@@ -58,6 +56,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('[files...]', 'report only on these files (what pre-commit passes)')
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
     .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
+    .option('--since <git-ref>', 'report only on migration files added or changed since this git ref (pull requests)')
     .action(action('lint'));
 
   program
@@ -154,6 +153,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('verify')
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
+    .addOption(connectWait())
     .action(action('verify'));
 
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
@@ -167,4 +167,19 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .action(action('explain'));
 
   return program;
+}
+
+/** The top-level --help's last part: the variables sqlmig reads. */
+const ENVIRONMENT_HELP = `
+Environment:
+  DATABASE_URL  database URL used when neither --url nor the config names one
+  NO_COLOR      no colors
+  FORCE_COLOR   colors even when output is not a terminal (FORCE_COLOR=0: none)`;
+
+/** What sqlmig calls the command another tool's user typed, or the command a typo meant. */
+function unknownCommandHint(name: string): string {
+  const peer = PEER_COMMANDS[name.toLowerCase()];
+  if (peer !== undefined) return `: ${peer}`;
+  const typo = closestMatch(name, COMMAND_NAMES);
+  return typo === undefined ? '' : ` (did you mean ${typo}?)`;
 }

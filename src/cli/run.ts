@@ -5,6 +5,8 @@ import { scrub } from '../redact.js';
 import { createContext, initialSecrets, type CommandContext, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 import { commandLoaders } from './commands/index.js';
+import type { CommandName } from './commands/names.js';
+import { checkFormat } from './options.js';
 import { buildProgram } from './program.js';
 import { packageVersion } from '../package-version.js';
 import { formatError } from './format-error.js';
@@ -23,6 +25,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
   const program = buildProgram(packageVersion(), async (name, args, command) => {
     context = createContext(io, globalsOf(command), secrets, name);
+    checkFormat(name as CommandName, context.globals.format);
     const load = commandLoaders[name];
     if (!load) throw new Error(`no handler for command ${name}`);
     const module = await load();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type SourceLocation } from '../errors.js';
-import { collectSecrets, redactUrl } from '../redact.js';
+import { collectSecrets, redactUrl, splitUserInfo } from '../redact.js';
 import { EMBEDDED_DATA_DIR } from './defaults.js';
 import { withEnvFile } from './env-file.js';
 import { memberPath } from './json-path.js';
@@ -114,10 +114,18 @@ function fromVariables(env: Env, hostVar: string, portVar: string, userVar: stri
 }
 
 const URL_HINT =
-  'expected postgres://user:password@host:5432/database (percent-encode special characters in the user name and password: @ → %40, : → %3A, / → %2F, % → %25), or pglite://memory / pglite://./folder for the embedded database';
+  'expected postgres://user:password@host:5432/database (percent-encode special characters in the user name and password: @ → %40, # → %23, : → %3A, / → %2F, ? → %3F, % → %25), or pglite://memory / pglite://./folder for the embedded database';
 
 /** Never quotes the URL: a malformed one may carry a password that redaction cannot find. */
 function checkPostgresUrl(url: string, source: ConnectionSource, config: Config): void {
+  // A URL parser reads these differently from what was meant (`app:5432#Secret9@host` is host "app", port 5432),
+  // so the connection would go elsewhere or with a cut password.
+  const userInfo = splitUserInfo(url)?.userInfo ?? '';
+  const unencoded = ['@', '#', '/', '?'].find((character) => userInfo.includes(character)) ?? (url.includes('#') ? '#' : undefined);
+  if (unencoded !== undefined) {
+    const where = userInfo.includes(unencoded) ? 'its user name or password' : 'it';
+    throw new ConfigError(`${describeSource(source, config)} has an unencoded "${unencoded}" in ${where}`, { location: locationOf(source, config), hint: URL_HINT });
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -11,6 +11,7 @@ export interface ConfigDefaults {
   readonly table: string;
   readonly lockTimeout: string | null;
   readonly lockWait: number;
+  readonly lockRetries: number;
   readonly statementTimeout: string | null;
   readonly connectTimeout: number;
   readonly runTimeout: number;
@@ -24,6 +25,7 @@ export const configDefaults: ConfigDefaults = {
   table: 'sqlmig_migrations',
   lockTimeout: '10s',
   lockWait: 60,
+  lockRetries: 3,
   connectTimeout: 15,
   runTimeout: 0,
   statementTimeout: null,

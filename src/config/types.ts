@@ -10,6 +10,12 @@ export interface LintConfig {
   knownTables: string[];
   /** Column-name patterns treated as status columns (`*` wildcard). */
   statusColumns: string[];
+  /**
+   * Migrations at or below this version are analysed (they build the schema
+   * model) but never reported on, by `lint` or by the gate in `up`: a project
+   * adopting sqlmig is not flooded with findings about its history.
+   */
+  baseline?: number;
 }
 
 /** What an entry of `environments` may override. */
@@ -19,6 +25,7 @@ export interface EnvironmentConfig {
   table?: string;
   lockTimeout?: string | null;
   lockWait?: number;
+  lockRetries?: number;
   statementTimeout?: string | null;
   connectTimeout?: number;
   runTimeout?: number;
@@ -47,6 +54,8 @@ export interface Config {
   lockTimeout: string | null;
   /** Seconds to wait for the advisory lock. */
   lockWait: number;
+  /** Times a migration that failed with lock_not_available (lockTimeout) in its own transaction is rolled back and run again. */
+  lockRetries: number;
   statementTimeout: string | null;
   /** Seconds to wait for a connection to open. */
   connectTimeout: number;

@@ -17,6 +17,10 @@ export type FieldSpec =
   | { kind: 'duration' }
   /** A number of seconds, 0 or more. */
   | { kind: 'seconds' }
+  /** A migration version: a whole number, 0 or more. */
+  | { kind: 'version' }
+  /** How many times: a whole number, 0 or more. */
+  | { kind: 'count' }
   | { kind: 'textList' }
   /** Rule id → `off` | `warn` | `error` (rule ids are checked by the linter, which knows them). */
   | { kind: 'severities' }
@@ -37,6 +41,7 @@ const connectionFields = {
   table: { kind: 'identifier' },
   lockTimeout: { kind: 'duration' },
   lockWait: { kind: 'seconds' },
+  lockRetries: { kind: 'count' },
   connectTimeout: { kind: 'seconds' },
   runTimeout: { kind: 'seconds' },
   statementTimeout: { kind: 'duration' },
@@ -50,7 +55,12 @@ export const configSpec: FieldSpec = {
     ...connectionFields,
     lint: {
       kind: 'object',
-      fields: { rules: { kind: 'severities' }, knownTables: { kind: 'textList' }, statusColumns: { kind: 'textList' } },
+      fields: {
+        rules: { kind: 'severities' },
+        knownTables: { kind: 'textList' },
+        statusColumns: { kind: 'textList' },
+        baseline: { kind: 'version' },
+      },
     },
     environments: { kind: 'entries', of: { kind: 'object', fields: connectionFields } },
   },
@@ -97,6 +107,14 @@ class Validator {
         if (value < 0) this.fail(path, `must be 0 or more seconds, got ${value}`);
         // JSON's 1e999 reads as Infinity.
         if (!Number.isFinite(value)) this.fail(path, `must be a finite number of seconds, got ${value}`);
+        return value;
+      case 'version':
+      case 'count':
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+          const hint = typeof value === 'string' && /^\d+$/.test(value) ? `write ${Number(value)} without quotes` : undefined;
+          const what = spec.kind === 'version' ? 'a migration version' : 'a count';
+          this.fail(path, `must be ${what} (a whole number, 0 or more), got ${this.describe(value, path)}`, hint);
+        }
         return value;
       case 'textList':
         return this.checkList(value, path);
@@ -217,7 +235,7 @@ class Validator {
 }
 
 /** lock_timeout and statement_timeout are int milliseconds on the server. */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
+const MAX_TIMEOUT_MS = 2_147_483_647;
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Milliseconds of a duration DURATION_PATTERN accepts. */

@@ -105,6 +105,7 @@ async function ready(pg: PGlite): Promise<PGlite> {
 class PgliteSession implements DatabaseSession {
   readonly kind = 'pglite';
   readonly positionUnit = 'character';
+  readonly resetSql = 'SET SESSION AUTHORIZATION DEFAULT;\nRESET ALL;';
   private readonly extensions: ExtensionInstaller;
   private readonly onNotice: (notice: messages.NoticeMessage) => void;
   private state: 'open' | 'crashed' | 'closed' = 'open';

@@ -60,6 +60,12 @@ export interface DatabaseSession {
    * opened a transaction it is left open and aborted: the caller rolls back.
    */
   exec(script: string): Promise<void>;
+  /**
+   * Statements that put the session's settings, role and search_path back to how it was opened, keeping its
+   * session-level locks (the migration lock): the runner sends them after every migration, so that a file's
+   * session-level SET never reaches the next migration. Outside any transaction only.
+   */
+  readonly resetSql: string;
   /** One statement with `$1…` parameters; returns its rows. */
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /**

@@ -32,6 +32,8 @@ class PostgresSession implements DatabaseSession {
   private state: 'open' | 'lost' | 'closed' = 'open';
   /** This session's server process, for pg_cancel_backend. */
   private backendPid: number | undefined;
+  /** Whether connect() set client_connection_check_interval (which RESET ALL would undo). */
+  private checksConnection = false;
 
   constructor(
     private readonly connection: ResolvedConnection,
@@ -64,12 +66,19 @@ class PostgresSession implements DatabaseSession {
     // client_connection_check_interval (PostgreSQL 14+) makes the server notice within a second that a
     // runner died (kill -9, lost host) and roll its migration back, instead of finishing the whole
     // message - COMMIT included - and holding the lock until then.
-    const [row] = await this.client.unsafe<Array<{ pid: number }>>(
+    const [row] = await this.client.unsafe<Array<{ pid: number; check_interval: string | null }>>(
       `SELECT pg_backend_pid() AS pid, CASE WHEN current_setting('server_version_num')::int >= 140000
          THEN set_config('client_connection_check_interval', '1s', false) END AS check_interval`,
     );
     this.backendPid = row?.pid;
+    this.checksConnection = row?.check_interval != null;
     if (this.client.parameters.server_encoding === 'SQL_ASCII') this.positionUnit = 'byte';
+  }
+
+  // Not DISCARD ALL: it would release the migration lock too.
+  get resetSql(): string {
+    const reset = 'SET SESSION AUTHORIZATION DEFAULT;\nRESET ALL;';
+    return this.checksConnection ? `${reset}\nSET client_connection_check_interval = '1s';` : reset;
   }
 
   async exec(script: string): Promise<void> {

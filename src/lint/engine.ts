@@ -326,11 +326,14 @@ function result(
     const setting = settings.get(rule) ?? input.config.rules[rule] ?? (rule === INVALID_DIRECTIVE ? 'error' : 'warn');
     return setting === 'off' ? undefined : setting === 'warn' || finding.maxSeverity === 'warn' ? 'warning' : 'error';
   };
-  const reported = files.filter((file) => !reportOn || reportOn.has(file.path));
+  const { baseline } = input.config;
+  const baselined = new Set(baseline === undefined ? [] : files.filter((file) => file.version <= baseline).map((file) => file.path));
+  const reported = files.filter((file) => (!reportOn || reportOn.has(file.path)) && !baselined.has(file.path));
   const diagnostics: Diagnostic[] = [];
   for (const finding of findings) {
     const severity = severityOf(finding);
-    if (!severity) continue;
+    // An edit to an old migration is news, not history: edited-migration still reports it.
+    if (!severity || (baselined.has(finding.file) && finding.rule !== 'edited-migration')) continue;
     // Files outside the sequence (sqlmig.sum, misnamed files) are reported like the others: when named, or when nothing is.
     if (reportOn && !reportOn.has(finding.file) && finding.file !== (input.configFile ?? '<config>')) continue;
     const { span } = finding;

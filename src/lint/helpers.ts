@@ -1,5 +1,7 @@
 /** Small helpers rules share. */
 import type { Span, Statement } from '../parse/types.js';
+import type { LintFile } from './rule.js';
+import { objectKey } from './schema.js';
 
 /** The statement's first line: where a diagnostic about the statement as a whole points. */
 export function headSpan(statement: Statement): Span {
@@ -38,4 +40,10 @@ export function patternMatcher(patterns: readonly string[]): (name: string) => b
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether a statement after `statement` in `file` creates table `table` again (a rebuild or copy-and-swap keeps the name alive). */
+export function tableCreatedLater(file: LintFile, statement: Statement, table: { schema?: string; name: string }): boolean {
+  const key = objectKey(table);
+  return file.statements.some((later) => later.start > statement.start && later.view.kind === 'create-table' && objectKey(later.view.table) === key);
 }

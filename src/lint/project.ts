@@ -55,11 +55,14 @@ export async function lintProject(options: LintProjectOptions = {}): Promise<Lin
 }
 
 async function lintFolder(config: Config, set: MigrationSet, options: LintProjectOptions, staged: boolean): Promise<LintResult> {
-  const files = migrationFiles(set);
+  // Misnamed files are linted with their version's migration; sqlmig.sum lists only the files that run.
+  const mismatched = set.mismatched ?? [];
+  const unrun = new Set(mismatched.map((file) => file.path));
+  const files = [...migrationFiles(set), ...mismatched];
   const { digests, read } = digestFiles(set, files, options.cacheDir);
   const sumFile = readSumFile(set.dir);
   const sum: LintSum = sumFile
-    ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests) }, set.dir, staged)
+    ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests.filter((digest) => !unrun.has(digest.file.path))) }, set.dir, staged)
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
   const input: CachedLintInput = {
     digests,

@@ -175,6 +175,44 @@ export interface RuleExample {
   schemaName?: string;
   /** Bad examples: every diagnostic the rule reports, in order (by file, line, column). */
   expect?: readonly ExpectedDiagnostic[];
+  /** Lock rules: what the example's file does to a table that already has rows, checked on a real server. */
+  effect?: ExampleEffect;
+}
+
+/** PostgreSQL's table lock modes as pg_locks names them, weakest first. */
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/**
+ * What an example's file does to `table`, which the example's earlier `files`
+ * create and `rows` fills (test/rules/locks.test.ts runs it on PostgreSQL):
+ * the strongest lock it takes on the table, whether it reads the whole table
+ * (a sequential scan in the file's transaction) and whether it rewrites it
+ * (a new relfilenode), or the SQLSTATE it fails with.
+ */
+export interface ExampleEffect {
+  table: string;
+  /** SQL that fills the table (and what it references) with rows before the file runs. */
+  rows: string;
+  /**
+   * Null: no lock on the table. In a `-- sqlmig:no-transaction` file, where each
+   * statement commits at once, the lock a statement holds or wants while it
+   * waits beside a writer's open transaction; null when it never waits.
+   */
+  lock: LockMode | null;
+  scan?: boolean;
+  rewrite?: boolean;
+  /** The SQLSTATE the file fails with (e.g. 55P04 for an enum value used too early). */
+  error?: string;
 }
 
 export interface ExpectedDiagnostic {

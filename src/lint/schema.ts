@@ -10,7 +10,7 @@
  * `fork()` takes constant time (see forkable.ts), and a model copies a table
  * the first time it changes one it shares with another model.
  */
-import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef } from '../parse/types.js';
+import type { AlterTableAction, ColumnView, ConstraintView, QualifiedName, Statement, TypeRef, ViewOf } from '../parse/types.js';
 import { Clock, ForkableMap, ForkableSet } from './forkable.js';
 import type { LintFile } from './rule.js';
 
@@ -81,6 +81,12 @@ export class SchemaModel {
   /** Index key (`schema.index`) → key of its table. */
   readonly indexes: ForkableMap<ObjectKey, ObjectKey>;
   readonly extensions: ForkableSet<string>;
+  /**
+   * `table key.constraint name` → the transaction in which that constraint
+   * became valid (added without NOT VALID, or VALIDATEd); absent while NOT
+   * VALID or unknown. For the lock rules (see `provenNotNull`).
+   */
+  readonly validatedIn: ForkableMap<string, Transaction>;
   /** Table key → keys of the tables that have had a foreign key to it (some may have dropped it since). */
   private readonly referencedBy: ForkableMap<ObjectKey, ReadonlySet<ObjectKey>>;
   private readonly clock: Clock;
@@ -99,6 +105,7 @@ export class SchemaModel {
       this.functions = from.functions.fork(version);
       this.indexes = from.indexes.fork(version);
       this.extensions = from.extensions.fork(version);
+      this.validatedIn = from.validatedIn.fork(version);
       this.referencedBy = from.referencedBy.fork(version);
     } else {
       this.clock = new Clock();
@@ -110,6 +117,7 @@ export class SchemaModel {
       this.functions = ForkableMap.root(this.clock);
       this.indexes = ForkableMap.root(this.clock);
       this.extensions = ForkableSet.root(this.clock);
+      this.validatedIn = ForkableMap.root(this.clock);
       this.referencedBy = ForkableMap.root(this.clock);
     }
     for (const known of knownTables) {
@@ -157,6 +165,7 @@ export class SchemaModel {
         this.tables.set(key, table);
         this.owned.add(table);
         this.indexReferences(table);
+        if (file) this.recordValidity(table, view.constraints, transactionOf(statement, file));
         return;
       }
       case 'create-index': {
@@ -173,6 +182,7 @@ export class SchemaModel {
         const table = this.mutable(existing);
         for (const action of view.actions) alterTable(table, action, file);
         this.indexReferences(table);
+        if (file) this.recordValidations(table, view.actions, transactionOf(statement, file));
         return;
       }
       case 'drop':
@@ -392,6 +402,36 @@ export class SchemaModel {
     }
   }
 
+  /**
+   * Whether `table` has a valid `CHECK (column IS NOT NULL)`: then PostgreSQL
+   * 12+ skips the scan of SET NOT NULL. (Whether that check's own scan ran
+   * under a lock that blocks writes is constraint-not-valid's concern.)
+   */
+  provenNotNull(table: TableInfo, column: string): boolean {
+    for (const [name, constraint] of table.constraints) {
+      if (constraint.kind === 'check' && constraint.notNullColumn === column && this.validatedIn.has(`${table.key}.${name}`)) return true;
+    }
+    return false;
+  }
+
+  private recordValidity(table: TableInfo, constraints: readonly ConstraintView[], transaction: Transaction): void {
+    for (const constraint of constraints) {
+      if (constraint.name === undefined) continue;
+      const key = `${table.key}.${constraint.name}`;
+      if (constraint.notValid) this.validatedIn.delete(key);
+      else this.validatedIn.set(key, transaction);
+    }
+  }
+
+  private recordValidations(table: TableInfo, actions: readonly AlterTableAction[], transaction: Transaction): void {
+    for (const action of actions) {
+      if (action.type === 'add-constraint') this.recordValidity(table, [action.constraint], transaction);
+      else if (action.type === 'validate-constraint' && table.constraints.has(action.name)) {
+        this.validatedIn.set(`${table.key}.${action.name}`, transaction);
+      } else if (action.type === 'drop-constraint') this.validatedIn.delete(`${table.key}.${action.name}`);
+    }
+  }
+
   /** Records `table` under every table it has a foreign key to, for referencingTables. */
   private indexReferences(table: TableInfo): void {
     for (const fk of table.foreignKeys) {
@@ -419,6 +459,42 @@ export class SchemaModel {
     this.owned.add(copy);
     return copy;
   }
+}
+
+/**
+ * A transaction as the runner plans it: a migration file runs in one, unless
+ * it starts with `-- sqlmig:no-transaction`; then each top-level statement
+ * commits on its own (a DO block, with the statements it runs, is one).
+ */
+export type Transaction = LintFile | Statement;
+
+export function transactionOf(statement: Statement, file: LintFile): Transaction {
+  return file.directives.noTransaction && !statement.embedded ? statement : file;
+}
+
+/**
+ * Whether `table` held rows that `file` must work around: it existed before
+ * the migration `file` belongs to (an earlier migration created it, or
+ * `knownTables` lists it, or — undefined — the sequence does not know it),
+ * rather than being created earlier in this same file.
+ */
+export function existedBefore(table: TableInfo | undefined, file: LintFile): boolean {
+  return table?.createdIn !== file;
+}
+
+/**
+ * The ALTER TABLE `statement` is, when its table existed before `file`'s
+ * migration (see existedBefore), with what the model knows of that table.
+ */
+export function alterOfExistingTable(
+  statement: Statement,
+  file: LintFile,
+  schema: SchemaModel,
+): { view: ViewOf<'alter-table'>; table: TableInfo | undefined } | undefined {
+  const view = statement.view;
+  if (view.kind !== 'alter-table' || view.objectType !== 'table') return undefined;
+  const table = schema.table(view.table);
+  return existedBefore(table, file) ? { view, table } : undefined;
 }
 
 function newTable(name: { schema?: string; name: string }, createdIn?: LintFile): TableInfo {

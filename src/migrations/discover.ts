@@ -57,10 +57,10 @@ export function discoverMigrations(dir: string): MigrationSet {
     }
   }
 
-  const { migrations, problems: pairingProblems } = pairByVersion(files);
+  const { migrations, problems: pairingProblems, mismatched } = pairByVersion(files);
   problems.push(...pairingProblems);
   problems.sort((a, b) => compareStrings(a.path, b.path));
-  return { dir: root, migrations, problems };
+  return { dir: root, migrations, problems, mismatched };
 }
 
 /** Every file of the set's migrations, in version order, up before down. */
@@ -118,7 +118,7 @@ function brokenSymlinkProblem(path: string, fileName: string): FileProblem {
  * migrations claiming one version — the typical result of merging two
  * branches. The pair of the first up file by name is kept.
  */
-function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; problems: FileProblem[] } {
+function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; problems: FileProblem[]; mismatched: MigrationFile[] } {
   const byVersion = new Map<number, MigrationFile[]>();
   for (const file of [...files].sort((a, b) => compareStrings(a.fileName, b.fileName))) {
     const group = byVersion.get(file.version);
@@ -130,6 +130,7 @@ function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; probl
 
   const migrations: Migration[] = [];
   const problems: FileProblem[] = [];
+  const mismatched: MigrationFile[] = [];
   for (const version of versions) {
     const group = byVersion.get(version)!;
     const keeper = group.find((file) => file.direction === 'up') ?? group[0]!;
@@ -138,7 +139,10 @@ function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; probl
       if (stem(file) === stem(keeper)) migration[file.direction] = file;
     }
     for (const file of group) {
-      if (stem(file) !== stem(keeper)) problems.push(duplicateProblem(file, migration, nextFree));
+      if (stem(file) === stem(keeper)) continue;
+      problems.push(duplicateProblem(file, migration, nextFree));
+      const lacking = migration.up !== undefined && migration[file.direction] === undefined;
+      if (lacking && !mismatched.some((other) => other.version === version && other.direction === file.direction)) mismatched.push(file);
     }
     if (!migration.up) {
       problems.push({
@@ -150,7 +154,7 @@ function pairByVersion(files: MigrationFile[]): { migrations: Migration[]; probl
     }
     migrations.push(migration);
   }
-  return { migrations, problems };
+  return { migrations, problems, mismatched };
 }
 
 function duplicateProblem(file: MigrationFile, kept: Migration, nextFree: number): FileProblem {

@@ -23,9 +23,11 @@ export interface CreatedMigration {
  * Creates the next `NNNN_slug.up.sql` / `.down.sql` pair and records both in
  * sqlmig.sum. An existing sum only gains the two new entries: `new` never
  * records someone's edit of another file (that takes a deliberate
- * `sqlmig hash`). Without a sum, one is written for every file.
+ * `sqlmig hash`). Without a sum, one is written for every file. `now`
+ * (default: the current time) numbers the pair when the folder uses
+ * timestamp versions.
  */
-export async function createMigration(dir: string, description: string): Promise<CreatedMigration> {
+export async function createMigration(dir: string, description: string, options: { now?: Date } = {}): Promise<CreatedMigration> {
   const slug = migrationSlug(description);
   const set = discoverMigrations(dir);
   const sum = readSumFile(set.dir);
@@ -41,8 +43,8 @@ export async function createMigration(dir: string, description: string): Promise
   // Read before creating anything, so that an unreadable file leaves the folder untouched.
   const checksums = sum
     ? new Map(sum.entries)
-    : new Map((readMigrationSources(files)).map((source) => [source.file.fileName, source.checksum]));
-  const { version, digits } = nextVersion(files);
+    : new Map(readMigrationSources(files).map((source) => [source.file.fileName, source.checksum]));
+  const { version, digits } = nextVersion(files, options.now ?? new Date());
   const newFile = (direction: Direction): MigrationFile => {
     const fileName = `${digits}_${slug}.${direction}.sql`;
     return { version, name: slug, direction, fileName, path: join(set.dir, fileName) };
@@ -83,21 +85,42 @@ export function migrationSlug(description: string): string {
   return (endsInsideWord ? cut.slice(0, lastBoundary) : cut).replace(/_+$/, '');
 }
 
-/** Highest version + 1, zero-padded to 4 digits or to the widest existing version (timestamps stay timestamps). */
-function nextVersion(files: readonly MigrationFile[]): { version: number; digits: string } {
+/**
+ * The next version: when the newest is a timestamp (YYYYMMDDHHMMSS), the
+ * current UTC time, so versions made on different branches sort by when they
+ * were made (still above the newest, should a clock be behind); else highest
+ * + 1, zero-padded to 4 digits or to the widest existing version.
+ */
+function nextVersion(files: readonly MigrationFile[], now: Date): { version: number; digits: string } {
   let highest = 0;
   let width = MIN_VERSION_WIDTH;
+  let newest: MigrationFile | undefined;
   for (const file of files) {
+    if (file.version >= highest) newest = file;
     highest = Math.max(highest, file.version);
     width = Math.max(width, file.fileName.indexOf('_'));
   }
-  const next = highest + 1;
+  const next = newest !== undefined && isTimestamp(newest) ? Math.max(highest + 1, Number(utcTimestamp(now))) : highest + 1;
   if (next > Number.MAX_SAFE_INTEGER) {
     throw new ConfigError(`cannot number a new migration: version ${highest} is the largest supported`, {
       hint: 'renumber the migrations with smaller versions',
     });
   }
   return { version: next, digits: String(next).padStart(width, '0') };
+}
+
+/** A version written as YYYYMMDDHHMMSS with a plausible date and time (as dbmate, golang-migrate and Rails name them). */
+function isTimestamp(file: MigrationFile): boolean {
+  const digits = file.fileName.slice(0, file.fileName.indexOf('_'));
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(digits);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  return year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/** `20260131120000` for 2026-01-31 12:00:00 UTC. */
+function utcTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/\D/g, '');
 }
 
 async function createFile(file: MigrationFile, content: string): Promise<void> {

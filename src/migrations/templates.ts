@@ -10,7 +10,12 @@ export function upTemplate(fileName: string, description: string): string {
 -- * Make every statement safe to run twice: CREATE TABLE IF NOT EXISTS,
 --   ADD COLUMN IF NOT EXISTS, CREATE INDEX IF NOT EXISTS, DROP ... IF EXISTS.
 -- * Add a NOT NULL column in steps: add it nullable (or with a DEFAULT),
---   backfill it, then ALTER COLUMN ... SET NOT NULL.
+--   backfill it, then ALTER COLUMN ... SET NOT NULL, on a table with rows
+--   only once a CHECK (col IS NOT NULL) NOT VALID, VALIDATEd in an earlier
+--   migration, spares its scan.
+-- * On a table with rows, avoid long locks: FOREIGN KEY and CHECK are added
+--   NOT VALID and VALIDATEd later; UNIQUE and PRIMARY KEY are added USING
+--   INDEX of an index built CONCURRENTLY; DEFAULTs are constants or now().
 -- * Status-like columns are VARCHAR(255), not TEXT.
 -- * Create parent tables before the tables whose foreign keys reference them.
 -- * CREATE INDEX CONCURRENTLY goes in a migration of its own whose first

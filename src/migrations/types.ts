@@ -43,6 +43,12 @@ export interface MigrationSet {
   migrations: Migration[];
   /** Sorted by file path. */
   problems: FileProblem[];
+  /**
+   * Files whose version's migration lacks their direction but whose name differs from it
+   * (`0005_b.down.sql` beside `0005_a.up.sql`): never run (a `duplicate-version` problem says
+   * so), but linted as that migration's file so their SQL is checked too.
+   */
+  mismatched?: MigrationFile[];
 }
 
 /** The content of one file as read from disk. */

@@ -203,8 +203,8 @@ class FileParser {
   private statement(raw: RawStatement, leadingComments: Comment[], embedded?: 'do-block'): Statement {
     const span = this.map.span(raw.start, raw.end);
     const context = this.viewContext(span, raw.byteBase, true);
-    const { view, notInTransaction } = buildView(raw.node, context);
-    return statementOf(span, this.text.slice(raw.start, raw.end), leadingComments, view, embedded, notInTransaction);
+    const { view, notInTransaction, literals } = buildView(raw.node, context);
+    return statementOf(span, this.text.slice(raw.start, raw.end), leadingComments, view, embedded, notInTransaction, literals);
   }
 
   private viewContext(statement: Span, byteBase: number, exact: boolean): ViewContext {
@@ -251,7 +251,7 @@ class FileParser {
       if (item.kind === 'commit' || item.kind === 'rollback') {
         const keyword = new RegExp(`\\b${item.kind}\\b`, 'i').exec(text.slice(lineStart, bodyEnd));
         const span = tag && keyword ? map.span(lineStart + keyword.index, lineStart + keyword.index + item.kind.length) : literalSpan;
-        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind }, 'do-block'));
+        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind, keyword: item.kind.toUpperCase() }, 'do-block'));
         continue;
       }
       const found = tag ? text.indexOf(item.query, lineStart) : -1;
@@ -293,8 +293,8 @@ class FileParser {
       if (!raw.stmt) return [];
       const from = sqlMap.charOffset(raw.stmt_location ?? 0);
       const to = raw.stmt_len ? sqlMap.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
-      const { view, notInTransaction } = buildView(raw.stmt, this.viewContext(span, 0, false));
-      return [statementOf(span, sql.slice(from, to).trim(), [], view, 'do-block', notInTransaction)];
+      const { view, notInTransaction, literals } = buildView(raw.stmt, this.viewContext(span, 0, false));
+      return [statementOf(span, sql.slice(from, to).trim(), [], view, 'do-block', notInTransaction, literals)];
     });
   }
 }
@@ -316,6 +316,7 @@ function statementOf(
   view: StatementView,
   embedded?: 'do-block',
   notInTransaction?: string,
+  literals?: string[],
 ): Statement {
   const statement: Statement = {
     start: span.start,
@@ -330,6 +331,7 @@ function statementOf(
   };
   if (embedded) statement.embedded = embedded;
   if (notInTransaction) statement.notInTransaction = notInTransaction;
+  if (literals) statement.literals = literals;
   return statement;
 }
 

@@ -54,6 +54,12 @@ export interface Statement extends Span {
    * command as its error message names it (e.g. `CREATE INDEX CONCURRENTLY`).
    */
   notInTransaction?: string;
+  /**
+   * The string constants a data or table statement uses (INSERT, UPDATE,
+   * DELETE, SELECT, ALTER/CREATE TABLE, CREATE INDEX/VIEW); absent when none.
+   * Function and DO bodies do not count: they run later or are listed apart.
+   */
+  literals?: string[];
 }
 
 /** A possibly schema-qualified name, case-folded as PostgreSQL does (quoted parts keep their case). */
@@ -83,11 +89,18 @@ export interface ConstraintView {
   name?: string;
   /** Constrained columns; for a column constraint, that column. */
   columns: string[];
-  references?: { table: QualifiedName; columns: string[] };
+  references?: {
+    table: QualifiedName;
+    columns: string[];
+    /** PostgreSQL's action codes, ON UPDATE then ON DELETE (`a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default). */
+    actions: string;
+  };
   /** `NOT VALID`. */
   notValid: boolean;
   /** `ADD CONSTRAINT … UNIQUE USING INDEX idx`. */
   usingIndex?: string;
+  /** For `CHECK (col IS NOT NULL)` exactly: that column (PostgreSQL 12+ lets SET NOT NULL trust it instead of scanning). */
+  notNullColumn?: string;
   span: Span;
 }
 
@@ -100,6 +113,12 @@ export interface ColumnView {
   default: boolean;
   identity?: 'always' | 'by-default';
   generated?: 'stored' | 'virtual';
+  /**
+   * The volatile function the DEFAULT calls (`random`, `clock_timestamp`,
+   * `gen_random_uuid`, `nextval` …): evaluated per row, so ADD COLUMN rewrites
+   * the table. Functions the parser cannot know (user-defined) are not named.
+   */
+  volatileDefault?: string;
   /** DEFAULT, identity, generated, or a serial type: the column fills itself on existing rows. */
   hasDefault: boolean;
   primaryKey: boolean;
@@ -232,8 +251,19 @@ export type StatementView =
   | { kind: 'truncate'; tables: QualifiedName[] }
   | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }
   | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: string[] }
-  | { kind: 'insert'; table: QualifiedName; columns: string[] }
-  | { kind: 'transaction-control'; action: TransactionAction }
+  | {
+      kind: 'insert';
+      table: QualifiedName;
+      columns: string[];
+      /** The relations its query reads (`INSERT … SELECT … FROM old`): none for VALUES. */
+      reads: QualifiedName[];
+    }
+  | {
+      kind: 'transaction-control';
+      action: TransactionAction;
+      /** The first keyword as written, upper-case: `END` is a COMMIT and `ABORT` a ROLLBACK to PostgreSQL. */
+      keyword: string;
+    }
   | {
       /** SET / RESET of a run-time setting, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE. */
       kind: 'set';
@@ -244,7 +274,8 @@ export type StatementView =
       /** Ends with the transaction: SET LOCAL, SET TRANSACTION, SET CONSTRAINTS. */
       local: boolean;
     }
-  | { kind: 'vacuum'; analyzeOnly: boolean; tables: QualifiedName[] }
+  | { kind: 'vacuum'; analyzeOnly: boolean; tables: QualifiedName[]; /** VACUUM FULL. */ full: boolean }
+  | { kind: 'cluster'; /** Absent for a bare `CLUSTER` (every clustered table). */ table?: QualifiedName }
   | {
       kind: 'reindex';
       target: 'index' | 'table' | 'schema' | 'system' | 'database';

@@ -82,10 +82,67 @@ export interface ViewContext {
 export interface BuiltView {
   view: StatementView;
   notInTransaction?: string;
+  literals?: string[];
 }
 
 export function buildView(node: Node, context: ViewContext): BuiltView {
-  return new ViewBuilder(context).build(node);
+  const built = new ViewBuilder(context).build(node);
+  if (LITERAL_STATEMENTS.has(tagOf(node))) {
+    const literals = stringConstants(node);
+    if (literals.length > 0) built.literals = literals;
+  }
+  return built;
+}
+
+/** Statements whose string constants are values used when they run (see `Statement.literals`). */
+const LITERAL_STATEMENTS = new Set([
+  'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'AlterTableStmt', 'CreateStmt', 'IndexStmt', 'ViewStmt', 'CreateTableAsStmt',
+]);
+
+function stringConstants(tree: unknown): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const element of value) visit(element);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const constant = (value as { A_Const?: { sval?: { sval?: string } } }).A_Const;
+    if (constant?.sval?.sval !== undefined) found.push(constant.sval.sval);
+    for (const key in value) visit((value as Record<string, unknown>)[key]);
+  };
+  visit(tree);
+  return found;
+}
+
+/**
+ * Functions PostgreSQL marks VOLATILE that migrations put in DEFAULTs: a
+ * DEFAULT calling one is evaluated per existing row (a rewrite), unlike
+ * constants and STABLE ones such as now().
+ */
+const VOLATILE_FUNCTIONS = new Set([
+  'random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'gen_random_bytes', 'uuid_generate_v1', 'uuid_generate_v1mc',
+  'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'txid_current',
+]);
+
+/** The first volatile function `expr` calls, if any. */
+function volatileCall(expr: unknown): string | undefined {
+  if (Array.isArray(expr)) {
+    for (const element of expr) {
+      const found = volatileCall(element);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (expr === null || typeof expr !== 'object') return undefined;
+  const call = (expr as { FuncCall?: pg.FuncCall }).FuncCall;
+  const name = call && strings(call.funcname).pop();
+  if (name && VOLATILE_FUNCTIONS.has(name)) return name;
+  for (const key in expr) {
+    const found = volatileCall((expr as Record<string, unknown>)[key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const OBJECT_KINDS: Record<pg.ObjectType, ObjectKind> = {
@@ -295,12 +352,15 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns } };
+        const reads = rangeVarsIn(stmt.selectStmt).map((rangeVar) => this.rangeVar(rangeVar));
+        return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
         const action = TRANSACTION_ACTIONS[as(node, 'TransactionStmt')!.kind ?? 'TRANS_STMT_BEGIN'];
         const refused = action === 'commit-prepared' ? 'COMMIT PREPARED' : action === 'rollback-prepared' ? 'ROLLBACK PREPARED' : undefined;
-        return { view: { kind: 'transaction-control', action }, notInTransaction: refused };
+        const { text, statement } = this.context;
+        const keyword = /^\w+/.exec(text.slice(statement.start, statement.end))?.[0].toUpperCase() ?? '';
+        return { view: { kind: 'transaction-control', action, keyword }, notInTransaction: refused };
       }
       case 'VariableSetStmt': {
         const stmt = as(node, 'VariableSetStmt')!;
@@ -313,7 +373,11 @@ class ViewBuilder {
         const stmt = as(node, 'VacuumStmt')!;
         const tables = (stmt.rels ?? []).map((rel) => this.rangeVar(as(rel, 'VacuumRelation')?.relation));
         const analyzeOnly = stmt.is_vacuumcmd !== true;
-        return { view: { kind: 'vacuum', analyzeOnly, tables }, notInTransaction: analyzeOnly ? undefined : 'VACUUM' };
+        const full = (stmt.options ?? []).some((option) => {
+          const element = as(option, 'DefElem');
+          return element?.defname === 'full' && as(element.arg, 'Boolean')?.boolval !== false;
+        });
+        return { view: { kind: 'vacuum', analyzeOnly, tables, full }, notInTransaction: analyzeOnly ? undefined : 'VACUUM' };
       }
       case 'ReindexStmt': {
         const stmt = as(node, 'ReindexStmt')!;
@@ -343,8 +407,11 @@ class ViewBuilder {
         return this.other(tag, 'DROP TABLESPACE');
       case 'AlterSystemStmt':
         return this.other(tag, 'ALTER SYSTEM');
-      case 'ClusterStmt':
-        return this.other(tag, as(node, 'ClusterStmt')!.relation ? undefined : 'CLUSTER');
+      case 'ClusterStmt': {
+        const relation = as(node, 'ClusterStmt')!.relation;
+        if (!relation) return { view: { kind: 'cluster' }, notInTransaction: 'CLUSTER' };
+        return { view: { kind: 'cluster', table: this.rangeVar(relation) } };
+      }
       case 'DiscardStmt':
         return this.other(tag, as(node, 'DiscardStmt')!.target === 'DISCARD_ALL' ? 'DISCARD ALL' : undefined);
       case 'AlterDatabaseStmt': {
@@ -492,9 +559,12 @@ class ViewBuilder {
         case 'CONSTR_NOTNULL':
           column.notNull = true;
           break;
-        case 'CONSTR_DEFAULT':
+        case 'CONSTR_DEFAULT': {
           column.default = true;
+          const volatile = volatileCall(constraint.raw_expr);
+          if (volatile) column.volatileDefault = volatile;
           break;
+        }
         case 'CONSTR_IDENTITY':
           column.identity = constraint.generated_when === 'a' ? 'always' : 'by-default';
           break;
@@ -528,8 +598,14 @@ class ViewBuilder {
     const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span: this.elementSpan(constraint.location) };
     // Optional parts are assigned, not spread in: in Node 20 each property after a spread costs ~1 µs.
     if (constraint.conname !== undefined) view.name = constraint.conname;
-    if (constraint.pktable) view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs) };
+    if (constraint.pktable) {
+      const actions = `${constraint.fk_upd_action ?? 'a'}${constraint.fk_del_action ?? 'a'}`;
+      view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs), actions };
+    }
     if (constraint.indexname !== undefined) view.usingIndex = constraint.indexname;
+    const test = as(constraint.raw_expr, 'NullTest');
+    const tested = test?.nulltesttype === 'IS_NOT_NULL' ? strings(as(test.arg, 'ColumnRef')?.fields) : [];
+    if (kind === 'check' && tested.length === 1) view.notNullColumn = tested[0];
     return view;
   }
 
@@ -690,4 +766,17 @@ class ViewBuilder {
       language === 'plpgsql' && literalStart !== undefined ? this.context.doBlockStatements(literalStart, this.context) : [];
     return { kind: 'do-block', language, statements };
   }
+}
+
+/** Every relation a (sub)tree names in FROM clauses, subqueries and CTEs included: what a query reads. */
+function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
+  if (Array.isArray(node)) {
+    for (const item of node) rangeVarsIn(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'RangeVar') found.push(value as pg.RangeVar);
+      else rangeVarsIn(value, found);
+    }
+  }
+  return found;
 }

@@ -6,10 +6,11 @@ import type { ReporterOptions } from './types.js';
  * GitHub Actions workflow commands, one per diagnostic, which the runner
  * turns into annotations on the pull request:
  * `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=<rule>::<message>`.
- * The hint follows the message on its own line.
+ * The hint follows the message on its own line. Files are named relative to
+ * `options.root` (the repository root), as GitHub resolves them.
  */
 export function formatGithub(result: LintResult, options: ReporterOptions): string {
-  const relativePath = relativePaths(options.cwd);
+  const relativePath = relativePaths(options.root ?? options.cwd);
   return result.diagnostics
     .map((diagnostic) => {
       const properties = [

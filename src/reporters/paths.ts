@@ -1,4 +1,5 @@
-import { relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** A diagnostic's file as printed: relative to the working directory, with forward slashes on every platform. */
 export function relativePath(cwd: string, file: string): string {
@@ -30,4 +31,17 @@ export function relativePaths(cwd: string): (file: string) => string {
     }
     return path;
   };
+}
+
+/**
+ * The root of the git work tree holding `start` (the nearest folder upward
+ * with a `.git` folder, or a `.git` file as in linked work trees and
+ * submodules), or undefined outside git. Read from the file system, so lint
+ * needs no git binary.
+ */
+export function repositoryRoot(start: string): string | undefined {
+  for (let folder = resolve(start); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, '.git'))) return folder;
+    if (dirname(folder) === folder) return undefined;
+  }
 }

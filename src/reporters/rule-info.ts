@@ -1,6 +1,6 @@
 import type { Rule, RuleExample } from '../lint/rule.js';
 
-export type { RuleExample } from '../lint/rule.js';
+export type { ExampleEffect, RuleExample } from '../lint/rule.js';
 
 /**
  * What reporters, `sqlmig rules` and `sqlmig explain` need of a rule: the

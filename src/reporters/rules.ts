@@ -1,6 +1,6 @@
 import picocolors from 'picocolors';
 import type { RuleSetting } from '../config/types.js';
-import { exampleText, type RuleExample, type RuleInfo } from './rule-info.js';
+import { exampleText, type ExampleEffect, type RuleExample, type RuleInfo } from './rule-info.js';
 
 export interface RuleDocOptions {
   color: boolean;
@@ -60,13 +60,34 @@ export function formatRuleExplanation(rule: RuleInfo, options: RuleDocOptions): 
       ? `${paint(severity)} (default)`
       : `${paint(severity)} (set in the config; default ${paint(rule.defaultSeverity)})`;
   const examples = (title: string, list: readonly RuleExample[], style: (text: string) => string) =>
-    list.map((example) => `${colors.bold(title)}\n${indent(exampleText(example), style)}`);
+    list.map((example) => {
+      const effect = example.effect ? ` ${colors.dim(`— on a table with rows: ${effectText(example.effect)}`)}` : '';
+      return `${colors.bold(title)}${effect}\n${indent(exampleText(example), style)}`;
+    });
   return [
     `${colors.bold(rule.id)}: ${rule.description}\nseverity: ${severityText}`,
     `${colors.bold('Why')}\n${indent(wrap(rule.rationale.trim(), RATIONALE_WIDTH))}`,
     ...examples('Bad', rule.examples.bad, colors.red),
     ...examples('Good', rule.examples.good, colors.green),
   ].join('\n\n');
+}
+
+/** What a lock rule's example does to a table with rows, as test/rules/locks.test.ts checks it on PostgreSQL. */
+function effectText(effect: ExampleEffect): string {
+  if (effect.error !== undefined) return `fails (SQLSTATE ${effect.error})`;
+  const parts: string[] = [];
+  if (effect.lock === null) parts.push(`no lock on ${effect.table} that blocks anything`);
+  else {
+    // `ShareRowExclusiveLock` → `SHARE ROW EXCLUSIVE`.
+    const mode = effect.lock.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+    const blocks =
+      effect.lock === 'AccessExclusiveLock' ? 'blocks reads and writes' : /^(Share|ShareRowExclusive|Exclusive)Lock$/.test(effect.lock) ? 'blocks writes' : 'blocks neither reads nor writes';
+    parts.push(`${mode} lock on ${effect.table} (${blocks})`);
+  }
+  if (effect.scan) parts.push('reads every row');
+  if (effect.rewrite) parts.push('rewrites the table');
+  if (effect.lock !== null && !effect.scan && !effect.rewrite) parts.push('reads and copies nothing');
+  return parts.join(', ');
 }
 
 /** Rationales are paragraphs; wrapped to this width (plus the indent) they read well in any terminal. */

@@ -45,7 +45,8 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
     });
   }
 
-  const uriOf = relativeUris(options.cwd);
+  const base = options.root ?? options.cwd;
+  const uriOf = relativeUris(base);
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -59,7 +60,7 @@ export function formatSarif(result: LintResult, options: SarifOptions): string {
             rules: descriptors,
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.cwd) } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(base) } },
         columnKind: 'utf16CodeUnits',
         results: result.diagnostics.map((diagnostic) => ({
           ruleId: diagnostic.rule,

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { RefusedError } from '../errors.js';
+import type { DatabaseSession } from '../db/port.js';
 import { loadMigrations, planInput } from './files.js';
+import { dropInvalidIndexesList, invalidIndexes } from './invalid-indexes.js';
 import { planStamp } from './plan.js';
 import { PlanRefusedError } from './refused.js';
 import { resolveTarget, withSession, type RunnerOptions } from './session.js';
@@ -17,7 +19,7 @@ export async function stamp(options: RunnerOptions & { version: number }): Promi
   return withSession(target, options, 'change', async (session) => {
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const chosen = planStamp(planInput(loaded, session.applied), options.version);
-    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];
     const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));
     await session.db.exec(insertStampedSql(target.table, rows, hostname()));
@@ -40,8 +42,29 @@ export async function resolve(options: RunnerOptions & { version: number; as: Re
         'NOT_DIRTY',
       );
     }
+    if (options.as === 'applied') await refuseInvalidIndexes(session.db, options.version);
     await session.db.exec(
       options.as === 'applied' ? clearDirtySql(target.table, options.version) : deleteRowSql(target.table, options.version),
     );
   });
+}
+
+/**
+ * A failed CREATE INDEX CONCURRENTLY leaves an INVALID index that IF NOT EXISTS then skips: recording the
+ * migration as applied would keep it so for good. Any invalid index in the database refuses (one not built by
+ * this migration is worth dropping too), except those being built right now.
+ */
+async function refuseInvalidIndexes(db: DatabaseSession, version: number): Promise<void> {
+  const invalid = await invalidIndexes(db);
+  if (invalid.length === 0) return;
+  const count = invalid.length === 1 ? 'an INVALID index' : `${invalid.length} INVALID indexes`;
+  throw new RefusedError(
+    `the database has ${count}, which a failed CREATE INDEX CONCURRENTLY leaves: recording version ${version} as applied ` +
+      `would keep ${invalid.length === 1 ? 'it' : 'them'} unusable (IF NOT EXISTS skips an invalid index)\n${dropInvalidIndexesList(invalid)}`,
+    {
+      hint: `run the DROP statement${invalid.length === 1 ? '' : 's'} above, then either build the index again by hand and run ` +
+        `\`sqlmig resolve ${version} --applied\`, or run \`sqlmig resolve ${version} --rolled-back\` and \`sqlmig up\``,
+    },
+    'INVALID_INDEX',
+  );
 }

@@ -2,6 +2,7 @@ import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
 import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
+import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './invalid-indexes.js';
 import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
 import { locateBlockedStatement, locateByReplay, neverReplayed } from './replay.js';
 import type { StepScript } from './script.js';
@@ -25,9 +26,10 @@ export async function execute(
   onEvent: EventSink = () => {},
   signal?: AbortSignal,
   notes?: ProgressNotes,
+  lockRetries = 0,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const script of scripts) {
+  for (const [index, script] of scripts.entries()) {
     const { step } = script;
     if (signal?.aborted) {
       throw interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
@@ -35,7 +37,7 @@ export async function execute(
     onEvent({ type: 'started', step });
     const started = performance.now();
     try {
-      if (script.mode === 'transaction') await runInTransaction(db, script, signal);
+      if (script.mode === 'transaction') await runWithLockRetries(db, script, signal, lockRetries, onEvent, index < scripts.length - 1);
       else await runOutsideTransaction(db, script, signal, notes);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
@@ -68,10 +70,45 @@ export function interrupted(message: string): MigrationError {
   return new MigrationError(message, { hint: 'run the command again to go on from here' }, 'INTERRUPTED');
 }
 
+/** lock_not_available: lock_timeout expired (config `lockTimeout`). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * A file that failed on lock_timeout was rolled back whole, so it runs again
+ * after a growing pause (1 s, 2 s, 4 s …), `lockRetries` times at most: the
+ * session that held the lock is often a short one. No-transaction files are
+ * never retried: their first statements have committed.
+ */
+async function runWithLockRetries(
+  db: DatabaseSession,
+  script: Extract<StepScript, { mode: 'transaction' }>,
+  signal: AbortSignal | undefined,
+  lockRetries: number,
+  onEvent: EventSink,
+  laterPending: boolean,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runInTransaction(db, script, signal, laterPending, attempt <= lockRetries);
+    } catch (error) {
+      if (!(error instanceof LockNotAvailable) || signal?.aborted) throw error;
+      const pauseMs = 1000 * 2 ** (attempt - 1);
+      onEvent({ type: 'lock-retry', step: script.step, attempt, retries: lockRetries, pauseMs });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
+/** Thrown by runInTransaction, after its rollback, when a retry may follow. */
+class LockNotAvailable extends Error {}
+
 async function runInTransaction(
   db: DatabaseSession,
   script: Extract<StepScript, { mode: 'transaction' }>,
   signal: AbortSignal | undefined,
+  /** Other scripts were to run after this one (a caller such as verify may go on with its own next step). */
+  laterPending: boolean,
+  retryOnLock = false,
 ): Promise<void> {
   const started = performance.now();
   try {
@@ -80,12 +117,13 @@ async function runInTransaction(
     if (!(error instanceof ServerError)) throw error;
     // The failed message left its transaction open and aborted (unless COMMIT itself failed).
     await db.exec('ROLLBACK');
+    if (retryOnLock && error.code === LOCK_NOT_AVAILABLE && !signal?.aborted) throw new LockNotAvailable(error.message);
     let location: FileLocation | undefined;
     if (error.position !== undefined) location = locateInFile(error.position, script.prefix, script.source.text, db.positionUnit);
     else if (neverReplayed(error)) location = await locateBlockedStatement(db, script.source.text);
     else if (!signal?.aborted) location = await locateByReplay(db, script, error, performance.now() - started);
     throw migrationFailed(script, error, location, {
-      outcome: `${script.source.file.fileName} was rolled back: none of it was applied, and no later migration ran`,
+      outcome: `${script.source.file.fileName} was rolled back: none of it was applied${laterPending ? ', and no later migration ran' : ''}`,
       // Timeouts, cancels and deadlocks say what to do instead: the file itself may be fine.
       hint: advice(error) === undefined ? 'fix the file and run the command again' : undefined,
       code: signal?.aborted ? 'INTERRUPTED' : undefined,
@@ -99,6 +137,8 @@ async function runOutsideTransaction(
   signal: AbortSignal | undefined,
   notes: ProgressNotes | undefined,
 ): Promise<void> {
+  // Known beforehand, so a failure reports only the invalid indexes this file left.
+  const invalidBefore = new Set((await invalidIndexes(db)).map((index) => index.oid));
   await db.exec(script.before);
   const { text } = script.source;
   const { version } = script.step;
@@ -124,7 +164,8 @@ async function runOutsideTransaction(
     } catch (error) {
       if (error instanceof ConnectionError) throw lostMidFile(script, progress, error);
       if (!(error instanceof ServerError)) throw error;
-      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), dirty);
+      const left = (await invalidIndexes(db).catch(() => [])).filter((index) => !invalidBefore.has(index.oid));
+      throw migrationFailed(script, error, locateInStatement(text, statement.start, error.position, db.positionUnit), withInvalidIndexes(dirty, left));
     }
     progress.completed = index + 1;
     progress.lastLine = progress.runningLine;
@@ -163,6 +204,17 @@ function lostMidFile(script: Extract<StepScript, { mode: 'no-transaction' }>, pr
     },
     'MIGRATION_DIRTY',
   );
+}
+
+/** A failed no-transaction file's outcome and hint, naming the INVALID indexes it left and how to drop them. */
+function withInvalidIndexes<T extends { outcome: string; hint: string }>(what: T, left: readonly InvalidIndex[]): T {
+  if (left.length === 0) return what;
+  const count = left.length === 1 ? 'an INVALID index' : `${left.length} INVALID indexes`;
+  return {
+    ...what,
+    outcome: `${what.outcome}; it left ${count}, which queries do not use, writes still update, and IF NOT EXISTS would skip on a rerun`,
+    hint: `drop ${left.length === 1 ? 'it' : 'them'} first:\n${dropInvalidIndexesList(left)}\nthen ${what.hint}`,
+  };
 }
 
 /** What to do about the SQLSTATEs a migration runner meets most, where the file itself may be fine. */

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
+import type { FileProblem } from '../migrations/types.js';
 import { loadMigrations, planInput } from './files.js';
 import type { LintGate } from './migrate.js';
 import { sequenceLintGate } from './lint-gate.js';
@@ -8,19 +9,32 @@ import { ProgressNotes } from './progress-note.js';
 import { statusRows, type StatusRow } from './status.js';
 import type { AppliedMigration, Refusal } from './types.js';
 
-/** Every migration in the files or the tracking table: applied, pending, edited, missing or dirty. Read-only. */
+/** Every migration in the files or the tracking table: applied, pending, edited, missing, dirty or without up file. Read-only. */
 export async function status(options: RunnerOptions = {}): Promise<StatusRow[]> {
+  return (await statusReport(options)).rows;
+}
+
+export interface StatusReport {
+  rows: StatusRow[];
+  /** What is wrong with the files themselves (names, duplicate versions, down files without up file): up refuses them. */
+  problems: FileProblem[];
+}
+
+/** status() with the file problems that `up`, `validate` and `verify` refuse. Read-only. */
+export async function statusReport(options: RunnerOptions = {}): Promise<StatusReport> {
   const target = await resolveTarget(options);
   return withSession(target, options, 'read', async (session) => {
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const input = planInput(loaded, session.applied);
+    const problems = loaded.set.problems;
     const rows = statusRows(input.set, input.checksums, input.applied);
-    if (!target.cacheDir) return rows;
+    if (!target.cacheDir) return { rows, problems };
     const notes = new ProgressNotes(target.cacheDir, target.table);
-    return rows.map((row) => {
+    const withProgress = rows.map((row) => {
       const progress = row.state === 'dirty' ? notes.read(row.version) : undefined;
       return progress ? { ...row, progress } : row;
     });
+    return { rows: withProgress, problems };
   });
 }
 

@@ -1,6 +1,5 @@
-import { MAX_TIMEOUT_MS } from '../config/validate.js';
 import { ConnectionError } from '../errors.js';
-import { ServerError, type DatabaseSession } from '../db/port.js';
+import type { DatabaseSession } from '../db/port.js';
 import { quoteLiteral } from './sql-quote.js';
 import type { TrackingTable } from './tracking.js';
 
@@ -39,35 +38,54 @@ export interface AcquireOptions {
   waitSeconds: number;
   /** Told once when the lock is busy and the wait begins. */
   onWait?: (holder: LockHolder | undefined) => void;
+  /** Ends the wait early (the caller then reports the interruption). */
+  signal?: AbortSignal;
 }
 
+/** Pauses between tries: short at first (a holder that is about to finish), then at most POLL_MAX_MS. */
+const POLL_FIRST_MS = 25;
+const POLL_MAX_MS = 500;
+
 /**
- * Takes the session-level advisory lock. A busy lock is waited for on the
- * server (lock_timeout bounds the wait), so the waiter wakes the moment the
- * holder releases; statement_timeout is lifted for that one wait.
+ * Takes the session-level advisory lock. A busy lock is polled with
+ * pg_try_advisory_lock, one short statement at a time, never waited for in a
+ * blocking pg_advisory_lock: a statement that waits holds a snapshot, and the
+ * holder's CREATE INDEX CONCURRENTLY waits for every older snapshot to end, so
+ * the two runs would deadlock. Returns false when `signal` ends the wait.
  */
-export async function acquireLock(db: DatabaseSession, table: TrackingTable, options: AcquireOptions): Promise<void> {
-  const [row] = await db.query<{ locked: boolean; key: string }>(
-    `SELECT pg_try_advisory_lock(key) AS locked, key::text AS key FROM (SELECT ${lockKeySql(table)} AS key) AS lock`,
-  );
-  if (row!.locked) return;
-  const key = BigInt(row!.key);
+export async function acquireLock(db: DatabaseSession, table: TrackingTable, options: AcquireOptions): Promise<boolean> {
+  const tryLock = async () =>
+    (await db.query<{ locked: boolean; key: string }>(
+      `SELECT pg_try_advisory_lock(key) AS locked, key::text AS key FROM (SELECT ${lockKeySql(table)} AS key) AS lock`,
+    ))[0]!;
+  const first = await tryLock();
+  if (first.locked) return true;
+  const key = BigInt(first.key);
   const holder = await lockHolder(db, key);
   options.onWait?.(holder);
-  // lock_timeout is an int of milliseconds: longer waits (about 24 days) are waited as that.
-  const waitMs = Math.min(Math.round(options.waitSeconds * 1000), MAX_TIMEOUT_MS);
-  if (waitMs > 0) {
-    try {
-      await db.exec(
-        `BEGIN; SET LOCAL lock_timeout = ${waitMs}; SET LOCAL statement_timeout = 0; SELECT pg_advisory_lock(${key}); COMMIT;`,
-      );
-      return;
-    } catch (error) {
-      await db.exec('ROLLBACK').catch(() => undefined);
-      if (!(error instanceof ServerError && error.code === '55P03')) throw error;
-    }
+  const deadline = performance.now() + options.waitSeconds * 1000;
+  let pause = POLL_FIRST_MS;
+  while (performance.now() < deadline) {
+    if (!(await sleep(Math.min(pause, deadline - performance.now()), options.signal))) return false;
+    if ((await tryLock()).locked) return true;
+    pause = Math.min(pause * 2, POLL_MAX_MS);
   }
   throw lockTimeout(table, options.waitSeconds, (await lockHolder(db, key)) ?? holder);
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (slept: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      resolve(slept);
+    };
+    const aborted = () => done(false);
+    const timer = setTimeout(() => done(true), Math.max(0, ms));
+    signal?.addEventListener('abort', aborted);
+  });
 }
 
 async function lockHolder(db: DatabaseSession, key: bigint): Promise<LockHolder | undefined> {

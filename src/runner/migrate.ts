@@ -73,7 +73,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
-    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd);
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
     await lintGate(chosen.steps, target, loaded, options.lintGate);
 
     const context: ScriptContext = {
@@ -81,6 +81,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       settings: { lockTimeout: target.config.lockTimeout, statementTimeout: target.config.statementTimeout },
       host: hostname(),
       split: splitStatements,
+      reset: session.db.resetSql,
     };
     const sources = sourcesOf(
       chosen.steps.map((step) => step.file),
@@ -97,7 +98,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const { tableExists, schemaExists } = session.tableFound;
     let sql: string | undefined;
     const render = () => [tableExists ? '' : `${createTableSql(target.table, schemaExists)}\n`, ...scripts.map(renderScript)].join('\n').trimStart();
-    const results = dryRun ? [] : await execute(session.db, scripts, options.onEvent, options.signal, target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined);
+    const results = dryRun ? [] : await execute(
+      session.db,
+      scripts,
+      options.onEvent,
+      options.signal,
+      target.cacheDir ? new ProgressNotes(target.cacheDir, target.table) : undefined,
+      target.config.lockRetries,
+    );
     return {
       direction,
       dryRun,

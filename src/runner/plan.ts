@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Migration, MigrationSet } from '../migrations/types.js';
+import type { FileProblem, Migration, MigrationSet } from '../migrations/types.js';
 import type { AppliedMigration, Plan, PlanStep, Refusal } from './types.js';
 
 /** What the planner looks at: the files, their up-file checksums, the tracking rows. */
@@ -142,14 +142,19 @@ export function planStamp(input: PlanInput, version: number): Plan {
   return { direction: 'up', steps, refusals };
 }
 
-/** Refused in every direction: broken file sets and dirty rows. */
-function commonRefusals(input: PlanInput): Refusal[] {
-  const refusals: Refusal[] = input.set.problems.map((problem) => ({
+/** A problem of the file set (name, duplicate version, down file without up file) as a refusal. */
+export function fileProblemRefusal(problem: FileProblem): Refusal {
+  return {
     kind: 'file-problem',
     file: problem.path,
     message: problem.message,
     hint: problem.hint ?? 'fix the file name (NNNN_description.up.sql / .down.sql) or move the file out of the folder',
-  }));
+  };
+}
+
+/** Refused in every direction: broken file sets and dirty rows. */
+function commonRefusals(input: PlanInput): Refusal[] {
+  const refusals: Refusal[] = input.set.problems.map(fileProblemRefusal);
   const byVersion = migrationsByVersion(input.set);
   for (const row of input.applied) {
     if (!row.dirty) continue;

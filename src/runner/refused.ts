@@ -12,14 +12,25 @@ function more(total: number, where: string): string {
 
 /** The planner refused: every reason, each naming its file and what to do. */
 export class PlanRefusedError extends RefusedError {
+  /**
+   * `command`: what was refused. `up`'s refusals are what `sqlmig validate` lists, so a long list is cut and points
+   * there; no other command lists down's (a missing down file, an unknown --to), so its list is never cut.
+   */
   constructor(
     readonly refusals: readonly Refusal[],
     cwd: string,
+    command: 'up' | 'other' = 'up',
   ) {
     const count = refusals.length === 1 ? '1 problem' : `${refusals.length} problems`;
-    const listed = formatRefusals(refusals.slice(0, MAX_LISTED), cwd) + more(refusals.length, '`sqlmig validate` lists them all');
+    const listed =
+      command === 'up'
+        ? formatRefusals(refusals.slice(0, MAX_LISTED), cwd) + more(refusals.length, '`sqlmig validate` lists them all')
+        : formatRefusals(refusals, cwd);
     super(`nothing was run: ${count}\n${listed}`, {
-      hint: 'fix every problem listed, then run the command again (`sqlmig validate` lists them without running)',
+      hint:
+        command === 'up'
+          ? 'fix every problem listed, then run the command again (`sqlmig validate` lists them without running)'
+          : 'fix every problem listed, then run the command again (`sqlmig status` shows the state of every migration and the file problems)',
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationSource } from '../migrations/types.js';
+import { refuseTransactionControl } from './split.js';
 import { quoteLiteral } from './sql-quote.js';
 import {
   deleteRowSql,
@@ -57,6 +58,8 @@ export interface ScriptContext {
   host: string;
   /** Splits a no-transaction file into statements; each runs as its own message. */
   split: (source: MigrationSource) => ScriptStatement[];
+  /** Sent after each migration: resets the session's settings, role and search_path (DatabaseSession.resetSql). */
+  reset: string;
 }
 
 /** The statement that sits after a file's text: a newline ends a trailing `--` comment, `;` a last statement without one. */
@@ -74,13 +77,14 @@ export function stepScript(step: PlanStep, source: MigrationSource, upChecksum: 
       source,
       before: [mark, ...settingStatements(context.settings, 'SET')].join('\n'),
       statements: context.split(source),
-      after: [...resetStatements(context.settings), record].join('\n'),
+      after: [...resetStatements(context.settings), record, context.reset].join('\n'),
     };
   }
+  refuseTransactionControl(source);
   const settings = settingStatements(context.settings, 'SET LOCAL');
   const prefix = ['BEGIN;', ...settings, ''].join('\n');
   const record = step.direction === 'up' ? insertAppliedSql(table, row, host) : deleteRowSql(table, step.version);
-  return { mode: 'transaction', step, source, settings, prefix, text: `${prefix}${source.text}${AFTER_FILE}${record}\nCOMMIT;` };
+  return { mode: 'transaction', step, source, settings, prefix, text: `${prefix}${source.text}${AFTER_FILE}${record}\nCOMMIT;\n${context.reset}` };
 }
 
 /** The script as `--sql` prints it: exactly what is sent, one message after another. */

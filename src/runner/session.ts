@@ -103,13 +103,15 @@ export async function withSession<T>(
     if (mode === 'change') {
       const waitSeconds = options.lockWait ?? target.config.lockWait;
       let waited = false;
+      let locked: boolean;
       try {
-        await acquireLock(db, target.table, {
+        locked = await acquireLock(db, target.table, {
           waitSeconds,
           onWait: (holder) => {
             waited = true;
             onEvent({ type: 'lock-wait', holder, waitSeconds });
           },
+          signal: options.signal,
         });
       } catch (error) {
         // Lost while only queued for the lock: the "a migration was running" advice would send the user looking for damage.
@@ -121,6 +123,7 @@ export async function withSession<T>(
         }
         throw error;
       }
+      if (!locked) throw interrupted('interrupted before any migration ran');
     }
     const tableFound = await tableState(db, target.table);
     // Checked first rather than relying on IF NOT EXISTS alone: CREATE SCHEMA checks

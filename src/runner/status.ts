@@ -2,14 +2,15 @@ import type { MigrationSet } from '../migrations/types.js';
 import type { Progress } from './progress-note.js';
 import type { AppliedMigration } from './types.js';
 
-export type MigrationState = 'applied' | 'pending' | 'edited' | 'missing' | 'dirty';
+/** `no-up-file`: a down file whose up file is missing (never applied), which up, validate and verify refuse. */
+export type MigrationState = 'applied' | 'pending' | 'edited' | 'missing' | 'dirty' | 'no-up-file';
 
 /** One line of `sqlmig status`. */
 export interface StatusRow {
   version: number;
   name: string;
   state: MigrationState;
-  /** Absolute path of the up file; null when it is missing. */
+  /** Absolute path of the up file (of the down file for `no-up-file`); null when it is missing. */
   file: string | null;
   appliedAt: Date | null;
   durationMs: number | null;
@@ -26,12 +27,13 @@ export function statusRows(
 ): StatusRow[] {
   const rows = new Map<number, StatusRow>();
   for (const migration of set.migrations) {
-    if (!migration.up) continue;
+    const file = migration.up ?? migration.down;
+    if (!file) continue;
     rows.set(migration.version, {
       version: migration.version,
       name: migration.name,
-      state: 'pending',
-      file: migration.up.path,
+      state: migration.up ? 'pending' : 'no-up-file',
+      file: file.path,
       appliedAt: null,
       durationMs: null,
       appliedBy: null,
@@ -42,7 +44,7 @@ export function statusRows(
     const current = checksums.get(row.version);
     const state: MigrationState = row.dirty
       ? 'dirty'
-      : !fromFile || current === undefined
+      : !fromFile || fromFile.state === 'no-up-file' || current === undefined
         ? 'missing'
         : current !== row.checksum
           ? 'edited'
@@ -51,7 +53,7 @@ export function statusRows(
       version: row.version,
       name: fromFile?.name ?? row.name,
       state,
-      file: fromFile?.file ?? null,
+      file: fromFile?.state === 'pending' ? fromFile.file : null,
       appliedAt: row.appliedAt,
       durationMs: row.durationMs,
       appliedBy: row.appliedBy,

@@ -24,7 +24,8 @@ function migrationLabel(migration: Pick<MigrationVerification, 'upFile'>): strin
  * `✔ 0003_add_status_to_posts  up/down/up  42 ms`.
  */
 export function migrationLines(migration: MigrationVerification, options: ReportOptions): string[] {
-  const paint = colors(options.color);
+  // As the CLI decided: picocolors' own defaults would read process.env and the TTY again.
+  const paint = pc.createColors(options.color);
   const label = migrationLabel(migration);
   const took = paint.dim(formatDuration(migration.durationMs));
   switch (migration.status) {
@@ -78,14 +79,15 @@ export function summaryLines(result: VerifyResult): string[] {
   if (total === 0) return ['Nothing to verify: there are no migrations.'];
   const where = `in ${formatDuration(result.durationMs)} (${result.database})`;
   const unverifiable = tally('not-verifiable');
-  const withoutDown = unverifiable > 0 ? ` ${count(unverifiable)} without a down file could not be verified: ${versions('not-verifiable')}.` : '';
-  if (result.ok) {
-    const verified = tally('verified');
-    const outcome = verified === 0 ? 'no migration could be verified.' : 'every down file reverts its up file.';
-    const verifiedPart = verified === total ? `Verified ${count(total)}` : `Verified ${verified} of ${count(total)}`;
-    return [`${verifiedPart} ${where}: ${outcome}${withoutDown}`];
-  }
-  const lines = [`Verification failed for ${tally('failed')} of ${count(total)} (${versions('failed')}) ${where}.${withoutDown}`];
+  const withoutDown =
+    unverifiable > 0 ? ` ${count(unverifiable)} without a down file could not be verified (add one; lint's require-down lists them): ${versions('not-verifiable')}.` : '';
+  if (result.ok) return [`Verified ${count(total)} ${where}: every down file reverts its up file.`];
+  const failed = tally('failed');
+  const lines = [
+    failed > 0
+      ? `Verification failed for ${failed} of ${count(total)} (${versions('failed')}) ${where}.${withoutDown}`
+      : `Verified ${tally('verified')} of ${count(total)} ${where}.${withoutDown}`,
+  ];
   if (result.stopped) lines.push(`Stopped: ${result.stopped}.`);
   return lines;
 }
@@ -134,7 +136,3 @@ function errorJson(phase: Phase, error: NonNullable<MigrationVerification['failu
   };
 }
 
-function colors(enabled: boolean) {
-  const plain = (text: string) => text;
-  return enabled ? { green: pc.green, yellow: pc.yellow, red: pc.red, dim: pc.dim } : { green: plain, yellow: plain, red: plain, dim: plain };
-}

@@ -33,6 +33,7 @@ export class RoundTrip {
       settings: { lockTimeout: config.lockTimeout, statementTimeout: config.statementTimeout },
       host: hostname(),
       split: splitStatements,
+      reset: db.resetSql,
     };
     return new RoundTrip(db, loaded, table, context);
   }

@@ -22,6 +22,8 @@ export interface VerifyOptions {
    * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
    */
   url?: string;
+  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
+  wait?: number;
   /** Verify the migrations up to and including this version. */
   to?: number;
   /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
@@ -33,13 +35,15 @@ export type VerifyEvent =
   /** A migration's round trip is over (whatever its outcome). */
   | { type: 'migration'; migration: MigrationVerification }
   | { type: 'notice'; notice: Notice }
+  /** The server is not reachable yet; verify retries while `wait` lasts. */
+  | { type: 'connect-retry'; reason: string }
   /** The temporary database could not be dropped (its name and how to drop it by hand). */
   | { type: 'cleanup-failed'; message: string };
 
 /**
  * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
  * - `failed`: it did not, or a file failed to run (see `failure`).
- * - `not-verifiable`: no down file; it stays applied and the next migrations are verified on top.
+ * - `not-verifiable`: no down file (a problem: verify fails); it stays applied and the next migrations are verified on top.
  * - `not-run`: an earlier failure left no state to go on from.
  */
 export type VerificationStatus = 'verified' | 'failed' | 'not-verifiable' | 'not-run';
@@ -63,7 +67,7 @@ export interface MigrationVerification {
 }
 
 export interface VerifyResult {
-  /** No migration failed. Migrations without a down file are reported but do not fail the run. */
+  /** Every migration was verified: none failed, none lacked a down file. */
   ok: boolean;
   /** Where it ran: `PGlite in memory`, or the temporary database's redacted URL. */
   database: string;
@@ -100,7 +104,11 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const abandon = () => void database?.dispose();
   signal?.addEventListener('abort', abandon, { once: true });
   try {
-    database = await openThrowaway(server, { onNotice: (notice) => onEvent({ type: 'notice', notice }) });
+    database = await openThrowaway(server, {
+      wait: options.wait,
+      onNotice: (notice) => onEvent({ type: 'notice', notice }),
+      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
+    });
     signal?.throwIfAborted();
     const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
     const results: MigrationVerification[] = [];
@@ -118,7 +126,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
       else current = outcome.next;
     }
     return {
-      ok: results.every((m) => m.status === 'verified' || m.status === 'not-verifiable'),
+      // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
+      ok: results.every((m) => m.status === 'verified'),
       database: database.description,
       migrations: results,
       stopped,

@@ -1,5 +1,7 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
@@ -117,6 +119,20 @@ describe('sqlmig lint', () => {
     expect(io.stdoutText()).not.toMatch(/\u001b\[/);
   });
 
+  it('FORCE_COLOR colors a pipe too and wins over NO_COLOR; FORCE_COLOR=0 and --no-color turn colors off', async () => {
+    const colored = async (env: Record<string, string>, options: { tty?: boolean; args?: string[] } = {}) => {
+      const io = fakeIO({ cwd: project, tty: options.tty ?? false, env });
+      await run(['lint', ...(options.args ?? []), USERS_UP], io);
+      return /\u001b\[/.test(io.stdoutText());
+    };
+    expect(await colored({ FORCE_COLOR: '1' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(true);
+    expect(await colored({ FORCE_COLOR: '0' }, { tty: true })).toBe(false);
+    expect(await colored({ FORCE_COLOR: '1' }, { args: ['--no-color'] })).toBe(false);
+    expect(await colored({})).toBe(false);
+  });
+
   it('--format github prints workflow commands', async () => {
     const { code, stdout } = await lint(['--format', 'github', USERS_UP]);
     expect(code).toBe(1);
@@ -155,6 +171,57 @@ describe('sqlmig lint', () => {
         ],
       }),
     );
+  });
+
+  describe('in a subfolder of a git repository (monorepo CI)', () => {
+    let repo: string;
+    let app: string;
+
+    beforeEach(() => {
+      repo = mkdtempSync(join(tmpdir(), 'sqlmig-monorepo-'));
+      app = join(repo, 'services', 'api');
+      mkdirSync(dirname(app), { recursive: true });
+      cpSync(project, app, { recursive: true });
+      // A config, so that lint finds the project from its sql folder too.
+      writeFileSync(join(app, '.migraterc.json'), '{}');
+      execFileSync('git', ['init', '-q', repo]);
+    });
+
+    afterEach(() => {
+      rmSync(repo, { recursive: true, force: true });
+    });
+
+    it('--format github names files relative to the repository root, from any folder of it', async () => {
+      for (const cwd of [app, join(app, 'sql')]) {
+        const { code, stdout } = await lint(['--format', 'github'], { cwd });
+        expect(code).toBe(1);
+        expect(stdout).toMatch(/^::error file=services\/api\/sql\/0001_create_users\.up\.sql,line=2,col=14,/m);
+      }
+    });
+
+    it('--format sarif locates results from %SRCROOT%, the repository root', async () => {
+      const { stdout } = await lint(['--format', 'sarif'], { cwd: join(app, 'sql') });
+      const run = JSON.parse(stdout).runs[0];
+      expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(repo).href + '/' } });
+      expect(run.results).toContainEqual(
+        expect.objectContaining({
+          ruleId: 'require-if-not-exists',
+          locations: [
+            expect.objectContaining({
+              physicalLocation: expect.objectContaining({
+                artifactLocation: { uri: `services/api/${USERS_UP}`, uriBaseId: '%SRCROOT%' },
+              }),
+            }),
+          ],
+        }),
+      );
+    });
+
+    it('pretty output stays relative to the working directory', async () => {
+      const { stdout } = await lint(['--no-color'], { cwd: app });
+      expect(stdout).toContain(`${USERS_UP}:2:14`);
+      expect(stdout).not.toContain('services/api');
+    });
   });
 
   it('applies severities from .migraterc.json', async () => {

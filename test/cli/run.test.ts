@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { COMMAND_NAMES } from '../../src/cli/commands/names.js';
+import { COMMAND_NAMES, PEER_COMMANDS } from '../../src/cli/commands/names.js';
 import { fakeIO } from '../helpers/io.js';
 
 describe('run(argv, io)', () => {
@@ -27,6 +27,89 @@ describe('run(argv, io)', () => {
     const io = fakeIO();
     expect(await run(['frobnicate'], io)).toBe(2);
     expect(io.stderrText()).toContain('frobnicate');
+  });
+
+  it("an unknown command another tool's users type names sqlmig's command for it", async () => {
+    const expected: Record<string, string> = {
+      create: '`new`',
+      migrate: '`up`',
+      rollback: '`down`',
+      version: '`current`',
+      dump: 'pg_dump --schema-only',
+    };
+    for (const [name, suggestion] of Object.entries(expected)) {
+      const io = fakeIO();
+      expect(await run([name], io)).toBe(2);
+      expect(io.stderrText()).toContain(`unknown command '${name}'`);
+      expect(io.stderrText()).toContain(suggestion);
+    }
+    const typo = fakeIO();
+    expect(await run(['stauts'], typo)).toBe(2);
+    expect(typo.stderrText()).toContain('did you mean status?');
+  });
+
+  it('PEER_COMMANDS names no sqlmig command (delete the entry when a command of that name is added)', () => {
+    for (const name of Object.keys(PEER_COMMANDS)) expect(COMMAND_NAMES as readonly string[]).not.toContain(name);
+  });
+
+  it('the top-level --help names DATABASE_URL, NO_COLOR and FORCE_COLOR', async () => {
+    const io = fakeIO();
+    expect(await run(['--help'], io)).toBe(0);
+    for (const variable of ['DATABASE_URL', 'NO_COLOR', 'FORCE_COLOR']) expect(io.stdoutText()).toMatch(new RegExp(`^  ${variable} `, 'm'));
+  });
+
+  describe("each command's --help", () => {
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify'];
+    const formats: Record<string, string[]> = {
+      lint: ['pretty', 'json', 'github', 'sarif'],
+      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
+    };
+
+    async function help(name: string) {
+      const io = fakeIO();
+      expect(await run([name, '--help'], io)).toBe(0);
+      const [own, globals = ''] = io.stdoutText().split('\nGlobal Options:\n');
+      const flags = (text: string) => [...text.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((match) => match[1]);
+      return { own: flags(own!), globals: flags(globals), globalsText: globals.replace(/\s+/g, ' ') };
+    }
+
+    it.each([...COMMAND_NAMES])('%s lists the global options it uses', async (name) => {
+      const { own, globals, globalsText } = await help(name);
+      const expected = ['--config'];
+      if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
+      if (connecting.includes(name)) expected.push('--url');
+      expected.push('--dir');
+      if (formats[name]) expected.push('--format');
+      expected.push('--no-color', '--quiet', '--verbose');
+      expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);
+      if (formats[name]) {
+        expect(globalsText).toContain(`(choices: ${formats[name]!.map((format) => `"${format}"`).join(', ')})`);
+      }
+      // Every command that connects retries the first connection with --wait, as the README says.
+      if (connecting.includes(name)) expect(own).toContain('--wait');
+      expect(globals).not.toContain('--version');
+    });
+  });
+
+  it('a --format the command does not print is a usage error (exit 2), not ignored', async () => {
+    for (const argv of [
+      ['up', '--format', 'json'],
+      ['--format', 'json', 'new', 'add users'],
+      ['status', '--format', 'sarif'],
+      ['verify', '--format', 'github'],
+      ['hash', '--format', 'json'],
+    ]) {
+      const io = fakeIO({ cwd: '/nonexistent-sqlmig-folder' });
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.stderrText()).toMatch(/`sqlmig \w+` prints (text only \(pretty\)|pretty or json), not \w+/);
+      expect(io.stdoutText()).toBe('');
+    }
+  });
+
+  it('verify takes --wait like every connecting command', async () => {
+    const io = fakeIO();
+    expect(await run(['verify', '--wait', 'soon'], io)).toBe(2);
+    expect(io.stderrText()).toContain('--wait expects a number of seconds, got "soon"');
   });
 
   it('a missing argument is a usage error', async () => {

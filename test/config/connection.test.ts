@@ -12,6 +12,7 @@ function configWith(overrides: Partial<Config> = {}): Config {
     table: 'sqlmig_migrations',
     lockTimeout: '10s',
     lockWait: 60,
+    lockRetries: 3,
     connectTimeout: 15,
     runTimeout: 0,
     statementTimeout: null,
@@ -122,7 +123,7 @@ describe('URLs built from variables', () => {
     const env = { POSTGRES_HOST: 'db', POSTGRES_USER: 'u', POSTGRES_PASSWORD: 'p@ss:w/rd%' };
     const resolved = resolveConnection(configWith(), { env });
     expect(resolved.redacted).toBe('postgres://u:***@db');
-    expect(resolved.secrets).toEqual(['p@ss:w/rd%']);
+    expect(resolved.secrets).toEqual(['p@ss:w/rd%', 'p%40ss%3Aw%2Frd%25']);
   });
 });
 
@@ -156,7 +157,7 @@ describe('invalid URLs name their source and never show the password', () => {
     {
       name: 'DATABASE_URL with an unencoded "/" in the password',
       env: { DATABASE_URL: 'postgres://u:pa/ss99@h/db' },
-      message: 'the DATABASE_URL variable is not a valid URL',
+      message: 'the DATABASE_URL variable has an unencoded "/" in its user name or password',
       secret: 'ss99',
     },
     {

@@ -12,7 +12,7 @@ describe('the embedded default database', () => {
   let project: Project | undefined;
   afterEach(async () => project?.cleanup());
 
-  it('is announced on stderr even with --quiet', async () => {
+  it('is announced on stderr even with --quiet', { timeout: 180_000 }, async () => {
     project = await createProject();
     await project.write('0001_a.up.sql', MIGRATION);
     await project.write('0001_a.down.sql', 'DROP TABLE IF EXISTS a;\n');
@@ -32,7 +32,7 @@ describe('the embedded default database', () => {
     expect(explicit.code).toBe(0);
   });
 
-  it('is never created by read-only commands: status, current, history, validate', async () => {
+  it('is never created by read-only commands: status, current, history, validate', { timeout: 180_000 }, async () => {
     project = await createProject();
     await project.write('0001_a.up.sql', MIGRATION);
     await project.write('0001_a.down.sql', 'DROP TABLE IF EXISTS a;\n');

@@ -63,7 +63,9 @@ describe('sqlmig init', () => {
     expect(await run(['init', '--dir', 'db/migrations'], io)).toBe(0);
     expect(JSON.parse(readFileSync(join(cwd, '.migraterc.json'), 'utf8')).dir).toBe('db/migrations');
     expect(io.stdoutText()).toBe('created .migraterc.json\nusing the existing folder db/migrations/\n');
-    expect(io.stderrText()).toBe('next: sqlmig new "create users"\n');
+    expect(io.stderrText()).toBe(
+      'lint.baseline is 1: lint reports on migrations after it, not on the ones already there\nnext: sqlmig new "create users"\n',
+    );
   });
 
   it('--quiet prints only what was created', async () => {

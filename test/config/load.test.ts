@@ -27,6 +27,7 @@ describe('finding the config file', () => {
       table: 'sqlmig_migrations',
       lockTimeout: '10s',
       lockWait: 60,
+      lockRetries: 3,
       connectTimeout: 15,
       runTimeout: 0,
       statementTimeout: null,

@@ -37,7 +37,7 @@ describe('.sqlmig/', () => {
     expect(existsSync(join(cwd, 'other', '.sqlmig'))).toBe(false);
   });
 
-  it('is created owner-only: folders 0700, files 0600, the embedded database and the caches alike', async () => {
+  it('is created owner-only: folders 0700, files 0600, the embedded database and the caches alike', { timeout: 180_000 }, async () => {
     const cwd = tempProject({ 'sql/0001_a.up.sql': UP, 'sql/0001_a.down.sql': DOWN });
     writeFileSync(join(cwd, '.migraterc.json'), '{"databaseUrl": "pglite://.sqlmig/pglite"}');
     const io = fakeIO({ cwd });

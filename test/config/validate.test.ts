@@ -25,14 +25,14 @@ describe('unknown keys', () => {
     ['{"lint": {"rulez": {}}}', 'unknown key "rulez" at lint.rulez', 11, 'did you mean "rules"?'],
     ['{"lint": {"knowTables": []}}', 'unknown key "knowTables" at lint.knowTables', 11, 'did you mean "knownTables"?'],
     ['{"environments": {"prod": {"databaseURL": "x"}}}', 'unknown key "databaseURL" at environments.prod.databaseURL', 28, 'did you mean "databaseUrl"?'],
-    ['{"environments": {"prod": {"dir": "x"}}}', 'unknown key "dir" at environments.prod.dir', 28, 'the keys allowed here are "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "connectTimeout", "runTimeout", "statementTimeout"'],
+    ['{"environments": {"prod": {"dir": "x"}}}', 'unknown key "dir" at environments.prod.dir', 28, 'the keys allowed here are "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "lockRetries", "connectTimeout", "runTimeout", "statementTimeout"'],
     ['{"tableName": "t"}', 'unknown key "tableName"', 2, 'did you mean "table"?'],
     ['{"__proto__": {}}', 'unknown key "__proto__"', 2, undefined],
     [
       '{"colour": true}',
       'unknown key "colour"',
       2,
-      'the keys allowed here are "$schema", "dir", "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "connectTimeout", "runTimeout", "statementTimeout", "lint", "environments"',
+      'the keys allowed here are "$schema", "dir", "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "lockRetries", "connectTimeout", "runTimeout", "statementTimeout", "lint", "environments"',
     ],
   ])('%s', async (text, message, column, hint) => {
     const error = await errorOf(() => validateText(text));

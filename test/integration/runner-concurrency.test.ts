@@ -81,3 +81,37 @@ describe('two runs at once', () => {
     expect((await cli(project, ['--url', db.url, 'up', '--no-lint'])).code).toBe(0);
   });
 });
+
+describe('two runs at once, with CREATE INDEX CONCURRENTLY', () => {
+  let project: Project;
+
+  beforeAll(async () => {
+    project = await createProject();
+    // The sleep lets the second run start waiting for the lock before the first reaches the index.
+    await project.write('0001_items.up.sql', 'CREATE TABLE IF NOT EXISTS items (id int);\nSELECT pg_sleep(0.3);\n');
+    await project.write('0002_items_id.up.sql', '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS items_id ON items (id);\n');
+    await project.write('0003_more.up.sql', 'CREATE TABLE IF NOT EXISTS more (id int);\n');
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+  });
+
+  it('10 rounds of two `up` processes: both exit 0 every time, each migration applied once, nothing dirty', async () => {
+    // A waiter that held a snapshot while it waited deadlocked with the holder's index build.
+    for (let round = 1; round <= 10; round++) {
+      const db = await freshDatabase();
+      try {
+        const args = ['--url', db.url, 'up', '--no-lint'];
+        const results = await Promise.all([spawnCli(project, args), spawnCli(project, args)]);
+        const context = `round ${round}\n${results.map((r) => `exit ${r.code}\n${r.stdout}${r.stderr}`).join('\n')}`;
+        expect(results.map((r) => r.code), context).toEqual([0, 0]);
+        const rows = await withConnection(db.url, (sql) => sql`SELECT version::int AS v, dirty FROM sqlmig_migrations ORDER BY 1`);
+        expect(rows, context).toEqual([1, 2, 3].map((v) => ({ v, dirty: false })));
+        const [index] = await withConnection(db.url, (sql) => sql`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'items_id'::regclass`);
+        expect(index, context).toEqual({ valid: true });
+      } finally {
+        await db.drop();
+      }
+    }
+  }, 120_000);
+});

@@ -149,6 +149,76 @@ describe('refused before anything runs', () => {
   });
 });
 
+describe('a down file without an up file', () => {
+  it('status lists it as a problem and exits 1 (like validate); a refused down points to status, which lists it', async () => {
+    const { project, sqlmig } = await setup();
+    await project.write('0001_one.up.sql', 'SELECT 1;\n');
+    await project.write('0002_gone.down.sql', 'SELECT 2;\n');
+
+    const table = await sqlmig('status');
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^0002\s+gone\s+no-up-file\s*$/m);
+    expect(table.stdout).toContain('1 file problem (up, validate and verify refuse to run until fixed):\n  sql/0002_gone.down.sql: "0002_gone.down.sql" has no up file');
+    const json = await sqlmig('--format', 'json', 'status');
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { migrations: Array<{ state: string }>; problems: Array<{ kind: string; path: string }> };
+    expect(parsed.migrations.map((m) => m.state)).toEqual(['pending', 'no-up-file']);
+    expect(parsed.problems).toMatchObject([{ kind: 'orphan-down', path: 'sql/0002_gone.down.sql' }]);
+    expect((await sqlmig('validate', '--no-lint')).code).toBe(1);
+
+    const down = await sqlmig('down');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('sql/0002_gone.down.sql: "0002_gone.down.sql" has no up file');
+    expect(down.stderr).toContain('`sqlmig status` shows the state of every migration and the file problems');
+    expect(down.stderr).not.toContain('sqlmig validate');
+
+    // Once fixed, status is clean again: exit 0.
+    await project.remove('0002_gone.down.sql');
+    expect((await sqlmig('status')).code).toBe(0);
+  });
+});
+
+describe('a file with its own BEGIN / COMMIT / ROLLBACK', () => {
+  // As formbricks 0127: a COMMIT half way commits what came before it; a failure after it rolled back only the rest.
+  it('is refused before anything runs, even with --no-lint, naming the command; no message claims a rollback', async () => {
+    const { project, sqlmig, table: schema } = await setup();
+    await project.write('0001_one.up.sql', `CREATE TABLE ${schema}.one (id int);\n`);
+    await project.write(
+      '0002_own.up.sql',
+      `CREATE TABLE ${schema}.before_commit (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n  COMMIT;\nBEGIN;\nINSERT INTO ${schema}.missing VALUES (1);\nCOMMIT;\n`,
+    );
+    const result = await sqlmig('up', '--no-lint');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: sql/0002_own.up.sql:3:3: COMMIT at the top level of a file that sqlmig runs in its own transaction');
+    expect(result.stderr).toContain('-- sqlmig:no-transaction');
+    expect(result.stderr).not.toContain('rolled back');
+    // Refused while planning: not even 0001 ran, and nothing was committed.
+    expect(await query(`SELECT to_regclass('${schema}.one')::text AS one, to_regclass('${schema}.before_commit')::text AS partial`)).toEqual([
+      { one: null, partial: null },
+    ]);
+
+    for (const [text, command, at] of [
+      ['START TRANSACTION;\nSELECT 1;\n', 'START TRANSACTION', '1:1'],
+      ['SELECT 1;\n/* done */ ROLLBACK;\n', 'ROLLBACK', '2:12'],
+      ['SELECT 1;\nend;\n', 'END', '2:1'],
+    ] as const) {
+      await project.write('0002_own.up.sql', text);
+      const refused = await sqlmig('up', '--no-lint');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`error: sql/0002_own.up.sql:${at}: ${command} at the top level`);
+    }
+
+    // Savepoints, PL/pgSQL's BEGIN/END and a no-transaction file with its own transaction all run.
+    await project.write(
+      '0002_own.up.sql',
+      `SAVEPOINT s;\nCREATE TABLE ${schema}.two (id int);\nRELEASE SAVEPOINT s;\nDO $$\nBEGIN\n  PERFORM 1;\nEND\n$$;\n`,
+    );
+    await project.write('0003_own.up.sql', `-- sqlmig:no-transaction\nBEGIN;\nCREATE TABLE ${schema}.three (id int);\nCOMMIT;\n`);
+    expect((await sqlmig('up', '--no-lint')).code).toBe(0);
+    expect(await trackedVersions(schema)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('no-transaction migrations', () => {
   it('CREATE INDEX CONCURRENTLY applies, statement by statement, and reverts', async () => {
     const { project, sqlmig, table: schema } = await setup();
@@ -162,7 +232,8 @@ describe('no-transaction migrations', () => {
       `-- sqlmig:no-transaction\nDROP INDEX CONCURRENTLY ${schema}.items_name;\nDROP INDEX CONCURRENTLY ${schema}.items_id;\n`,
     );
     const result = await sqlmig('up', '--no-lint');
-    expect(result.stderr).toBe('');
+    // The one line on stderr is where the configuration and database came from; nothing else.
+    expect(result.stderr).toMatch(/^config: [^\n]*\n$/);
     expect(result.code).toBe(0);
     const indexes = await query<{ name: string; valid: boolean }>(
       `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -228,6 +299,37 @@ describe('no-transaction migrations', () => {
     await project.write('0002_index.up.sql', `-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY items_id ON ${schema}.items (id);\n`);
     expect((await sqlmig('up', '--no-lint')).code).toBe(0);
     expect(await trackedVersions(schema)).toEqual([1, 2, 3]);
+  });
+
+  it('a failed CREATE INDEX CONCURRENTLY: the INVALID index it left is named with its DROP; resolve --applied refuses while it remains', async () => {
+    const { project, sqlmig, table: schema } = await setup();
+    await project.write('0001_items.up.sql', `CREATE TABLE ${schema}.items (id int);\nINSERT INTO ${schema}.items VALUES (1), (1);\n`);
+    await project.write('0002_unique.up.sql', `-- sqlmig:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_id ON ${schema}.items (id);\n`);
+    const drop = `DROP INDEX CONCURRENTLY IF EXISTS "${schema}"."items_id";`;
+
+    const failed = await sqlmig('up', '--no-lint');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('error: sql/0002_unique.up.sql:2:1: could not create unique index "items_id"');
+    expect(failed.stderr).toContain('it left an INVALID index');
+    expect(failed.stderr).toContain(`drop it first:\n  ${drop}\n`);
+    const valid = () => query(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('${schema}.items_id')`);
+    expect(await valid()).toEqual([{ valid: false }]);
+
+    const refused = await sqlmig('resolve', '2', '--applied');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the database has an INVALID index');
+    expect(refused.stderr).toContain(drop);
+    expect(await query(`SELECT version::int AS v, dirty FROM "${schema}".sqlmig_migrations ORDER BY 1`)).toEqual([
+      { v: 1, dirty: false },
+      { v: 2, dirty: true },
+    ]);
+
+    // Following the advice: drop it, fix the data, roll back the row, run again: the index is built, valid.
+    await query(drop);
+    await query(`DELETE FROM ${schema}.items WHERE ctid <> (SELECT min(ctid) FROM ${schema}.items)`);
+    expect((await sqlmig('resolve', '2', '--rolled-back')).code).toBe(0);
+    expect((await sqlmig('up', '--no-lint')).code).toBe(0);
+    expect(await valid()).toEqual([{ valid: true }]);
   });
 
   it('resolve --applied keeps the row and clears the flag', async () => {

@@ -141,6 +141,22 @@ describe('lint: file names (migration-filename)', () => {
     expect(await brief(undefined, { reportOn: ['0002_Add_Orders.up.sql'] })).toEqual(['0002_Add_Orders.up.sql:1:1 migration-filename error']);
     expect(await brief(undefined, { reportOn: [USERS_UP] })).toEqual([]);
   });
+
+  it('a down file named unlike its version\'s up file is reported and still linted, with that up file', async () => {
+    await write({
+      ...BASE,
+      '0002_add_nickname.up.sql': 'ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;\n',
+      '0002_nickname.down.sql': '-- undo\nALTER TABLE users DROP COLUMN nickname;\n',
+    });
+    await hash();
+    expect(await brief()).toEqual([
+      '0002_nickname.down.sql:1:1 migration-filename error',
+      '0002_nickname.down.sql:2:19 require-if-exists error',
+    ]);
+    expect((await lint({ cwd: root, env: {} })).diagnostics[0]!.message).toBe(
+      '"0002_nickname.down.sql" has version 2 like "0002_add_nickname.up.sql" but a different name',
+    );
+  });
 });
 
 describe('lint: directives (invalid-directive)', () => {

@@ -23,6 +23,18 @@ async function expectedSum(dir: string) {
 }
 
 describe('sqlmig new', () => {
+  it('keeps timestamp versions timestamps: the next one is the current UTC time, not the newest + 1', async () => {
+    const { sql, io, ctx } = await project();
+    await writeFiles(sql, { '20240131120000_init.up.sql': 'SELECT 1;\n', '20240131120000_init.down.sql': 'SELECT 1;\n' });
+    const utcNow = () => Number(new Date().toISOString().slice(0, 19).replace(/\D/g, ''));
+    const before = utcNow();
+    expect(await newCommand(ctx, 'add widgets')).toBe(0);
+    const after = utcNow();
+    const version = Number(/^sql\/(\d{14})_add_widgets\.up\.sql$/m.exec(io.stdoutText())![1]);
+    expect(version).toBeGreaterThanOrEqual(before);
+    expect(version).toBeLessThanOrEqual(after);
+  });
+
   it('creates the pair, prints both paths relative to the working directory and writes the sum', async () => {
     const { sql, io, ctx } = await project();
     expect(await newCommand(ctx, 'add widgets')).toBe(0);

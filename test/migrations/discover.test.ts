@@ -178,7 +178,7 @@ describe('discoverMigrations', () => {
 
   it('returns an empty set for an empty folder', async () => {
     const dir = await tempDir();
-    expect(discoverMigrations(dir)).toEqual({ dir, migrations: [], problems: [] });
+    expect(discoverMigrations(dir)).toEqual({ dir, migrations: [], problems: [], mismatched: [] });
   });
 
   it('refuses a missing folder with a ConfigError (exit 2) that suggests sqlmig init', async () => {

@@ -15,8 +15,8 @@ import {
 } from '../../src/migrations/index.js';
 import { folderWith, tempDir, writeFiles } from './helpers.js';
 
-const newFiles = async (dir: string, description: string) => {
-  const created = await createMigration(dir, description);
+const newFiles = async (dir: string, description: string, now?: Date) => {
+  const created = await createMigration(dir, description, { now });
   return [created.up, created.down].map((path) => path.slice(dir.length + 1));
 };
 
@@ -62,9 +62,22 @@ describe('createMigration', () => {
     expect(await newFiles(await folderWith('1_init.up.sql'), 'x')).toEqual(['0002_x.up.sql', '0002_x.down.sql']);
   });
 
-  it('keeps the width of wider versions, such as timestamps', async () => {
+  it('numbers by the current UTC time when the newest version is a timestamp (YYYYMMDDHHMMSS)', async () => {
     const dir = await folderWith('20240131120000_init.up.sql', '20240131120000_init.down.sql');
-    expect(await newFiles(dir, 'x')).toEqual(['20240131120001_x.up.sql', '20240131120001_x.down.sql']);
+    const now = new Date('2026-12-06T02:50:07.123Z');
+    expect(await newFiles(dir, 'x', now)).toEqual(['20261206025007_x.up.sql', '20261206025007_x.down.sql']);
+    // Within the same second, or with a clock behind the newest version: still above it.
+    expect(await newFiles(dir, 'y', now)).toEqual(['20261206025008_y.up.sql', '20261206025008_y.down.sql']);
+    expect(await newFiles(dir, 'z', new Date('2020-01-01T00:00:00Z'))).toEqual(['20261206025009_z.up.sql', '20261206025009_z.down.sql']);
+  });
+
+  it('counts on from 14-digit versions that are not timestamps, and from sequences after timestamps', async () => {
+    const now = new Date('2026-12-06T02:50:07Z');
+    expect(await newFiles(await folderWith('00000000000041_a.up.sql'), 'x', now)).toEqual(['00000000000042_x.up.sql', '00000000000042_x.down.sql']);
+    expect(await newFiles(await folderWith('20241399120000_a.up.sql'), 'x', now)).toEqual(['20241399120001_x.up.sql', '20241399120001_x.down.sql']);
+  });
+
+  it('keeps the width of wider versions', async () => {
     expect(await newFiles(await folderWith('0001_a.up.sql', '000010_b.up.sql'), 'x')).toEqual([
       '000011_x.up.sql',
       '000011_x.down.sql',

@@ -10,7 +10,7 @@ import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli, type Project } from '../fixtures/runner/project.js';
-import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForNoLock, waitForRunning } from './helpers.js';
+import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForLockWaiter, waitForNoLock, waitForRunning } from './helpers.js';
 
 const server = freshDatabaseWithPassword();
 
@@ -184,7 +184,7 @@ describe('a runner that is told to stop', () => {
     onTestFinished(() => holder.end());
     await holder.unsafe(`SELECT pg_advisory_lock(${lockKeySql(trackingTable(schema, 'sqlmig_migrations'))})`);
     const { child, result } = startCli(project, ['--url', server.url, 'up', '--no-lint']);
-    await waitForRunning(server.db.url, 'pg_advisory_lock');
+    await waitForLockWaiter(server.db.url);
     child.kill('SIGINT');
     const stopped = await result;
     expectCleanOutput(stopped, { codes: [130] });
@@ -199,7 +199,14 @@ describe('a runner that is told to stop', () => {
     const closed = new URL(server.url);
     closed.port = '1';
     const { child, result } = startCli(project, ['--url', closed.toString(), 'up', '--wait', '30']);
-    await new Promise((resolve) => child.stderr!.once('data', resolve)); // startCli pipes stderr
+    // startCli pipes stderr; the line naming the config and database comes first, then the wait.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('waiting for the database')) resolve();
+      });
+    });
     child.kill('SIGINT');
     // Exit 130 rather than 2 shows it stopped instead of waiting out --wait 30.
     const stopped = await result;

@@ -41,13 +41,14 @@ describe('a run-time error in a multi-statement transactional file', () => {
     expect(await withConnection(server.db.url, (sql) => sql.unsafe(`SELECT count(*)::int AS n FROM ${schema}.sqlmig_migrations`))).toEqual([{ n: 0 }]);
   });
 
-  it('a file with its own COMMIT is never replayed (the replay would commit): the error names only the file', async () => {
+  it('a file with its own COMMIT is refused before it runs (nothing to replay, no rollback claimed), even with --no-lint', async () => {
     const { project, schema } = await setup();
     await project.write('0001_commits.up.sql', `INSERT INTO ${schema}.counter VALUES (1);\nCOMMIT;\nSELECT 1 / 0;\n`);
     const result = await cli(project, ['--url', server.url, 'up', '--no-lint']);
     expectCleanOutput(result, { codes: [1] });
-    expect(result.stderr).toContain('error: sql/0001_commits.up.sql: division by zero (SQLSTATE 22012)');
-    // The file's own COMMIT kept one row (lint's transaction-control rule refuses such files); a replay would have added one.
-    expect(await count(schema)).toBe(1);
+    expect(result.stderr).toContain('error: sql/0001_commits.up.sql:2:1: COMMIT at the top level of a file that sqlmig runs in its own transaction');
+    expect(result.stderr).not.toContain('rolled back');
+    // Running it would have committed the row before the COMMIT, beyond any rollback.
+    expect(await count(schema)).toBe(0);
   });
 });

@@ -81,3 +81,16 @@ export function waitForRunning(url: string, text: string): Promise<void> {
 export function waitForNoLock(url: string, timeoutMs = 5_000): Promise<void> {
   return waitFor('the migration lock to be released', async () => (await advisoryLocks(url)) === 0, timeoutMs);
 }
+
+/**
+ * Waits until a sqlmig session has tried for the migration lock (it polls pg_try_advisory_lock between pauses and
+ * never blocks in pg_advisory_lock, so its session is mostly idle while it waits).
+ */
+export function waitForLockWaiter(url: string): Promise<void> {
+  return waitFor('a sqlmig session waiting for the migration lock', async () => {
+    const rows = await withConnection(url, (sql) => sql`
+      SELECT 1 FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = 'sqlmig' AND position('pg_try_advisory_lock' IN query) > 0`);
+    return rows.length > 0;
+  });
+}

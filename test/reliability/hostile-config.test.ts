@@ -141,7 +141,7 @@ describe('passwords with the characters URLs get wrong', () => {
     ] as const) {
       const result = await cli(project, [...args, 'status'], env);
       expectCleanOutput(result, { codes: [2], context: source });
-      expect(result.stderr).toContain(`error: ${source} is not a valid URL`);
+      expect(result.stderr).toContain(`error: ${source} has an unencoded `);
       expect(result.stderr).toContain('percent-encode special characters in the user name and password: @ → %40');
       // Not even the fragments a misparse would produce.
       for (const fragment of PASSWORD.split(/[@:/]/).filter((part) => part.length >= 3)) expect(result.stderr).not.toContain(fragment);

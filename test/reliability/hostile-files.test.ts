@@ -14,6 +14,7 @@ import { withConnection } from '../helpers/database.js';
 import { cli, createProject, type CliResult, type Project } from '../fixtures/runner/project.js';
 import { CORPUS_DIR } from '../lint/corpus.js';
 import { expectCleanOutput, freshDatabaseWithPassword } from './helpers.js';
+import { seededRandom } from '../helpers/random.js';
 
 /** A file that discovery lists and that is deleted before it is read (see the last test). */
 const vanishing = vi.hoisted(() => ({ path: undefined as string | undefined }));
@@ -30,18 +31,6 @@ vi.mock('../../src/migrations/discover.js', async (importOriginal) => {
 });
 
 const SEED = Number(process.env.SQLMIG_FUZZ_SEED ?? 20_261_121);
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const server = freshDatabaseWithPassword();
 beforeAll(() => {
@@ -77,7 +66,7 @@ function corpusFiles(): string[] {
 
 describe('fuzzed migrations folders', () => {
   it(`random bytes, truncated corpus files, invalid UTF-8, NUL bytes and odd names (seed ${SEED})`, async () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const corpus = corpusFiles();
     const { project, schema } = await setup();
@@ -136,7 +125,7 @@ describe('what cannot be sent as written', () => {
   });
 
   it('random printable text: the server refuses it, the migration rolls back', async () => {
-    const next = random(SEED + 1);
+    const next = seededRandom(SEED + 1);
     const { project, schema } = await setup();
     const text = Array.from({ length: 2000 }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join('');
     await project.write('0001_noise.up.sql', `CREATE TABLE ${schema}.noise (id int);\n${text}\n`);

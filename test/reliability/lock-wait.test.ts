@@ -10,7 +10,7 @@ import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, startCli } from '../fixtures/runner/project.js';
-import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForRunning } from './helpers.js';
+import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword, waitForLockWaiter, waitForRunning } from './helpers.js';
 
 const server = freshDatabaseWithPassword();
 
@@ -62,7 +62,7 @@ describe('waiting for another run', () => {
     await holder.unsafe(`SELECT pg_advisory_lock(${key})`);
 
     const waiting = cli(project, ['--url', server.url, 'up', '--no-lint', '--lock-wait', '3000000']);
-    await waitForRunning(server.db.url, 'pg_advisory_lock');
+    await waitForLockWaiter(server.db.url);
     await holder.unsafe(`SELECT pg_advisory_unlock(${key})`);
     const result = await waiting;
     expectCleanOutput(result, { codes: [0] });

@@ -5,6 +5,7 @@
  */
 import postgres from 'postgres';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { migrate, type RunEvent } from '../../src/index.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
 import { advisoryLocks, expectCleanOutput, freshDatabaseWithPassword } from './helpers.js';
@@ -69,8 +70,36 @@ async function exists(name: string): Promise<boolean> {
 }
 
 describe('a migration blocked on a lock another session holds', () => {
+  it('with lockRetries, is rolled back and run again after a pause; it succeeds once the lock is free', async () => {
+    const { project, schema } = await setup({ lockTimeout: '200ms', lockRetries: 2 });
+    await project.write('0001_alter.up.sql', `CREATE TABLE ${schema}.y (id int);\nALTER TABLE ${schema}.x ADD COLUMN b int;\n`);
+    const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
+    const reserved = await holder.reserve();
+    onTestFinished(() => holder.end());
+    await reserved.unsafe(`BEGIN; LOCK TABLE ${schema}.x IN ACCESS EXCLUSIVE MODE`);
+
+    const events: RunEvent[] = [];
+    const result = await migrate({
+      cwd: project.dir,
+      url: server.url,
+      env: {},
+      lintGate: false,
+      onEvent: (event) => {
+        events.push(event);
+        // The first attempt failed and was rolled back: let the other session finish during the pause.
+        if (event.type === 'lock-retry') void reserved.unsafe('ROLLBACK').then(() => reserved.release());
+      },
+    });
+    expect(events.filter((event) => event.type === 'lock-retry')).toEqual([
+      expect.objectContaining({ type: 'lock-retry', attempt: 1, retries: 2, pauseMs: 1000 }),
+    ]);
+    expect(result.steps.map((step) => step.version)).toEqual([1]);
+    expect(await exists(`${schema}.y`)).toBe(true);
+    expect(await tracked(schema)).toEqual([{ v: 1, dirty: false }]);
+  });
+
   it('fails after lockTimeout, names the blocked statement, says why, and rolls back', async () => {
-    const { project, schema } = await setup({ lockTimeout: '500ms' });
+    const { project, schema } = await setup({ lockTimeout: '500ms', lockRetries: 0 });
     await project.write('0001_alter.up.sql', `CREATE TABLE ${schema}.y (id int);\nALTER TABLE ${schema}.x ADD COLUMN b int;\n`);
     await holdTableLock(`${schema}.x`);
 

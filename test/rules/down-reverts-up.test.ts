@@ -163,4 +163,48 @@ describe('down-reverts-up', () => {
     const diagnostics = await lintExample(rule, { name: UP, sql: up, files: [{ name: DOWN, sql: 'DROP TABLE tags' + ' oops;' }] });
     expect(diagnostics.map((d) => d.rule)).toEqual(['syntax-error']);
   });
+
+  it('dropping an index on a partitioned table covers the partition indexes it took over (hatchet v1_0_47)', async () => {
+    const wal: ExampleFile = { name: '0001_wal.up.sql', sql: 'CREATE TABLE IF NOT EXISTS wal (tenant_id uuid, at timestamptz) PARTITION BY HASH (tenant_id);' };
+    const up =
+      'CREATE INDEX IF NOT EXISTS wal_0_poll_idx ON wal_0 (tenant_id, at);\n' +
+      'CREATE INDEX IF NOT EXISTS wal_1_poll_idx ON wal_1 (tenant_id, at);\n' +
+      'CREATE INDEX IF NOT EXISTS wal_poll_idx ON wal (tenant_id, at);';
+    expect(await findings(up, 'DROP INDEX IF EXISTS wal_poll_idx;', [wal])).toEqual([]);
+    // Another column list is an index of its own, which the parent's index does not take over.
+    const other = 'CREATE INDEX IF NOT EXISTS wal_0_at_idx ON wal_0 (at);\nCREATE INDEX IF NOT EXISTS wal_poll_idx ON wal (tenant_id, at);';
+    expect(await findings(other, 'DROP INDEX IF EXISTS wal_poll_idx;', [wal])).toEqual([
+      '1:1 index wal_0_at_idx is created here, and 0002_change.down.sql does not drop it',
+    ]);
+  });
+
+  it('a table renamed away and created again under its name is not new (copy-and-swap, authelia v0003)', async () => {
+    const up =
+      'ALTER TABLE users RENAME TO users_bkp;\n' +
+      'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email varchar(320));\n' +
+      'INSERT INTO users (id, email) SELECT id, email FROM users_bkp;\n' +
+      'DROP TABLE IF EXISTS users_bkp;\n' +
+      'CREATE TABLE IF NOT EXISTS user_emails (id bigint);';
+    expect(await findings(up, 'DROP TABLE IF EXISTS users_bkp;')).toEqual([
+      '5:28 table user_emails is created here, and 0002_change.down.sql does not drop it',
+    ]);
+  });
+
+  it('a constraint dropped and added again with a new definition must be restored by the down file (hydra fix_foreign_key)', async () => {
+    const orders: ExampleFile = {
+      name: '0001_orders.up.sql',
+      sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\nCREATE TABLE IF NOT EXISTS orders (id bigint, user_id bigint, CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);',
+    };
+    const up =
+      'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_fk;\n' +
+      'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL;';
+    expect(await findings(up, 'SELECT 1;', [orders])).toEqual([
+      '2:24 constraint orders_user_fk on orders is replaced here, and 0002_change.down.sql neither restores nor drops it',
+    ]);
+    const restored =
+      'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_fk;\n' +
+      'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;';
+    expect(await findings(up, restored, [orders])).toEqual([]);
+  });
 });
+

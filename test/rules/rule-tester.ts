@@ -22,7 +22,7 @@ import { SUM_FILE_NAME, computeSum } from '../../src/migrations/sum.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
 
 const EXAMPLE_DIR = '/examples';
-const DEFAULT_EXAMPLE_NAME = '0001_example.up.sql';
+export const DEFAULT_EXAMPLE_NAME = '0001_example.up.sql';
 
 export function exampleSource(name: string, sql: string): MigrationSource {
   const parsed = parseFileName(name);

@@ -16,14 +16,14 @@ function result(statuses: VerificationStatus[], stopped: string | null = null): 
       durationMs: 1,
     }),
   );
-  const ok = statuses.every((status) => status === 'verified' || status === 'not-verifiable');
+  const ok = statuses.every((status) => status === 'verified');
   return { ok, database: 'PGlite in memory', migrations, stopped, durationMs: 1200 };
 }
 
 describe('summaryLines', () => {
-  it('says so when no migration has a down file', () => {
+  it('says so when no migration has a down file (the run fails: nothing was checked)', () => {
     expect(summaryLines(result(['not-verifiable', 'not-verifiable']))).toEqual([
-      'Verified 0 of 2 migrations in 1.20 s (PGlite in memory): no migration could be verified. 2 migrations without a down file could not be verified: 0001, 0002.',
+      "Verified 0 of 2 migrations in 1.20 s (PGlite in memory). 2 migrations without a down file could not be verified (add one; lint's require-down lists them): 0001, 0002.",
     ]);
   });
 

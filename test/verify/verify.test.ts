@@ -78,14 +78,31 @@ describe('verify in PGlite (the default)', () => {
     expect(shown.at(-1)).toBe('· 0003_create_tags  not run');
   });
 
-  it('reports a migration without a down file as not verifiable, without failing the run', async () => {
+  it('reports a migration without a down file as not verifiable, and fails the run (it could not be checked)', async () => {
     const project = await open('no-down');
     const result = await verify({ cwd: project.dir, env: {} });
-    expect(result.ok).toBe(true);
+    expect(result.ok).toBe(false);
     expect(result.migrations.map((m) => m.status)).toEqual(['verified', 'not-verifiable', 'verified']);
     expect(summaryLines(result)[0]).toMatch(
-      /^Verified 2 of 3 migrations in .*: every down file reverts its up file\. 1 migration without a down file could not be verified: 0002\.$/,
+      /^Verified 2 of 3 migrations in .*\. 1 migration without a down file could not be verified \(add one; lint's require-down lists them\): 0002\.$/,
     );
+  });
+
+  it('a down that fails in its transaction: verify goes on, and the message does not claim that nothing later ran', async () => {
+    const project = await createProject();
+    projects.push(project);
+    await project.write('0001_a.up.sql', 'CREATE TABLE a (id int);\n');
+    await project.write('0001_a.down.sql', 'DROP TABLE a;\nSELECT 1 / 0;\n');
+    await project.write('0002_b.up.sql', 'CREATE TABLE b (id int);\n');
+    await project.write('0002_b.down.sql', 'DROP TABLE b;\n');
+    const result = await verify({ cwd: project.dir, env: {} });
+    expect(result.ok).toBe(false);
+    expect(result.migrations.map((m) => m.status)).toEqual(['failed', 'verified']);
+    const failure = result.migrations[0]!.failure!;
+    expect(failure.phase).toBe('down');
+    expect(failure.error.message).toContain('0001_a.down.sql was rolled back: none of it was applied');
+    expect(failure.error.message).not.toContain('no later migration ran');
+    expect(result.stopped).toBeNull();
   });
 
   it('reports a file that fails to apply with file:line:column and runs nothing after it', async () => {
@@ -136,6 +153,19 @@ describe('sqlmig verify (CLI)', () => {
       { after: 'down', change: 'added', kind: 'column', name: 'public.users.nickname', property: null, expected: null, actual: null, message: 'left behind: column public.users.nickname' },
       { after: 'down', change: 'added', kind: 'index', name: 'public.idx_users_nickname', property: null, expected: null, actual: null, message: 'left behind: index public.idx_users_nickname' },
     ]);
+  });
+
+  it('exits 1 when a migration cannot be verified (no down file)', async () => {
+    const noDown = await fixtureProject('no-down');
+    try {
+      const result = await cli(noDown, ['verify']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('–');
+      expect(result.stdout).toMatch(/0002_\w+ {2}not verifiable: no down file/);
+      expect(result.stdout).toContain('1 migration without a down file could not be verified');
+    } finally {
+      await noDown.cleanup();
+    }
   });
 
   it('exits 0 on migrations whose downs revert their ups', async () => {

@@ -1,5 +1,5 @@
 import type { ExitCode } from '../../errors.js';
-import { runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { history } from '../../runner/inspect.js';
 import type { CommandContext } from '../context.js';
 

@@ -6,10 +6,6 @@ import type { CommandContext } from '../context.js';
 
 /** `sqlmig explain <rule>`: the rule's severity, rationale, and its bad and good examples. */
 export default async function explain(ctx: CommandContext, ruleId: string): Promise<ExitCode> {
-  const format = ctx.globals.format ?? 'pretty';
-  if (format !== 'pretty') {
-    throw new UsageError(`\`sqlmig explain\` prints text only, not ${format}`, { hint: '`sqlmig rules --format json` lists the rules as JSON' });
-  }
   const rule = rules.find((candidate) => candidate.id === ruleId);
   if (!rule) {
     const ids = rules.map((candidate) => candidate.id);

@@ -1,6 +1,6 @@
 import type { ExitCode } from '../../errors.js';
 import { formatDuration } from '../../reporters/progress.js';
-import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { history as readHistory } from '../../runner/inspect.js';
 import type { CommandContext } from '../context.js';
 

@@ -2,6 +2,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE_NAME, configDefaults } from '../../config/index.js';
 import { ConfigError, FileError, type ExitCode } from '../../errors.js';
+import { discoverMigrations, migrationFiles } from '../../migrations/index.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -17,6 +18,9 @@ export default async function init(ctx: CommandContext): Promise<ExitCode> {
   const shown = (path: string) => relative(cwd, path) || '.';
 
   const dirExists = await isExistingFolder(dir);
+  // Adopting sqlmig in a project with history: lint reports on new migrations only.
+  const versions = dirExists ? migrationFiles(discoverMigrations(dir)).map((file) => file.version) : [];
+  const baseline = versions.length > 0 ? Math.max(...versions) : undefined;
   const contents = {
     $schema: './node_modules/sqlmig/schema.json',
     // Relative to the config file and with `/`, so the file works on every machine.
@@ -28,12 +32,18 @@ export default async function init(ctx: CommandContext): Promise<ExitCode> {
     lockTimeout: configDefaults.lockTimeout,
     lockWait: configDefaults.lockWait,
     statementTimeout: configDefaults.statementTimeout,
-    lint: { rules: {}, knownTables: [], statusColumns: configDefaults.lint.statusColumns },
+    lint: {
+      rules: {},
+      knownTables: [],
+      statusColumns: configDefaults.lint.statusColumns,
+      ...(baseline !== undefined ? { baseline } : {}),
+    },
   };
   await writeNewFile(configFile, JSON.stringify(contents, null, 2) + '\n');
   ctx.out(`created ${shown(configFile)}`);
   if (dirExists) {
     ctx.out(`using the existing folder ${shown(dir)}/`);
+    if (baseline !== undefined) ctx.info(`lint.baseline is ${baseline}: lint reports on migrations after it, not on the ones already there`);
   } else {
     await mkdir(dir, { recursive: true });
     ctx.out(`created ${shown(dir)}/`);

@@ -5,7 +5,9 @@ import { hasStoredResult } from '../../lint/cache.js';
 import { lintProject } from '../../lint/project.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
+import { repositoryRoot } from '../../reporters/paths.js';
 import type { CommandContext } from '../context.js';
+import { changedSince } from '../git-changes.js';
 import { packageVersion } from '../../package-version.js';
 
 /**
@@ -13,7 +15,14 @@ import { packageVersion } from '../../package-version.js';
  * it) and reports on the given files, or on all. Exit 1 when an error-severity
  * finding remains. `--staged` lints git's index instead of the working tree.
  */
-export default async function lint(ctx: CommandContext, files: string[], options: { cache: boolean; staged?: boolean }): Promise<ExitCode> {
+export default async function lint(
+  ctx: CommandContext,
+  files: string[],
+  options: { cache: boolean; staged?: boolean; since?: string },
+): Promise<ExitCode> {
+  if (options.since !== undefined && files.length > 0) {
+    throw new UsageError('give files or --since, not both', { hint: '--since reports on the migration files git says changed; files name them yourself' });
+  }
   // Without the cache every file is parsed, and on a first run (no stored result) nearly every one: the
   // WebAssembly parser compiles in the background meanwhile. A stored result may be a hit, which needs no
   // parser at all. The engine awaits the same load; it reports any failure.
@@ -24,13 +33,16 @@ export default async function lint(ctx: CommandContext, files: string[], options
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = discoverMigrations(config.dir);
-  const reportOn = files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
+  const reportOn =
+    options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
   const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
-  const output = formatLintResult(format, result, { cwd: ctx.io.cwd, color: ctx.color, rules, toolVersion: packageVersion() });
+  // Annotations and code scanning resolve paths from the repository root, not from where the job ran.
+  const root = format === 'github' || format === 'sarif' ? (repositoryRoot(set.dir) ?? ctx.io.cwd) : undefined;
+  const output = formatLintResult(format, result, { cwd: ctx.io.cwd, root, color: ctx.color, rules, toolVersion: packageVersion() });
   if (output !== '') ctx.out(output);
   return result.errorCount > 0 ? 1 : 0;
 }

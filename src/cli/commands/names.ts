@@ -23,3 +23,17 @@ export const COMMAND_NAMES = [
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/**
+ * What other migration tools (dbmate, golang-migrate, node-pg-migrate,
+ * Flyway, Prisma) call a command, and what to run in sqlmig instead: an
+ * unknown command of these names says so. An entry whose name becomes a
+ * sqlmig command must go (test/cli/run.test.ts checks).
+ */
+export const PEER_COMMANDS: Readonly<Record<string, string>> = {
+  create: 'sqlmig calls it `new` (`sqlmig new <description>` creates a migration)',
+  migrate: 'sqlmig calls it `up` (applies pending migrations)',
+  rollback: 'sqlmig calls it `down` (reverts the newest migration; `--step N`, `--to V` for more)',
+  version: "sqlmig calls it `current` (prints the database's version; `sqlmig --version` prints sqlmig's)",
+  dump: 'sqlmig has no dump command (`pg_dump --schema-only` prints the schema the migrations built)',
+};

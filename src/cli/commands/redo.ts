@@ -1,5 +1,5 @@
 import type { ExitCode } from '../../errors.js';
-import { printMigrateResult, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { printMigrateResult, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
 import { askOnTerminal } from '../io.js';

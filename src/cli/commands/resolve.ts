@@ -1,6 +1,6 @@
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolve as resolveDirty } from '../../runner/admin.js';
-import { parseVersion, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { parseVersion, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import type { CommandContext } from '../context.js';
 
 export interface ResolveOptions extends RunnerCliOptions {

@@ -1,6 +1,6 @@
 import type { ExitCode } from '../../errors.js';
 import { stamp as recordStamp } from '../../runner/admin.js';
-import { parseVersion, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { parseVersion, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import type { CommandContext } from '../context.js';
 
 /** `sqlmig stamp <version>`: records migrations up to version as applied without running them (baseline). */

@@ -1,23 +1,30 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { ExitCode } from '../../errors.js';
-import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
-import { status as readStatus } from '../../runner/inspect.js';
+import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
+import { statusReport } from '../../runner/inspect.js';
+import { fileProblemRefusal } from '../../runner/plan.js';
 import { describeProgress } from '../../runner/progress-note.js';
+import { formatRefusals } from '../../runner/refused.js';
 import type { MigrationState } from '../../runner/status.js';
 import type { CommandContext } from '../context.js';
 
+/** Colors as the CLI decided (picocolors' defaults would read process.env and the TTY again). */
+const { green, yellow, red } = pc.createColors(true);
 const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
-  applied: pc.green,
-  pending: pc.yellow,
-  edited: pc.red,
-  missing: pc.red,
-  dirty: pc.red,
+  applied: green,
+  pending: yellow,
+  edited: red,
+  missing: red,
+  dirty: red,
+  'no-up-file': red,
 };
 
 /** `sqlmig status`: every migration with its state; `--format json` for scripts. */
 export default async function status(ctx: CommandContext, options: RunnerCliOptions): Promise<ExitCode> {
-  const rows = await readStatus(await runnerOptionsFrom(ctx, options));
+  const { rows, problems } = await statusReport(await runnerOptionsFrom(ctx, options));
+  // Like validate, exit 1 while the files themselves are broken (rows' states are data: edited, dirty… exit 0).
+  const code = problems.length > 0 ? 1 : 0;
   if (ctx.globals.format === 'json') {
     const migrations = rows.map((row) => ({
       version: row.version,
@@ -29,18 +36,23 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
       appliedBy: row.appliedBy,
       ...(row.progress ? { progress: row.progress } : {}),
     }));
-    ctx.out(JSON.stringify({ migrations }, null, 2));
-    return 0;
+    const fileProblems = problems.map((problem) => ({ ...problem, path: relative(ctx.io.cwd, problem.path) }));
+    ctx.out(JSON.stringify({ migrations, problems: fileProblems }, null, 2));
+    return code;
   }
-  if (rows.length === 0) {
+  if (rows.length === 0 && problems.length === 0) {
     ctx.out('No migrations yet: create one with `sqlmig new <description>`.');
     return 0;
   }
   const table = rows.map((row) => [String(row.version).padStart(4, '0'), row.name, row.state, formatTimestamp(row.appliedAt)]);
   const paint = (row: number, column: number, text: string) => (ctx.color && column === 2 ? STATE_COLOR[rows[row]!.state](text) : text);
-  ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
+  if (rows.length > 0) ctx.out(formatTable(['Version', 'Name', 'State', 'Applied at'], table, paint));
   for (const row of rows) {
     if (row.progress && row.file) ctx.out(`${String(row.version).padStart(4, '0')} is dirty: ${describeProgress(row.progress, relative(ctx.io.cwd, row.file))}`);
   }
-  return 0;
+  if (problems.length > 0) {
+    ctx.out(`\n${problems.length === 1 ? '1 file problem' : `${problems.length} file problems`} (up, validate and verify refuse to run until fixed):`);
+    ctx.out(formatRefusals(problems.map(fileProblemRefusal), ctx.io.cwd));
+  }
+  return code;
 }

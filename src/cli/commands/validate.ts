@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { ExitCode } from '../../errors.js';
-import { runnerOptionsFrom, type RunnerCliOptions } from '../../runner/cli.js';
+import { runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { validate as check } from '../../runner/inspect.js';
 import { formatRefusals } from '../../runner/refused.js';
 import type { CommandContext } from '../context.js';

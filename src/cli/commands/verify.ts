@@ -1,15 +1,16 @@
 import type { ExitCode } from '../../errors.js';
-import { parseVersion } from '../../runner/cli.js';
+import { parseVersion, seconds } from '../runner-options.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
 import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';
 
 export interface VerifyCliOptions {
   to?: string;
+  wait?: string;
 }
 
 /**
- * `sqlmig verify [--url <server>] [--to V]`: the round-trip test. On Ctrl-C
+ * `sqlmig verify [--url <server>] [--to V] [--wait S]`: the round-trip test. On Ctrl-C
  * or SIGTERM (`io.signal`) the throwaway database is dropped before the
  * process ends (run() then exits 130 / 143).
  */
@@ -23,12 +24,15 @@ export default async function verify(ctx: CommandContext, options: VerifyCliOpti
       env: ctx.io.env,
       url: ctx.globals.url,
       to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
+      wait: seconds(options.wait, '--wait'),
       signal,
       onEvent: (event) => {
         if (event.type === 'migration' && !json && !ctx.globals.quiet) {
           for (const line of migrationLines(event.migration, { color: ctx.color, cwd: ctx.io.cwd })) ctx.out(line);
         } else if (event.type === 'notice' && ctx.globals.verbose) {
           ctx.info(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
+        } else if (event.type === 'connect-retry') {
+          ctx.info(`waiting for the database: ${event.reason}`);
         } else if (event.type === 'cleanup-failed') {
           ctx.err(`warning: ${event.message}`);
         }

@@ -1,10 +1,10 @@
 import { isAbsolute, join, relative } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from './context.js';
 import { resolveConnection, type Config, type ResolvedConnection } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { planListing, progressReporter, runSummary } from '../reporters/progress.js';
-import type { MigrateResult } from './migrate.js';
-import type { RunnerOptions } from './session.js';
+import type { MigrateResult } from '../runner/migrate.js';
+import type { RunnerOptions } from '../runner/session.js';
 
 /** The options commander hands the runner's commands (strings as typed). */
 export interface RunnerCliOptions {
@@ -42,8 +42,16 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
       note: ctx.info,
       color: ctx.color,
       verbose: ctx.globals.verbose,
+      live: liveOutput(ctx),
     }),
   };
+}
+
+/** Raw stdout for the live elapsed-time line: only on a terminal that can redraw a line, and not with --quiet. */
+function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
+  const { stdout, env } = ctx.io;
+  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet) return undefined;
+  return (text) => stdout.write(text);
 }
 
 /** Commands that change a database say what they change even with --quiet: a deploy log must show it. */
@@ -92,7 +100,8 @@ export function targetOptions(options: { to?: string; step?: string }): { to?: n
   return { to: options.to === undefined ? undefined : parseVersion(options.to, '--to'), step: parseStep(options.step) };
 }
 
-function seconds(value: string | undefined, option: string): number | undefined {
+/** `--wait`, `--lock-wait`: a non-negative number of seconds. */
+export function seconds(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
