@@ -11,7 +11,7 @@ describe('discovery', () => {
     const names = Array.from({ length: 5000 }, (_, i) => String(i + 1).padStart(5, '0') + '_m');
     await Promise.all(names.flatMap((base) => [`${base}.up.sql`, `${base}.down.sql`].map((name) => writeFile(join(dir, name), ''))));
     const started = performance.now();
-    const set = await discoverMigrations(dir);
+    const set = discoverMigrations(dir);
     const elapsed = performance.now() - started;
     expect(set.migrations).toHaveLength(5000);
     expect(set.migrations[4999]!.version).toBe(5000);

@@ -80,7 +80,7 @@ export function initialSecrets(io: CliIO, url: string | undefined): string[] {
  * log, and wins over NO_COLOR; FORCE_COLOR=0 turns them off; else a terminal
  * other than TERM=dumb, unless NO_COLOR is set.
  */
-export function colorWanted(env: Record<string, string | undefined>, stream: OutputStream): boolean {
+function colorWanted(env: Record<string, string | undefined>, stream: OutputStream): boolean {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';

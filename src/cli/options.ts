@@ -45,7 +45,7 @@ const PRETTY_OR_JSON: readonly OutputFormat[] = ['pretty', 'json'];
 const runner = { settings: true, connects: true, formats: TEXT };
 const report = { settings: true, connects: true, formats: PRETTY_OR_JSON };
 
-export const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
+const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   init: { settings: false, connects: false, formats: TEXT },
   new: { settings: true, connects: false, formats: TEXT },
   lint: { settings: true, connects: false, formats: FORMATS },

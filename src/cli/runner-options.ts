@@ -86,7 +86,7 @@ export function parseVersion(value: string, option: string): number {
 }
 
 /** `--step N`: a positive integer. */
-export function parseStep(value: string | undefined): number | undefined {
+function parseStep(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--step expects a positive whole number, got "${value}"`);
   return Number(value);

@@ -10,7 +10,7 @@ import { CONFIG_FILE_NAME } from './defaults.js';
  * apply). Never above the boundary: a config in a shared parent folder
  * (/tmp, a CI workspace) must not decide what runs against this project's database.
  */
-export async function findConfigFile(cwd: string, configPath?: string): Promise<string | null> {
+export function findConfigFile(cwd: string, configPath?: string): string | null {
   if (configPath !== undefined) {
     const path = resolve(cwd, configPath);
     if (!isFile(path)) {

@@ -15,10 +15,10 @@ import type { Config, EnvironmentConfig, FileConfig, LoadConfigOptions } from '.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const configFile = await findConfigFile(cwd, options.configPath);
+  const configFile = findConfigFile(cwd, options.configPath);
   const envFile = readEnvFile(configFile === null ? cwd : dirname(configFile), cwd, options.envFile);
   const env = withEnvFile(options.env ?? process.env, envFile);
-  const contents = configFile === null ? { values: {}, unsetVariables: {} } : await readConfigFile(configFile, env);
+  const contents = configFile === null ? { values: {}, unsetVariables: {} } : readConfigFile(configFile, env);
   const file: FileConfig = contents.values;
   const dir = options.dir !== undefined ? resolve(cwd, options.dir) : undefined;
   // Without a config file, .sqlmig/ goes beside the migrations folder, not into whatever folder the command ran in.

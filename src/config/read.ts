@@ -12,7 +12,7 @@ export interface ConfigFileContents {
 }
 
 /** Reads, parses, interpolates and validates one config file. */
-export async function readConfigFile(file: string, env: Environment): Promise<ConfigFileContents> {
+export function readConfigFile(file: string, env: Environment): ConfigFileContents {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -235,7 +235,7 @@ class Validator {
 }
 
 /** lock_timeout and statement_timeout are int milliseconds on the server. */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
+const MAX_TIMEOUT_MS = 2_147_483_647;
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Milliseconds of a duration DURATION_PATTERN accepts. */

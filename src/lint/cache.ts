@@ -49,7 +49,7 @@ export interface CachedLintInput extends Omit<LintInput, 'sources' | 'parseCache
   builtinRules(): Promise<readonly Rule[]>;
   digests: readonly FileDigest[];
   /** The sources of `files` (default: every file), each read at most once. */
-  sources(files?: readonly MigrationFile[]): Promise<MigrationSource[]>;
+  sources(files?: readonly MigrationFile[]): MigrationSource[];
   /** Whether a cached result needs the texts of the files with findings (for code frames). */
   withSources: boolean;
 }
@@ -79,7 +79,7 @@ export class LintCache {
     const { digests, sources, withSources, builtinRules, ...rest } = input;
     let result: LintResult;
     try {
-      result = await lintSequence({ ...rest, rules: rest.rules ?? (await builtinRules()), sources: await sources(), parseCache: parsed });
+      result = await lintSequence({ ...rest, rules: rest.rules ?? (await builtinRules()), sources: sources(), parseCache: parsed });
     } catch (error) {
       parsed.abort();
       throw error;
@@ -112,7 +112,7 @@ export class LintCache {
     const { reportOn } = input;
     const reported = input.digests.filter((digest) => !reportOn || reportOn.has(digest.file.path)).map((digest) => digest.file);
     const withFindings = new Set(stored.diagnostics.map((diagnostic) => diagnostic.file));
-    const read = input.withSources ? await input.sources(reported.filter((file) => withFindings.has(file.path))) : [];
+    const read = input.withSources ? input.sources(reported.filter((file) => withFindings.has(file.path))) : [];
     const texts = new Map(read.map((source) => [source.file.path, source.text]));
     return lintResultOf(
       stored.diagnostics,

@@ -14,11 +14,11 @@ import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, Ru
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
 
 /** Diagnostics the engine itself reports. Config may set `unknown-rule`, `unused-disable` and `invalid-directive`; `syntax-error` is always an error. */
-export const SYNTAX_ERROR = 'syntax-error';
-export const UNKNOWN_RULE = 'unknown-rule';
-export const UNUSED_DISABLE = 'unused-disable';
+const SYNTAX_ERROR = 'syntax-error';
+const UNKNOWN_RULE = 'unknown-rule';
+const UNUSED_DISABLE = 'unused-disable';
 /** A `-- sqlmig:` directive that has no effect: misplaced (an error by default) or unknown (a warning). */
-export const INVALID_DIRECTIVE = 'invalid-directive';
+const INVALID_DIRECTIVE = 'invalid-directive';
 
 export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */

@@ -51,7 +51,7 @@ export interface LintProjectOptions {
 export async function lintProject(options: LintProjectOptions = {}): Promise<LintResult> {
   const config = options.config ?? (await loadConfig({ cwd: options.cwd, env: options.env }));
   if (options.staged) return lintStaged(config, options);
-  return lintFolder(config, options.set ?? (await discoverMigrations(config.dir)), options, false);
+  return lintFolder(config, options.set ?? (discoverMigrations(config.dir)), options, false);
 }
 
 async function lintFolder(config: Config, set: MigrationSet, options: LintProjectOptions, staged: boolean): Promise<LintResult> {
@@ -59,7 +59,8 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
   const mismatched = set.mismatched ?? [];
   const unrun = new Set(mismatched.map((file) => file.path));
   const files = [...migrationFiles(set), ...mismatched];
-  const [{ digests, read }, sumFile] = await Promise.all([digestFiles(set, files, options.cacheDir), readSumFile(set.dir)]);
+  const { digests, read } = digestFiles(set, files, options.cacheDir);
+  const sumFile = readSumFile(set.dir);
   const sum: LintSum = sumFile
     ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests.filter((digest) => !unrun.has(digest.file.path))) }, set.dir, staged)
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
@@ -79,7 +80,7 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
-  return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: await input.sources() });
+  return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: input.sources() });
 }
 
 /** The registry is loaded here, the lint API's entry, so that the engine and the rules do not import each other. */
@@ -114,7 +115,7 @@ async function lintStaged(config: Config, options: LintProjectOptions): Promise<
     const toWorkTree = (path: string) => (path.startsWith(staged) ? join(config.dir, relative(staged, path)) : path);
     const reportOn = options.reportOn && new Set([...options.reportOn].map(toStaged));
     const stagedConfig = { ...config, dir: staged };
-    const set = await discoverMigrations(staged);
+    const set = discoverMigrations(staged);
     const result = await lintFolder(stagedConfig, set, { ...options, reportOn, cacheDir: undefined }, true);
     return {
       ...result,

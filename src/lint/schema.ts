@@ -472,11 +472,6 @@ export function transactionOf(statement: Statement, file: LintFile): Transaction
   return file.directives.noTransaction && !statement.embedded ? statement : file;
 }
 
-/** Whether `file` runs in one transaction (no `-- sqlmig:no-transaction`). */
-export function runsInTransaction(file: LintFile): boolean {
-  return !file.directives.noTransaction;
-}
-
 /**
  * Whether `table` held rows that `file` must work around: it existed before
  * the migration `file` belongs to (an earlier migration created it, or

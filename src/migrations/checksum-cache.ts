@@ -110,11 +110,11 @@ class ChecksumCache {
  * it there). Without `cacheDir` every file is read. The sources read are
  * returned too, by path, so that nothing is read twice.
  */
-export async function digestFiles(
+export function digestFiles(
   set: MigrationSet,
   files: readonly MigrationFile[],
   cacheDir: string | undefined,
-): Promise<{ digests: FileDigest[]; read: Map<string, MigrationSource> }> {
+): { digests: FileDigest[]; read: Map<string, MigrationSource> } {
   const cache = cacheDir === undefined ? undefined : ChecksumCache.open(cacheDir, set);
   const reused = files.map((file) => cache?.lookup(file));
   const toRead = files.filter((_, index) => reused[index] === undefined);
@@ -128,8 +128,8 @@ export async function digestFiles(
 }
 
 /** The sources of `files`, reading those not in `read` yet (and adding them to it). */
-export async function readSourcesOnce(files: readonly MigrationFile[], read: Map<string, MigrationSource>): Promise<MigrationSource[]> {
-  for (const source of await readMigrationSources(files.filter((file) => !read.has(file.path)))) read.set(source.file.path, source);
+export function readSourcesOnce(files: readonly MigrationFile[], read: Map<string, MigrationSource>): MigrationSource[] {
+  for (const source of readMigrationSources(files.filter((file) => !read.has(file.path)))) read.set(source.file.path, source);
   return files.map((file) => read.get(file.path)!);
 }
 

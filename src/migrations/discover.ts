@@ -18,7 +18,7 @@ const CANDIDATE_NAME = /^[^.].*\.(?:sql|up|down)$/is;
  * Lists the migrations folder, pairs up and down files by version and reports every problem as data.
  * Synchronous file calls: one listing, and a stat per symbolic link, cost less than the thread pool's round trips.
  */
-export async function discoverMigrations(dir: string): Promise<MigrationSet> {
+export function discoverMigrations(dir: string): MigrationSet {
   const root = resolve(dir);
   assertDirectory(root);
 

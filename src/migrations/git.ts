@@ -22,7 +22,7 @@ function git(dir: string, args: readonly string[], input?: string): Promise<stri
 }
 
 /** Whether `dir` is inside a git work tree. */
-export async function inGitWorkTree(dir: string): Promise<boolean> {
+async function inGitWorkTree(dir: string): Promise<boolean> {
   return (await git(dir, ['rev-parse', '--is-inside-work-tree']))?.trim() === 'true';
 }
 

@@ -1,4 +1,4 @@
-export { parseFileName, isFileNameError, slugify, type ParsedFileName, type FileNameError } from './filename.js';
+export { parseFileName, slugify } from './filename.js';
 export { discoverMigrations, migrationFiles } from './discover.js';
 export { parseDirectives } from './directives.js';
 export { readMigrationSource, readMigrationSources } from './source.js';
@@ -10,8 +10,6 @@ export {
   compareSum,
   type ChecksummedFile,
   type SumFile,
-  type SumProblem,
-  type SumComparison,
 } from './sum.js';
-export { createMigration, migrationSlug, type CreatedMigration } from './scaffold.js';
+export { createMigration, migrationSlug } from './scaffold.js';
 export type * from './types.js';

@@ -29,8 +29,8 @@ export interface CreatedMigration {
  */
 export async function createMigration(dir: string, description: string, options: { now?: Date } = {}): Promise<CreatedMigration> {
   const slug = migrationSlug(description);
-  const set = await discoverMigrations(dir);
-  const sum = await readSumFile(set.dir);
+  const set = discoverMigrations(dir);
+  const sum = readSumFile(set.dir);
   const firstProblem = sum?.problems[0];
   if (sum && firstProblem) {
     throw new ConfigError(`cannot add the new files to ${SUM_FILE_NAME}: ${firstProblem.message}`, {
@@ -43,7 +43,7 @@ export async function createMigration(dir: string, description: string, options:
   // Read before creating anything, so that an unreadable file leaves the folder untouched.
   const checksums = sum
     ? new Map(sum.entries)
-    : new Map((await readMigrationSources(files)).map((source) => [source.file.fileName, source.checksum]));
+    : new Map(readMigrationSources(files).map((source) => [source.file.fileName, source.checksum]));
   const { version, digits } = nextVersion(files, options.now ?? new Date());
   const newFile = (direction: Direction): MigrationFile => {
     const fileName = `${digits}_${slug}.${direction}.sql`;
@@ -62,8 +62,8 @@ export async function createMigration(dir: string, description: string, options:
   }
 
   // A stale entry of a deleted file may carry one of the new names: the new file wins.
-  for (const source of await readMigrationSources([up, down])) checksums.set(source.file.fileName, source.checksum);
-  const sumPath = await writeSumFile(
+  for (const source of readMigrationSources([up, down])) checksums.set(source.file.fileName, source.checksum);
+  const sumPath = writeSumFile(
     set.dir,
     [...checksums].map(([fileName, checksum]) => ({ file: { fileName }, checksum })),
   );

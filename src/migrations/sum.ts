@@ -78,7 +78,7 @@ export function computeSum(sources: readonly ChecksummedFile[]): string {
 }
 
 /** Reads `<dir>/sqlmig.sum`; null when there is none. */
-export async function readSumFile(dir: string): Promise<SumFile | null> {
+export function readSumFile(dir: string): SumFile | null {
   const path = join(dir, SUM_FILE_NAME);
   let content: string;
   try {
@@ -91,7 +91,7 @@ export async function readSumFile(dir: string): Promise<SumFile | null> {
 }
 
 /** Writes `<dir>/sqlmig.sum` atomically (a crash never leaves half a file); returns its path. */
-export async function writeSumFile(dir: string, sources: readonly ChecksummedFile[]): Promise<string> {
+export function writeSumFile(dir: string, sources: readonly ChecksummedFile[]): string {
   const path = join(dir, SUM_FILE_NAME);
   const temporary = `${path}.${process.pid}.tmp`;
   try {

@@ -5,13 +5,8 @@ import { formatJson } from './json.js';
 import { formatPretty } from './pretty.js';
 import { formatSarif, type SarifOptions } from './sarif.js';
 
-export { formatGithub } from './github.js';
-export { formatJson, type JsonLintReport } from './json.js';
-export { formatPretty } from './pretty.js';
-export { formatSarif, type SarifOptions } from './sarif.js';
-export type { RuleExample, RuleInfo } from './rule-info.js';
-export { formatRuleExplanation, formatRuleTable, ruleListEntries, type RuleListEntry } from './rules.js';
-export type { ReporterOptions } from './types.js';
+export type { SarifOptions } from './sarif.js';
+export { formatRuleExplanation, formatRuleTable, ruleListEntries } from './rules.js';
 
 /** The lint report in the chosen `--format`. */
 export function formatLintResult(format: OutputFormat, result: LintResult, options: SarifOptions): string {

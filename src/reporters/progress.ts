@@ -23,7 +23,7 @@ export interface ProgressOutput {
 }
 
 /** A migration that takes longer than this gets the live elapsed-time line. */
-export const LIVE_AFTER_MS = 2000;
+const LIVE_AFTER_MS = 2000;
 const LIVE_EVERY_MS = 1000;
 /** Back to the start of the line and erase it. */
 const CLEAR_LINE = '\r\u001b[2K';
@@ -138,7 +138,7 @@ export function planListing(result: MigrateResult): string {
 }
 
 /** `0002_add_status` as in the file name. */
-export function stepLabel(step: PlanStep): string {
+function stepLabel(step: PlanStep): string {
   return step.file.fileName.replace(/\.(up|down)\.sql$/i, '');
 }
 

@@ -16,10 +16,8 @@ import type { PlanStep } from './types.js';
  */
 export async function stamp(options: RunnerOptions & { version: number }): Promise<PlanStep[]> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, 'change', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const chosen = planStamp(planInput(loaded, session.applied), options.version);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];

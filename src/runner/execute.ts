@@ -61,7 +61,7 @@ export async function execute(
 }
 
 /** SQLSTATE 25006 (read_only_sql_transaction): not a privilege problem and not the file's fault. */
-export const READ_ONLY_HINT =
+const READ_ONLY_HINT =
   'the database is read-only: a hot standby (replica), or default_transaction_read_only is on for this database or role; ' +
   'point the URL at the primary, or turn default_transaction_read_only off for the migration role';
 

@@ -18,10 +18,10 @@ export interface LoadedMigrations {
 }
 
 /** `cacheDir`: where checksums of unchanged files are reused from (`<project root>/.sqlmig/cache`); default: every up file is read. */
-export async function loadMigrations(dir: string, cacheDir?: string): Promise<LoadedMigrations> {
-  const set = await discoverMigrations(dir);
+export function loadMigrations(dir: string, cacheDir?: string): LoadedMigrations {
+  const set = discoverMigrations(dir);
   const upFiles = set.migrations.flatMap((m) => (m.up ? [m.up] : []));
-  const { digests, read } = await digestFiles(set, upFiles, cacheDir);
+  const { digests, read } = digestFiles(set, upFiles, cacheDir);
   const checksums = new Map(digests.map((digest) => [digest.file.version, digest.checksum]));
   return { set, checksums, read };
 }
@@ -45,7 +45,7 @@ export function planInput(loaded: LoadedMigrations, applied: readonly AppliedMig
 }
 
 /** The source of each file, reusing the files already read. */
-export async function sourcesOf(files: readonly MigrationFile[], loaded: LoadedMigrations): Promise<MigrationSource[]> {
+export function sourcesOf(files: readonly MigrationFile[], loaded: LoadedMigrations): MigrationSource[] {
   return readSourcesOnce(files, loaded.read);
 }
 

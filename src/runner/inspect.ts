@@ -23,10 +23,8 @@ export interface StatusReport {
 /** status() with the file problems that `up`, `validate` and `verify` refuse. Read-only. */
 export async function statusReport(options: RunnerOptions = {}): Promise<StatusReport> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const input = planInput(loaded, session.applied);
     const problems = loaded.set.problems;
     const rows = statusRows(input.set, input.checksums, input.applied);
@@ -66,10 +64,8 @@ export interface ValidateResult {
 /** Every check `up` makes before applying, without applying or locking anything. */
 export async function validate(options: ValidateOptions = {}): Promise<ValidateResult> {
   const target = await resolveTarget(options);
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));

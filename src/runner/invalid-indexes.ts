@@ -23,7 +23,7 @@ export async function invalidIndexes(db: DatabaseSession): Promise<InvalidIndex[
 }
 
 /** The statement that drops `index` without blocking writes to its table. */
-export function dropInvalidIndexSql(index: InvalidIndex): string {
+function dropInvalidIndexSql(index: InvalidIndex): string {
   return `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(index.schema)}.${quoteIdentifier(index.name)};`;
 }
 

@@ -69,11 +69,8 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const target = await resolveTarget(options);
   const direction = options.direction ?? 'up';
   const dryRun = options.dryRun === true;
-  // Files are read while the connection opens.
-  const loading = loadMigrations(target.config.dir, target.cacheDir);
-  loading.catch(() => undefined);
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
-    const loaded = await loading;
+    const loaded = loadMigrations(target.config.dir, target.cacheDir);
     const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
@@ -86,7 +83,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
       split: splitStatements,
       reset: session.db.resetSql,
     };
-    const sources = await sourcesOf(
+    const sources = sourcesOf(
       chosen.steps.map((step) => step.file),
       loaded,
     );

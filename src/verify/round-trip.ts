@@ -51,7 +51,7 @@ export class RoundTrip {
     if (step?.version !== migration.version || more.length > 0) {
       throw new Error(`verify expected to ${direction} version ${migration.version} alone, the planner chose ${chosen.steps.map((s) => s.version).join(', ')}`);
     }
-    const sources = await sourcesOf([step.file], this.loaded);
+    const sources = sourcesOf([step.file], this.loaded);
     await loadSplitterFor(sources);
     await execute(this.db, [stepScript(step, sources[0]!, this.loaded.checksums.get(step.version) ?? '', this.context)]);
   }

@@ -19,7 +19,7 @@ export interface ThrowawayDatabase {
 }
 
 /** Temporary databases on a server are named so (`sqlmig_verify_<12 hex digits>`). */
-export const TEMPORARY_DATABASE_PREFIX = 'sqlmig_verify_';
+const TEMPORARY_DATABASE_PREFIX = 'sqlmig_verify_';
 
 const EMBEDDED: ResolvedConnection = {
   url: 'pglite://memory',

@@ -91,7 +91,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
   const server = serverConnection(config, options);
-  const loaded = await loadMigrations(config.dir);
+  const loaded = loadMigrations(config.dir);
   const chosen = plan({ set: loaded.set, checksums: loaded.checksums, applied: [] }, { direction: 'up', to: options.to });
   if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, cwd);
   const migrations = chosen.steps.map((step) => loaded.set.migrations.find((m) => m.version === step.version)!);

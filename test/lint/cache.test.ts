@@ -41,7 +41,7 @@ afterEach(() => {
 /** sqlmig.sum as `sqlmig hash` writes it for the files in sql/. */
 async function hashedSum(): Promise<string> {
   const { computeSum, discoverMigrations, migrationFiles, readMigrationSources } = await import('../../src/migrations/index.js');
-  return computeSum(await readMigrationSources(migrationFiles(await discoverMigrations(sql))));
+  return computeSum(readMigrationSources(migrationFiles(discoverMigrations(sql))));
 }
 
 async function findings(options: { cache?: boolean } = {}): Promise<string[]> {

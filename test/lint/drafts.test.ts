@@ -31,7 +31,7 @@ beforeEach(async () => {
     [ORDERS_UP]: 'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY);\n',
     [ORDERS_DOWN]: 'DROP TABLE IF EXISTS orders;\n',
   });
-  await writeSumFile(sql, await readMigrationSources(migrationFiles(await discoverMigrations(sql))));
+  writeSumFile(sql, readMigrationSources(migrationFiles(discoverMigrations(sql))));
 });
 
 afterEach(async () => {

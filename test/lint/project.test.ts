@@ -37,7 +37,7 @@ async function write(files: Record<string, string>): Promise<void> {
 
 /** What `sqlmig hash` does. */
 async function hash(): Promise<void> {
-  await writeSumFile(sql, await readMigrationSources(migrationFiles(await discoverMigrations(sql))));
+  writeSumFile(sql, readMigrationSources(migrationFiles(discoverMigrations(sql))));
 }
 
 /** `file:line:column rule severity` for the given rules (default: all), files relative to sql/. */

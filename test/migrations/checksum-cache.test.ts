@@ -29,9 +29,9 @@ async function project(files: Record<string, string> = { [UP]: 'CREATE TABLE a (
 
 /** One run as lint does it (every file), or as the runner does (`upOnly`). */
 async function digestRun(dir: string, cacheDir: string, options: { upOnly?: boolean } = {}) {
-  const set = await discoverMigrations(dir);
+  const set = discoverMigrations(dir);
   const files = migrationFiles(set).filter((file) => !options.upOnly || file.direction === 'up');
-  const result = await digestFiles(set, files, cacheDir);
+  const result = digestFiles(set, files, cacheDir);
   return { ...result, checksums: Object.fromEntries(result.digests.map((d) => [d.file.fileName, d.checksum])) };
 }
 
@@ -124,7 +124,7 @@ describe('checksum cache', () => {
     writeFileSync(join(dir, '0002_b.up.sql'), 'SELECT 2;\n');
     const run = await digestRun(dir, cacheDir);
     const alreadyRead = run.read.get(join(dir, '0002_b.up.sql'))!;
-    const sources = await readSourcesOnce(run.digests.map((d) => d.file), run.read);
+    const sources = readSourcesOnce(run.digests.map((d) => d.file), run.read);
     expect(sources.map((s) => s.text)).toEqual(['CREATE TABLE a ();\n', 'SELECT 2;\n']);
     expect(sources[1]).toBe(alreadyRead);
   });

@@ -19,7 +19,7 @@ async function project() {
 }
 
 async function expectedSum(dir: string) {
-  return computeSum(await readMigrationSources(migrationFiles(await discoverMigrations(dir))));
+  return computeSum(readMigrationSources(migrationFiles(discoverMigrations(dir))));
 }
 
 describe('sqlmig new', () => {

@@ -1,6 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../config/helpers.js';
 import { ConfigError } from '../../src/errors.js';
 import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
 import type { MigrationSet } from '../../src/migrations/index.js';
@@ -26,7 +27,7 @@ describe('discoverMigrations', () => {
       '0001_one.up.sql',
       '0001_one.down.sql',
     );
-    const set = await discoverMigrations(dir);
+    const set = discoverMigrations(dir);
     expect(set.dir).toBe(dir);
     expect(summary(set)).toEqual({
       migrations: [
@@ -68,7 +69,7 @@ describe('discoverMigrations', () => {
     );
     await mkdir(join(dir, 'archive'));
     await writeFile(join(dir, 'archive', '0009_old.up.sql'), '');
-    const set = await discoverMigrations(dir);
+    const set = discoverMigrations(dir);
     expect(summary(set)).toEqual({
       migrations: ['1 one up=0001_one.up.sql down=-'],
       problems: [
@@ -98,7 +99,7 @@ describe('discoverMigrations', () => {
 
   it('reports two up files with one version (a merge of two branches), naming both', async () => {
     const dir = await folderWith('0007_a.up.sql', '0007_a.down.sql', '0007_b.up.sql', '0007_b.down.sql', '0008_c.up.sql');
-    const set = await discoverMigrations(dir);
+    const set = discoverMigrations(dir);
     expect(summary(set)).toEqual({
       migrations: ['7 a up=0007_a.up.sql down=0007_a.down.sql', '8 c up=0008_c.up.sql down=-'],
       problems: [
@@ -119,7 +120,7 @@ describe('discoverMigrations', () => {
   });
 
   it('treats 007_a and 0007_a as one version claimed twice', async () => {
-    const set = await discoverMigrations(await folderWith('007_a.up.sql', '0007_a.up.sql'));
+    const set = discoverMigrations(await folderWith('007_a.up.sql', '0007_a.up.sql'));
     expect(summary(set).migrations).toEqual(['7 a up=0007_a.up.sql down=-']);
     expect(summary(set).problems.map((p) => [p.kind, p.path, p.message])).toEqual([
       ['duplicate-version', '007_a.up.sql', '"007_a.up.sql" and "0007_a.up.sql" both have version 7'],
@@ -127,7 +128,7 @@ describe('discoverMigrations', () => {
   });
 
   it('reports a down file whose name differs from the up file of its version', async () => {
-    const set = await discoverMigrations(await folderWith('0003_add_x.up.sql', '0003_add_y.down.sql'));
+    const set = discoverMigrations(await folderWith('0003_add_x.up.sql', '0003_add_y.down.sql'));
     expect(summary(set)).toEqual({
       migrations: ['3 add_x up=0003_add_x.up.sql down=-'],
       problems: [
@@ -142,7 +143,7 @@ describe('discoverMigrations', () => {
   });
 
   it('keeps a down file without an up file and reports it as orphan-down', async () => {
-    const set = await discoverMigrations(await folderWith('0001_a.up.sql', '0002_b.down.sql'));
+    const set = discoverMigrations(await folderWith('0001_a.up.sql', '0002_b.down.sql'));
     expect(summary(set)).toEqual({
       migrations: ['1 a up=0001_a.up.sql down=-', '2 b up=- down=0002_b.down.sql'],
       problems: [
@@ -161,7 +162,7 @@ describe('discoverMigrations', () => {
     const elsewhere = await folderWith('shared.sql');
     await symlink(join(elsewhere, 'shared.sql'), join(dir, '0001_a.down.sql'));
     await symlink(join(dir, 'gone.sql'), join(dir, '0002_b.up.sql'));
-    const set = await discoverMigrations(dir);
+    const set = discoverMigrations(dir);
     expect(summary(set)).toEqual({
       migrations: ['1 a up=0001_a.up.sql down=0001_a.down.sql'],
       problems: [
@@ -177,12 +178,12 @@ describe('discoverMigrations', () => {
 
   it('returns an empty set for an empty folder', async () => {
     const dir = await tempDir();
-    expect(await discoverMigrations(dir)).toEqual({ dir, migrations: [], problems: [], mismatched: [] });
+    expect(discoverMigrations(dir)).toEqual({ dir, migrations: [], problems: [], mismatched: [] });
   });
 
   it('refuses a missing folder with a ConfigError (exit 2) that suggests sqlmig init', async () => {
     const dir = join(await tempDir(), 'sql');
-    const error = await discoverMigrations(dir).catch((e: unknown) => e);
+    const error = await errorOf(() => discoverMigrations(dir));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({
       exitCode: 2,
@@ -194,13 +195,13 @@ describe('discoverMigrations', () => {
 
   it('refuses a path that is a file', async () => {
     const dir = await folderWith('sql');
-    const error = await discoverMigrations(join(dir, 'sql')).catch((e: unknown) => e);
+    const error = await errorOf(() => discoverMigrations(join(dir, 'sql')));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ message: 'the migrations folder is a file, not a folder', location: { file: join(dir, 'sql') } });
   });
 
   it('resolves a relative folder against the working directory', async () => {
-    const set = await discoverMigrations('test/migrations');
+    const set = discoverMigrations('test/migrations');
     expect(set.dir).toBe(join(process.cwd(), 'test/migrations'));
   });
 });

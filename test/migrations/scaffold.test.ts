@@ -48,7 +48,7 @@ describe('createMigration', () => {
       expect(parseDirectives(text)).toEqual({ noTransaction: false, unknown: [], misplaced: [] });
     }
 
-    const sources = readMigrationSources(migrationFiles(await discoverMigrations(dir)));
+    const sources = readMigrationSources(migrationFiles(discoverMigrations(dir)));
     expect(await readFile(created.sum, 'utf8')).toBe(computeSum(await sources));
   });
 
@@ -93,7 +93,7 @@ describe('createMigration', () => {
     const created = await createMigration(dir, 'c');
 
     expect(created.up).toBe(join(dir, '0004_c.up.sql'));
-    const sum = (await readSumFile(dir))!;
+    const sum = (readSumFile(dir))!;
     expect([...sum.entries.keys()]).toEqual([
       '0001_a.up.sql',
       '0001_a.down.sql',
@@ -102,7 +102,7 @@ describe('createMigration', () => {
       '0004_c.up.sql',
       '0004_c.down.sql',
     ]);
-    const sources = await readMigrationSources(migrationFiles(await discoverMigrations(dir)));
+    const sources = readMigrationSources(migrationFiles(discoverMigrations(dir)));
     expect(compareSum(sum, sources)).toEqual({
       edited: ['0001_a.up.sql'],
       added: ['0003_stray.up.sql'],
@@ -119,7 +119,7 @@ describe('createMigration', () => {
     await rm(join(dir, '0002_b.down.sql'));
     await createMigration(dir, 'b');
 
-    const sources = await readMigrationSources(migrationFiles(await discoverMigrations(dir)));
+    const sources = readMigrationSources(migrationFiles(discoverMigrations(dir)));
     expect(await readFile(join(dir, 'sqlmig.sum'), 'utf8')).toBe(computeSum(sources));
   });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../config/helpers.js';
 import { FileError } from '../../src/errors.js';
 import { discoverMigrations, migrationFiles, readMigrationSource, readMigrationSources } from '../../src/migrations/index.js';
 import type { MigrationFile } from '../../src/migrations/index.js';
@@ -19,7 +20,7 @@ describe('readMigrationSource', () => {
     const content = '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c);\n';
     await writeFiles(dir, { '0001_a.up.sql': content });
     const file = fileIn(dir, '0001_a.up.sql');
-    expect(await readMigrationSource(file)).toEqual({
+    expect(readMigrationSource(file)).toEqual({
       file,
       text: content,
       checksum: sha256(content),
@@ -32,7 +33,7 @@ describe('readMigrationSource', () => {
     const dir = await tempDir();
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('-- sqlmig:no-transaction\nVACUUM;\n')]);
     await writeFiles(dir, { '0001_a.up.sql': bytes });
-    const source = await readMigrationSource(fileIn(dir, '0001_a.up.sql'));
+    const source = readMigrationSource(fileIn(dir, '0001_a.up.sql'));
     expect(source.text).toBe('-- sqlmig:no-transaction\nVACUUM;\n');
     expect(source.checksum).toBe(sha256(bytes));
     expect(source.validUtf8).toBe(true);
@@ -44,7 +45,7 @@ describe('readMigrationSource', () => {
     // "café" in Latin-1: 0xE9 is not valid UTF-8 on its own.
     const bytes = Buffer.from([0x2d, 0x2d, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a]);
     await writeFiles(dir, { '0001_a.up.sql': bytes });
-    const source = await readMigrationSource(fileIn(dir, '0001_a.up.sql'));
+    const source = readMigrationSource(fileIn(dir, '0001_a.up.sql'));
     expect(source.validUtf8).toBe(false);
     expect(source.text).toBe('-- caf\uFFFD\n');
     expect(source.checksum).toBe(sha256(bytes));
@@ -53,9 +54,9 @@ describe('readMigrationSource', () => {
   it('throws a FileError (exit 2) naming a file that vanished after discovery', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '0001_a.up.sql': 'SELECT 1;' });
-    const [file] = migrationFiles(await discoverMigrations(dir));
+    const [file] = migrationFiles(discoverMigrations(dir));
     await rm(file!.path);
-    const error = await readMigrationSource(file!).catch((e: unknown) => e);
+    const error = await errorOf(() => readMigrationSource(file!));
     expect(error).toBeInstanceOf(FileError);
     expect(error).toMatchObject({
       exitCode: 2,
@@ -67,7 +68,7 @@ describe('readMigrationSource', () => {
   it('throws a FileError for a folder named like a migration', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, '0001_a.up.sql'));
-    const error = await readMigrationSource(fileIn(dir, '0001_a.up.sql')).catch((e: unknown) => e);
+    const error = await errorOf(() => readMigrationSource(fileIn(dir, '0001_a.up.sql')));
     expect(error).toBeInstanceOf(FileError);
     expect(error).toMatchObject({
       message: 'cannot read the migration file: it is a folder, not a file',
@@ -78,7 +79,7 @@ describe('readMigrationSource', () => {
   it('throws a FileError for a broken symbolic link', async () => {
     const dir = await tempDir();
     await symlink(join(dir, 'missing.sql'), join(dir, '0001_a.up.sql'));
-    await expect(readMigrationSource(fileIn(dir, '0001_a.up.sql'))).rejects.toThrow(FileError);
+    expect(() => readMigrationSource(fileIn(dir, '0001_a.up.sql'))).toThrow(FileError);
   });
 });
 
@@ -87,18 +88,18 @@ describe('readMigrationSources', () => {
     const dir = await tempDir();
     const names = Array.from({ length: 50 }, (_, i) => `${String(i + 1).padStart(4, '0')}_m.up.sql`);
     await writeFiles(dir, Object.fromEntries(names.map((name) => [name, `-- ${name}\n`])));
-    const sources = await readMigrationSources(names.map((name) => fileIn(dir, name)));
+    const sources = readMigrationSources(names.map((name) => fileIn(dir, name)));
     expect(sources.map((source) => source.text)).toEqual(names.map((name) => `-- ${name}\n`));
   });
 
   it('returns an empty list for no files', async () => {
-    expect(await readMigrationSources([])).toEqual([]);
+    expect(readMigrationSources([])).toEqual([]);
   });
 
   it('rejects with the FileError of an unreadable file', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '0001_a.up.sql': '' });
-    await expect(readMigrationSources([fileIn(dir, '0001_a.up.sql'), fileIn(dir, '0002_b.up.sql')])).rejects.toMatchObject({
+    expect(await errorOf(() => readMigrationSources([fileIn(dir, '0001_a.up.sql'), fileIn(dir, '0002_b.up.sql')]))).toMatchObject({
       location: { file: join(dir, '0002_b.up.sql') },
     });
   });

@@ -18,7 +18,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const entry = (fileName: string, content: string): ChecksummedFile => ({ file: { fileName }, checksum: sha256(content) });
 
 async function sourcesOf(dir: string) {
-  return readMigrationSources(migrationFiles(await discoverMigrations(dir)));
+  return readMigrationSources(migrationFiles(discoverMigrations(dir)));
 }
 
 describe('computeSum', () => {
@@ -55,11 +55,11 @@ describe('sum file round trip', () => {
     const dir = await tempDir();
     await writeFiles(dir, { '0001_a.up.sql': 'CREATE TABLE a ();', '0001_a.down.sql': 'DROP TABLE a;' });
     const sources = await sourcesOf(dir);
-    const path = await writeSumFile(dir, sources);
+    const path = writeSumFile(dir, sources);
     expect(path).toBe(join(dir, 'sqlmig.sum'));
     expect(await readFile(path, 'utf8')).toBe(computeSum(sources));
 
-    const sum = await readSumFile(dir);
+    const sum = readSumFile(dir);
     expect(sum).toEqual({
       path,
       entries: new Map([
@@ -73,20 +73,20 @@ describe('sum file round trip', () => {
   });
 
   it('returns null when there is no sum file', async () => {
-    expect(await readSumFile(await tempDir())).toBeNull();
+    expect(readSumFile(await tempDir())).toBeNull();
   });
 
   it('detects edited, added and removed files', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '0001_a.up.sql': 'a', '0002_b.up.sql': 'b', '0003_c.up.sql': 'c' });
-    await writeSumFile(dir, await sourcesOf(dir));
+    writeSumFile(dir, await sourcesOf(dir));
 
     await writeFile(join(dir, '0002_b.up.sql'), 'b edited');
     await writeFile(join(dir, '0004_d.up.sql'), 'd');
     await writeFile(join(dir, '0001_a.down.sql'), 'a down');
     await rm(join(dir, '0003_c.up.sql'));
 
-    expect(compareSum((await readSumFile(dir))!, await sourcesOf(dir))).toEqual({
+    expect(compareSum((readSumFile(dir))!, await sourcesOf(dir))).toEqual({
       edited: ['0002_b.up.sql'],
       added: ['0001_a.down.sql', '0004_d.up.sql'],
       removed: ['0003_c.up.sql'],
@@ -99,7 +99,7 @@ describe('sum file round trip', () => {
     await writeFiles(dir, { '0001_a.up.sql': 'a' });
     const sources = await sourcesOf(dir);
     await writeFile(join(dir, 'sqlmig.sum'), `total ${'0'.repeat(64)}\n${sha256('a')}  0001_a.up.sql\n`);
-    expect(compareSum((await readSumFile(dir))!, sources)).toEqual({
+    expect(compareSum((readSumFile(dir))!, sources)).toEqual({
       edited: [],
       added: [],
       removed: [],
@@ -112,7 +112,7 @@ describe('sum file round trip', () => {
     await writeFiles(dir, { '0001_a.up.sql': 'a' });
     const sources = await sourcesOf(dir);
     await writeFile(join(dir, 'sqlmig.sum'), computeSum(sources).replaceAll('\n', '\r\n'));
-    const sum = (await readSumFile(dir))!;
+    const sum = (readSumFile(dir))!;
     expect(sum.problems).toEqual([]);
     expect(compareSum(sum, sources).totalMismatch).toBe(false);
   });
@@ -125,7 +125,7 @@ describe('malformed sum files are problems with a line number', () => {
   async function read(content: string): Promise<SumFile> {
     const dir = await tempDir();
     await writeFile(join(dir, 'sqlmig.sum'), content);
-    return (await readSumFile(dir))!;
+    return (readSumFile(dir))!;
   }
 
   it('reports an unresolved merge conflict once', async () => {

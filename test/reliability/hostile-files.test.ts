@@ -6,8 +6,8 @@
  *
  * The fuzzed part is seeded: SQLMIG_FUZZ_SEED=<n> replays a failure.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { withConnection } from '../helpers/database.js';
@@ -22,9 +22,9 @@ vi.mock('../../src/migrations/discover.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/migrations/discover.js')>();
   return {
     ...original,
-    discoverMigrations: async (dir: string) => {
-      const set = await original.discoverMigrations(dir);
-      if (vanishing.path) await rm(vanishing.path);
+    discoverMigrations: (dir: string) => {
+      const set = original.discoverMigrations(dir);
+      if (vanishing.path) rmSync(vanishing.path);
       return set;
     },
   };

@@ -3,10 +3,10 @@ import type { Diagnostic, LintResult } from '../../src/lint/diagnostic.js';
 export const cwd = '/project';
 
 export const upFile = '/project/sql/0002_add_status.up.sql';
-export const downFile = '/project/sql/0002_add_status.down.sql';
+const downFile = '/project/sql/0002_add_status.down.sql';
 
-export const upSource = ['-- add a status', 'ALTER TABLE posts', '  ADD COLUMN status text;', ''].join('\n');
-export const downSource = 'ALTER TABLE posts DROP COLUMN status;\n';
+const upSource = ['-- add a status', 'ALTER TABLE posts', '  ADD COLUMN status text;', ''].join('\n');
+const downSource = 'ALTER TABLE posts DROP COLUMN status;\n';
 
 export function diagnostic(overrides: Partial<Diagnostic> = {}): Diagnostic {
   return {

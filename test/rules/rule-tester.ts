@@ -21,7 +21,7 @@ import { isFileNameError, parseFileName } from '../../src/migrations/filename.js
 import { SUM_FILE_NAME, computeSum } from '../../src/migrations/sum.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
 
-export const EXAMPLE_DIR = '/examples';
+const EXAMPLE_DIR = '/examples';
 export const DEFAULT_EXAMPLE_NAME = '0001_example.up.sql';
 
 export function exampleSource(name: string, sql: string): MigrationSource {

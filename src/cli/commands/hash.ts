@@ -19,15 +19,15 @@ export default async function hash(ctx: CommandContext): Promise<ExitCode> {
   const config = await ctx.config();
   const shown = (path: string) => relative(ctx.io.cwd, path) || '.';
 
-  const set = await discoverMigrations(config.dir);
+  const set = discoverMigrations(config.dir);
   for (const problem of set.problems) {
     ctx.err(`warning: ${shown(problem.path)}: ${problem.message}`);
     if (problem.hint) ctx.err(`hint: ${problem.hint}`);
   }
 
-  const sources = await readMigrationSources(migrationFiles(set));
-  const previous = await readSumFile(set.dir);
-  const path = await writeSumFile(set.dir, sources);
+  const sources = readMigrationSources(migrationFiles(set));
+  const previous = readSumFile(set.dir);
+  const path = writeSumFile(set.dir, sources);
 
   ctx.out(`wrote ${shown(path)}: ${sources.length} ${sources.length === 1 ? 'file' : 'files'}`);
   if (!previous) {

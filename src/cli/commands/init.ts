@@ -19,7 +19,7 @@ export default async function init(ctx: CommandContext): Promise<ExitCode> {
 
   const dirExists = await isExistingFolder(dir);
   // Adopting sqlmig in a project with history: lint reports on new migrations only.
-  const versions = dirExists ? migrationFiles(await discoverMigrations(dir)).map((file) => file.version) : [];
+  const versions = dirExists ? migrationFiles(discoverMigrations(dir)).map((file) => file.version) : [];
   const baseline = versions.length > 0 ? Math.max(...versions) : undefined;
   const contents = {
     $schema: './node_modules/sqlmig/schema.json',
