@@ -10,7 +10,7 @@ import { lockKeySql } from '../../src/runner/lock.js';
 import { trackingTable } from '../../src/runner/tracking.js';
 import { withConnection } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
-import { expectCleanOutput, freshDatabaseWithPassword, waitForRunning } from './helpers.js';
+import { expectCleanOutput, freshDatabaseWithPassword, waitForLockWaiter, waitForRunning } from './helpers.js';
 
 const server = freshDatabaseWithPassword();
 
@@ -69,8 +69,9 @@ describe('the connection lost', () => {
     onTestFinished(() => holder.end());
     await holder.unsafe(`SELECT pg_advisory_lock(${lockKeySql(trackingTable(schema, 'sqlmig_migrations'))})`);
     const running = cli(project, ['--url', server.url, 'up', '--no-lint']);
-    await waitForRunning(server.db.url, 'pg_advisory_lock');
-    await terminate('pg_advisory_lock');
+    // The runner polls pg_try_advisory_lock between pauses; its session's last query names it.
+    await waitForLockWaiter(server.db.url);
+    await terminate('pg_try_advisory_lock');
     const result = await running;
     expectCleanOutput(result, { codes: [2] });
     expect(result.stderr).toContain('lost the connection');
