@@ -91,6 +91,8 @@ export function testRuleExamples(rule: Rule): void {
           if (e.message !== undefined) expect(d.message).toContain(e.message);
           expect(d.message.length).toBeGreaterThan(0);
           expect(d.hint, `diagnostic ${i + 1} says what to write instead`).toBeTruthy();
+          // A finding about a lock on the example's table names that table, so `lint --url` can weigh the finding by that table's size.
+          if (example.effect?.lock) expect(d.table?.name, `table of diagnostic ${i + 1}`).toBe(example.effect.table);
         });
       });
     });
