@@ -92,6 +92,7 @@ const rule: Rule = {
             if (addedNotValid.get(key) !== transaction) continue;
             context.report({
               span: action.span,
+              table: view.table,
               message: `VALIDATE CONSTRAINT ${quoteIdent(action.name)} runs in the same transaction as its NOT VALID add, so the add’s lock is held during the scan`,
               hint: 'move the VALIDATE CONSTRAINT to a later migration',
             });
@@ -111,12 +112,14 @@ const rule: Rule = {
             const referenced = constraint.references ? displayName(constraint.references.table) : 'the referenced table';
             context.report({
               span: action.span,
+              table: view.table,
               message: `adding FOREIGN KEY${what} reads every row of ${name} under a SHARE ROW EXCLUSIVE lock on ${name} and ${referenced}, blocking writes to both`,
               hint,
             });
           } else {
             context.report({
               span: action.span,
+              table: view.table,
               message: `adding CHECK${what} reads every row of ${name} under an ACCESS EXCLUSIVE lock, blocking reads and writes`,
               hint,
             });

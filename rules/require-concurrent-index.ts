@@ -108,13 +108,17 @@ const rule: Rule = {
         if (view.kind === 'create-index' && !view.concurrently && onExisting(file, view.table)) {
           context.report({
             span: headSpan(statement),
+            table: view.table,
             message: `CREATE INDEX on ${displayName(view.table)} holds a SHARE lock for the whole build, blocking every write to the table`,
             hint: HINT,
           });
         } else if (view.kind === 'drop' && view.objectType === 'index' && !view.concurrently) {
-          if (!view.objects.some((target) => onExisting(file, undefined, target.name))) return;
+          const existing = view.objects.find((target) => onExisting(file, undefined, target.name));
+          if (!existing) return;
+          const table = tableOfIndex(existing.name);
           context.report({
             span: headSpan(statement),
+            ...(table ? { table } : {}),
             message: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on its table, blocking reads and writes while it waits and runs',
             hint: HINT,
           });
@@ -122,8 +126,10 @@ const rule: Rule = {
           const existing =
             view.target === 'table' ? onExisting(file, view.name) : view.target === 'index' && view.name ? onExisting(file, undefined, view.name) : true;
           if (!existing) return;
+          const table = view.target === 'table' ? view.name : view.target === 'index' && view.name ? tableOfIndex(view.name) : undefined;
           context.report({
             span: headSpan(statement),
+            ...(table ? { table } : {}),
             message: `REINDEX ${view.target.toUpperCase()} holds a SHARE lock on the table (and ACCESS EXCLUSIVE on the index), blocking writes for the whole rebuild`,
             hint: `in a migration whose first line is -- sqlmig:no-transaction: REINDEX ${view.target.toUpperCase()} CONCURRENTLY`,
           });

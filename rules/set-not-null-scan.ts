@@ -67,6 +67,7 @@ const rule: Rule = {
           const check = `${view.table.name}_${action.column}_not_null`;
           context.report({
             span: action.span,
+            table: view.table,
             message: `SET NOT NULL on ${column} reads every row of ${name} under an ACCESS EXCLUSIVE lock, blocking reads and writes`,
             hint:
               `first ADD CONSTRAINT ${quoteIdent(check)} CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a ` +

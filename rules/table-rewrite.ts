@@ -106,12 +106,14 @@ const rule: Rule = {
           const which = view.tables.length > 0 ? view.tables.map(displayName).join(', ') : 'every table';
           context.report({
             span: headSpan(statement),
+            ...(view.tables.length === 1 ? { table: view.tables[0] } : {}),
             message: `VACUUM FULL rewrites ${which} under an ACCESS EXCLUSIVE lock, blocking reads and writes`,
             hint,
           });
         } else if (view.kind === 'cluster' && (!view.table || existing(view.table))) {
           context.report({
             span: headSpan(statement),
+            ...(view.table ? { table: view.table } : {}),
             message: `CLUSTER rewrites ${view.table ? displayName(view.table) : 'every clustered table'} under an ACCESS EXCLUSIVE lock, blocking reads and writes`,
             hint,
           });
@@ -127,6 +129,7 @@ const rule: Rule = {
             if (!why || (action.ifNotExists && table?.columns.has(action.column.name))) continue;
             context.report({
               span: action.span,
+              table: view.table,
               message: `adding ${quoteIdent(action.column.name)} rewrites ${name} under an ACCESS EXCLUSIVE lock: ${why}`,
               hint,
             });
@@ -138,6 +141,7 @@ const rule: Rule = {
             const change = `from ${from.name} to ${action.newType.name}`;
             context.report({
               span: action.span,
+              table: view.table,
               message:
                 rewrites === 'timezone'
                   ? `changing ${quoteIdent(action.column)} ${change} rewrites ${name} under an ACCESS EXCLUSIVE lock unless the session TimeZone is UTC`
@@ -148,6 +152,7 @@ const rule: Rule = {
           } else if (action.type === 'other' && REWRITING_CLAUSES[action.command]) {
             context.report({
               span: action.span,
+              table: view.table,
               message: `${REWRITING_CLAUSES[action.command]} of ${name} under an ACCESS EXCLUSIVE lock, blocking reads and writes`,
               hint,
             });

@@ -66,6 +66,7 @@ const rule: Rule = {
             const kind = constraint.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY';
             context.report({
               span: action.span,
+              table: view.table,
               message: `adding ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${name}, blocking reads and writes for the whole build`,
               hint,
             });
@@ -74,6 +75,7 @@ const rule: Rule = {
             const kind = action.column.primaryKey ? 'PRIMARY KEY' : 'UNIQUE';
             context.report({
               span: action.span,
+              table: view.table,
               message: `adding ${quoteIdent(action.column.name)} as ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${name}, blocking reads and writes for the whole build`,
               hint: `add the column without ${kind}, then ${hint}`,
             });

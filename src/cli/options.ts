@@ -48,7 +48,7 @@ const report = { settings: true, connects: true, formats: PRETTY_OR_JSON };
 const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   init: { settings: false, connects: false, formats: TEXT },
   new: { settings: true, connects: false, formats: TEXT },
-  lint: { settings: true, connects: false, formats: FORMATS },
+  lint: { settings: true, connects: true, formats: FORMATS },
   up: runner,
   down: runner,
   redo: runner,

@@ -29,5 +29,5 @@ export const configDefaults: ConfigDefaults = {
   connectTimeout: 15,
   runTimeout: 0,
   statementTimeout: null,
-  lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
+  lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'], smallTableRows: 10_000 },
 };

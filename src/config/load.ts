@@ -44,6 +44,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
       rules: { ...configDefaults.lint.rules, ...lint.rules },
       knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],
       statusColumns: [...(lint.statusColumns ?? configDefaults.lint.statusColumns)],
+      smallTableRows: lint.smallTableRows ?? configDefaults.lint.smallTableRows,
       ...(lint.baseline !== undefined ? { baseline: lint.baseline } : {}),
     },
     environments,

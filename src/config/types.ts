@@ -10,6 +10,8 @@ export interface LintConfig {
   knownTables: string[];
   /** Column-name patterns treated as status columns (`*` wildcard). */
   statusColumns: string[];
+  /** With `lint --url`: lock findings on tables with fewer estimated rows are warnings, not errors. */
+  smallTableRows: number;
   /**
    * Migrations at or below this version are analysed (they build the schema
    * model) but never reported on, by `lint` or by the gate in `up`: a project

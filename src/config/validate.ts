@@ -59,6 +59,7 @@ export const configSpec: FieldSpec = {
         rules: { kind: 'severities' },
         knownTables: { kind: 'textList' },
         statusColumns: { kind: 'textList' },
+        smallTableRows: { kind: 'count' },
         baseline: { kind: 'version' },
       },
     },

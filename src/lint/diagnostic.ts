@@ -14,6 +14,14 @@ export interface Diagnostic {
   severity: DiagnosticSeverity;
   message: string;
   hint?: string;
+  /** The existing table the statement locks (lock rules); `lint --url` states its size from the catalog. */
+  table?: TableName;
+}
+
+/** A table as a finding names it; no schema means the configured one. */
+export interface TableName {
+  schema?: string;
+  name: string;
 }
 
 /** What `lint()` returns; reporters turn it into text. */

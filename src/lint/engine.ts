@@ -8,7 +8,7 @@ import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
-import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult } from './diagnostic.js';
+import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult, type TableName } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
@@ -58,6 +58,7 @@ interface Finding {
   message: string;
   hint?: string;
   maxSeverity?: 'warn';
+  table?: TableName;
 }
 
 export async function lintSequence(input: LintInput): Promise<LintResult> {
@@ -256,6 +257,7 @@ function toFinding(rule: string, report: RuleReport, current: LintFile | undefin
     message: report.message,
     ...(report.hint !== undefined ? { hint: report.hint } : {}),
     ...(report.maxSeverity !== undefined ? { maxSeverity: report.maxSeverity } : {}),
+    ...(report.table !== undefined ? { table: { ...(report.table.schema !== undefined ? { schema: report.table.schema } : {}), name: report.table.name } } : {}),
   };
 }
 
@@ -347,6 +349,7 @@ function result(
       severity,
       message: finding.message,
       ...(finding.hint !== undefined ? { hint: finding.hint } : {}),
+      ...(finding.table !== undefined ? { table: finding.table } : {}),
     });
   }
   diagnostics.sort(

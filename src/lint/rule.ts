@@ -57,6 +57,7 @@ import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { SumComparison, SumFile } from '../migrations/sum.js';
 import type { Directives, Direction, FileProblem } from '../migrations/types.js';
 import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
+import type { TableName } from './diagnostic.js';
 import type { SchemaModel } from './schema.js';
 
 export interface Rule {
@@ -124,6 +125,8 @@ export interface RuleReport {
   path?: string;
   /** `warn`: a warning even when the rule is configured as an error (config can still turn it off). */
   maxSeverity?: 'warn';
+  /** Lock rules: the existing table the statement locks, so `lint --url` can weigh the finding by its size. */
+  table?: TableName;
 }
 
 /** A migration file as rules see it: parsed once by the engine. */

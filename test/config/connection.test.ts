@@ -16,7 +16,7 @@ function configWith(overrides: Partial<Config> = {}): Config {
     connectTimeout: 15,
     runTimeout: 0,
     statementTimeout: null,
-    lint: { rules: {}, knownTables: [], statusColumns: [] },
+    lint: { rules: {}, knownTables: [], statusColumns: [], smallTableRows: 10_000 },
     environments: {},
     environment: null,
     ...overrides,

@@ -31,7 +31,7 @@ describe('finding the config file', () => {
       connectTimeout: 15,
       runTimeout: 0,
       statementTimeout: null,
-      lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'] },
+      lint: { rules: {}, knownTables: [], statusColumns: ['status', 'state', '*_status', '*_state'], smallTableRows: 10_000 },
       environments: {},
       environment: null,
       unsetVariables: {},
@@ -129,7 +129,13 @@ describe('values', () => {
       rules: { 'destructive-change': 'error' },
       knownTables: [],
       statusColumns: [...configDefaults.lint.statusColumns],
+      smallTableRows: 10_000,
     });
+  });
+
+  it('reads lint.smallTableRows', async () => {
+    const cwd = tempProject({ '.migraterc.json': '{"lint": {"smallTableRows": 500}}' });
+    expect((await loadConfig({ cwd, env: {} })).lint.smallTableRows).toBe(500);
   });
 
   it('does not hand out the defaults object itself', async () => {

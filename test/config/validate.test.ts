@@ -104,6 +104,7 @@ describe('wrong types and bad values name the key and point at the value', () =>
     },
     { text: '{"lint": {"knownTables": ["a", 1]}}', message: 'lint.knownTables[1] must be a string, got 1', at: '1' },
     { text: '{"lint": {"statusColumns": null}}', message: 'lint.statusColumns must be an array of strings, got null', at: 'null' },
+    { text: '{"lint": {"smallTableRows": -1}}', message: 'lint.smallTableRows must be a count (a whole number, 0 or more), got -1', at: '-1' },
     { text: '{"environments": []}', message: 'environments must be an object, got an array', at: '[' },
     { text: '{"environments": {"prod": "x"}}', message: 'environments.prod must be an object, got "x"', at: '"x"' },
     { text: '{"environments": {"prod": {"lockWait": -5}}}', message: 'environments.prod.lockWait must be 0 or more seconds, got -5', at: '-5' },

@@ -28,7 +28,7 @@ export async function lintProject(project: string): Promise<LintResult> {
       root: dir,
       dir,
       databaseUrl: null,
-      lint: { rules: everyRuleOn, knownTables: [], statusColumns: [...configDefaults.lint.statusColumns] },
+      lint: { rules: everyRuleOn, knownTables: [], statusColumns: [...configDefaults.lint.statusColumns], smallTableRows: configDefaults.lint.smallTableRows },
       environments: {},
       environment: null,
     },

@@ -15,8 +15,8 @@ const RULES = [requireIfNotExists, requireIfExists, destructiveChange];
 
 /** The default lint settings as a config of our own (the defaults object itself is read-only). */
 function defaultLintConfig(): LintConfig {
-  const { rules, knownTables, statusColumns } = configDefaults.lint;
-  return { rules: { ...rules }, knownTables: [...knownTables], statusColumns: [...statusColumns] };
+  const { rules, knownTables, statusColumns, smallTableRows } = configDefaults.lint;
+  return { rules: { ...rules }, knownTables: [...knownTables], statusColumns: [...statusColumns], smallTableRows };
 }
 
 async function lint(

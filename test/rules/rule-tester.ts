@@ -51,7 +51,7 @@ export async function lintExample(rule: Rule, example: RuleExample): Promise<Dia
       dir,
       databaseUrl: null,
       schema: example.schemaName ?? configDefaults.schema,
-      lint: { rules: { ...lint.rules, [rule.id]: 'error' }, knownTables: [...lint.knownTables], statusColumns: [...lint.statusColumns] },
+      lint: { rules: { ...lint.rules, [rule.id]: 'error' }, knownTables: [...lint.knownTables], statusColumns: [...lint.statusColumns], smallTableRows: lint.smallTableRows },
       environments: {},
       environment: null,
     };
@@ -91,6 +91,8 @@ export function testRuleExamples(rule: Rule): void {
           if (e.message !== undefined) expect(d.message).toContain(e.message);
           expect(d.message.length).toBeGreaterThan(0);
           expect(d.hint, `diagnostic ${i + 1} says what to write instead`).toBeTruthy();
+          // A finding about a lock on the example's table names that table, so `lint --url` can weigh the finding by that table's size.
+          if (example.effect?.lock) expect(d.table?.name, `table of diagnostic ${i + 1}`).toBe(example.effect.table);
         });
       });
     });

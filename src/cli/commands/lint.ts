@@ -1,8 +1,12 @@
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { hasStoredResult } from '../../lint/cache.js';
+import { resolveConnection, type Config } from '../../config/index.js';
+import { openDatabase } from '../../db/index.js';
+import type { LintResult } from '../../lint/diagnostic.js';
 import { lintProject } from '../../lint/project.js';
+import { readTableSizes, weighByTableSize } from '../../lint/table-sizes.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import { repositoryRoot } from '../../reporters/paths.js';
@@ -37,7 +41,8 @@ export default async function lint(
     options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
-  const result = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
+  const linted = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
+  const result = ctx.globals.url === undefined ? linted : await weighedByDatabase(ctx, config, linted);
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
   // Annotations and code scanning resolve paths from the repository root, not from where the job ran.
@@ -45,6 +50,25 @@ export default async function lint(
   const output = formatLintResult(format, result, { cwd: ctx.io.cwd, root, color: ctx.color, rules, toolVersion: packageVersion() });
   if (output !== '') ctx.out(output);
   return result.errorCount > 0 ? 1 : 0;
+}
+
+/**
+ * With `--url`: lock findings state the estimated rows and size of their
+ * table from that database's catalog, and are warnings on small tables.
+ * Only with --url: without it lint never connects (DATABASE_URL or the config usually name a development database).
+ */
+async function weighedByDatabase(ctx: CommandContext, config: Config, result: LintResult): Promise<LintResult> {
+  if (!result.diagnostics.some((diagnostic) => diagnostic.table)) return result;
+  const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
+  ctx.addSecrets(connection.secrets);
+  // An embedded database that does not exist has no tables: opening it would create it.
+  if (connection.pglite?.dataDir && !existsSync(connection.pglite.dataDir)) return result;
+  const db = await openDatabase(connection, { connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
+  try {
+    return weighByTableSize(result, await readTableSizes(db, result.diagnostics), config.lint.smallTableRows);
+  } finally {
+    await db.close();
+  }
 }
 
 function preloadParser(): void {
