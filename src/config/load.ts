@@ -45,6 +45,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
       knownTables: [...(lint.knownTables ?? configDefaults.lint.knownTables)],
       statusColumns: [...(lint.statusColumns ?? configDefaults.lint.statusColumns)],
       ...(lint.baseline !== undefined ? { baseline: lint.baseline } : {}),
+      ...(lint.postgresVersion !== undefined ? { postgresVersion: lint.postgresVersion } : {}),
     },
     environments,
     environment,
