@@ -1,0 +1,121 @@
+// The lint groups: sqlmig lint (cold, --no-cache, warm) against the parser floor and squawk,
+// over a synthetic set or the largest corpus project.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fmtInt } from './format.mjs';
+import { contender, runUntimed } from './groups.mjs';
+import { corpusRoot, node, parserFloor, sqlmigBin } from './paths.mjs';
+import { failureReason } from './timing.mjs';
+
+/**
+ * Lint lines over `files` (paths relative to `cwd`, all inside `dir`).
+ * Cold runs delete .sqlmig first; warm runs reuse the cache the previous run left.
+ */
+function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
+  const sqlmigLint = (extraArgs = []) => [node, [sqlmigBin, 'lint', '--dir', dir, '--format', 'json', ...extraArgs], { cwd }];
+  const clearCache = () => {
+    for (const cacheRoot of [path.join(cwd, '.sqlmig'), path.join(cwd, dir, '.sqlmig')]) {
+      fs.rmSync(cacheRoot, { recursive: true, force: true });
+    }
+  };
+  const verifySqlmig = (result) => {
+    let report;
+    try {
+      report = JSON.parse(result.stdout);
+    } catch {
+      throw new Error(`output is not JSON: ${failureReason(result)}`);
+    }
+    if (report.fileCount !== files.length) return `fileCount ${report.fileCount}, expected ${files.length}`;
+    return null;
+  };
+  // `lint` exits 1 when it finds errors: that is a completed lint.
+  const sqlmigLine = (key, label, extra) =>
+    contender(key, label, { isSqlmig: true, okExitCodes: [0, 1], unavailable: peers.sqlmigMissing, verify: verifySqlmig, ...extra });
+  const warm = sqlmigLine('warm', 'sqlmig lint, warm (cache from the previous run)', {
+    command: () => sqlmigLint(),
+    async before(rep) {
+      if (rep === 0) await runUntimed(warm, ...sqlmigLint());
+    },
+  });
+  return {
+    id,
+    title,
+    ratioTo: 'squawk',
+    reps,
+    contenders: [
+      sqlmigLine('cold', 'sqlmig lint, cold (no .sqlmig cache)', { before: clearCache, command: () => sqlmigLint() }),
+      sqlmigLine('nocache', 'sqlmig lint --no-cache', {
+        command: () => sqlmigLint(['--no-cache']),
+        unavailable: peers.sqlmigMissing ?? (peers.lintNoCache ? null : 'no --no-cache option'),
+      }),
+      warm,
+      contender('floor', 'floor: libpg-query alone (Node reads and parses each file)', {
+        unavailable: peers.sqlmigMissing,
+        command: () => [node, ['--liftoff-only', parserFloor, ...files], { cwd }],
+        verify(result, rep) {
+          if (!/^[1-9][\d,]* statements/.test(result.stdout)) throw new Error(`unexpected output: ${result.stdout.trim().slice(0, 80)}`);
+          return rep === 0 ? `parsed ${result.stdout.trim()}` : null;
+        },
+      }),
+      contender('squawk', 'squawk', {
+        reference: true,
+        okExitCodes: [0, 1], // squawk exits non-zero when it finds problems
+        unavailable: peers.squawk ? null : 'squawk binary not found (npm install)',
+        command: () => [peers.squawk, ['--reporter', 'json', ...files], { cwd }],
+        verify(result, rep) {
+          if (rep !== 0) return null;
+          let findings;
+          try {
+            findings = result.stdout.trim() ? JSON.parse(result.stdout) : [];
+          } catch {
+            throw new Error(`output is not JSON: ${failureReason(result)}`);
+          }
+          const reported = new Set(findings.map((f) => f.file));
+          return `reported ${fmtInt(findings.length)} findings in ${fmtInt(reported.size)} of ${fmtInt(files.length)} files`;
+        },
+      }),
+    ],
+  };
+}
+
+export function lintSyntheticGroup(set, peers, reps) {
+  const files = set.sqlmigFiles.map((f) => path.relative(path.dirname(set.sqlmigDir), f));
+  return lintGroup(
+    'lint-synthetic',
+    `Lint ${fmtInt(set.count)} synthetic pairs (${fmtInt(files.length)} files)`,
+    { cwd: path.dirname(set.sqlmigDir), dir: path.basename(set.sqlmigDir), files },
+    peers,
+    reps,
+  );
+}
+
+/** The largest project of the shared corpus, linted from a copy under `workDir`. */
+export function lintCorpusGroup(workDir, peers, reps) {
+  const project = largestCorpusProject();
+  if (!project) {
+    return { id: 'lint-corpus', title: 'Lint the largest corpus project', ratioTo: 'squawk', reps: 0, contenders: [], note: `no corpus at ${corpusRoot}` };
+  }
+  // A copy, so that nothing (a cache, say) is ever written into the shared corpus.
+  const cwd = path.join(workDir, 'corpus');
+  fs.cpSync(path.join(corpusRoot, project.name), path.join(cwd, project.name), { recursive: true });
+  const files = project.files.map((f) => path.join(project.name, f));
+  return lintGroup(
+    'lint-corpus',
+    `Lint the largest corpus project, ${project.name} (${fmtInt(files.length)} files)`,
+    { cwd, dir: project.name, files },
+    peers,
+    reps,
+  );
+}
+
+function largestCorpusProject() {
+  if (!fs.existsSync(corpusRoot)) return null;
+  let best = null;
+  for (const entry of fs.readdirSync(corpusRoot, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const files = fs.readdirSync(path.join(corpusRoot, entry.name)).filter((f) => f.endsWith('.sql'));
+    if (!best || files.length > best.files.length) best = { name: entry.name, files };
+  }
+  return best;
+}
