@@ -21,7 +21,8 @@ const rule: Rule = {
     'documentation, ALTER TYPE, "Notes"), so the migration fails on every run, even on an empty database. sqlmig runs ' +
     'each migration in one transaction: add the value in one migration and use it (UPDATE, INSERT, a DEFAULT, a ' +
     'CHECK or partial index naming it) in a later one, or put both in a `-- sqlmig:no-transaction` file, where each ' +
-    'statement commits on its own. (Before PostgreSQL 12, ADD VALUE could not run inside a transaction at all.)',
+    'statement commits on its own. Before PostgreSQL 12, ADD VALUE could not run inside a transaction block at all: ' +
+    'with `lint.postgresVersion` below 12 (or such a server in the gate of `up`) every ADD VALUE in a transactional file is reported.',
   examples: {
     bad: [
       {
@@ -30,6 +31,13 @@ const rule: Rule = {
         files: [ORDERS],
         expect: [{ line: 2, column: 1, message: "'refunded'" }],
         effect: { table: 'orders', rows: ROWS, lock: null, error: '55P04' },
+      },
+      {
+        name: '0002_order_status_refunded.up.sql',
+        sql: ADD_VALUE.sql,
+        files: [ORDERS],
+        config: { postgresVersion: 11 },
+        expect: [{ line: 1, column: 1, message: 'before PostgreSQL 12' }],
       },
     ],
     good: [
@@ -45,6 +53,12 @@ const rule: Rule = {
         files: [ORDERS],
         effect: { table: 'orders', rows: ROWS, lock: null, rewrite: false },
       },
+      {
+        name: '0002_order_status_refunded.up.sql',
+        sql: '-- sqlmig:no-transaction\n' + ADD_VALUE.sql,
+        files: [ORDERS],
+        config: { postgresVersion: 11 },
+      },
     ],
   },
   check(context) {
@@ -59,6 +73,14 @@ const rule: Rule = {
         const transaction = transactionOf(statement, file);
         if (view.kind === 'alter-type' && view.action === 'add-value') {
           added.set(view.value, { type: displayName(view.type), transaction });
+          const version = context.config.postgresVersion;
+          if (version !== undefined && version < 12 && transaction === file) {
+            context.report({
+              span: headSpan(statement),
+              message: `ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12; the server is ${version}`,
+              hint: 'put it in a `-- sqlmig:no-transaction` file, where each statement commits on its own',
+            });
+          }
           return;
         }
         const used = statement.literals?.find((literal) => added.get(literal)?.transaction === transaction);

@@ -23,6 +23,7 @@ import requireIfExists from './require-if-exists.js';
 import requireIfNotExists from './require-if-not-exists.js';
 import schemaQualified from './schema-qualified.js';
 import separateSchemaAndData from './separate-schema-and-data.js';
+import serverVersionSyntax from './server-version-syntax.js';
 import sessionSetting from './session-setting.js';
 import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
@@ -51,6 +52,7 @@ export const rules: readonly Rule[] = [
   requireIfNotExists,
   schemaQualified,
   separateSchemaAndData,
+  serverVersionSyntax,
   sessionSetting,
   statusColumnVarchar,
   transactionControl,

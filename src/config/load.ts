@@ -46,6 +46,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
       statusColumns: [...(lint.statusColumns ?? configDefaults.lint.statusColumns)],
       smallTableRows: lint.smallTableRows ?? configDefaults.lint.smallTableRows,
       ...(lint.baseline !== undefined ? { baseline: lint.baseline } : {}),
+      ...(lint.postgresVersion !== undefined ? { postgresVersion: lint.postgresVersion } : {}),
     },
     environments,
     environment,

@@ -18,6 +18,13 @@ export interface LintConfig {
    * adopting sqlmig is not flooded with findings about its history.
    */
   baseline?: number;
+  /**
+   * The major version of the PostgreSQL server the migrations run on (15 for
+   * 15.4), for rules about syntax or behaviour older servers lack; unset: not
+   * known, and those rules stay silent. A database at hand (the gate in `up`)
+   * answers instead.
+   */
+  postgresVersion?: number;
 }
 
 /** What an entry of `environments` may override. */

@@ -21,6 +21,8 @@ export type FieldSpec =
   | { kind: 'version' }
   /** How many times: a whole number, 0 or more. */
   | { kind: 'count' }
+  /** A PostgreSQL version, `15` or `"15"` (`"15.4"`, `"9.6"`): kept as its major number. */
+  | { kind: 'postgresVersion' }
   | { kind: 'textList' }
   /** Rule id → `off` | `warn` | `error` (rule ids are checked by the linter, which knows them). */
   | { kind: 'severities' }
@@ -33,6 +35,8 @@ export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 export const IDENTIFIER_MAX_LENGTH = 63;
 /** What `SET lock_timeout` accepts, with a unit required: a bare number would silently mean milliseconds. */
 export const DURATION_PATTERN = /^(0|[0-9]+(\.[0-9]+)?(us|ms|s|min|h|d))$/;
+/** A major version, or major.minor (`"15.4"`, `"9.6"`). */
+export const POSTGRES_VERSION_PATTERN = /^[0-9]+(\.[0-9]+)?$/;
 export const SEVERITIES: readonly RuleSetting[] = ['off', 'warn', 'error'];
 
 const connectionFields = {
@@ -61,6 +65,7 @@ export const configSpec: FieldSpec = {
         statusColumns: { kind: 'textList' },
         smallTableRows: { kind: 'count' },
         baseline: { kind: 'version' },
+        postgresVersion: { kind: 'postgresVersion' },
       },
     },
     environments: { kind: 'entries', of: { kind: 'object', fields: connectionFields } },
@@ -117,6 +122,8 @@ class Validator {
           this.fail(path, `must be ${what} (a whole number, 0 or more), got ${this.describe(value, path)}`, hint);
         }
         return value;
+      case 'postgresVersion':
+        return this.checkPostgresVersion(value, path);
       case 'textList':
         return this.checkList(value, path);
       case 'severities':
@@ -172,6 +179,16 @@ class Validator {
       this.fail(path, `must be at most ${MAX_TIMEOUT_MS}ms (about 24 days), PostgreSQL's limit; got ${this.describe(value, path)}`, 'use "0" or null for no timeout');
     }
     return text;
+  }
+
+  private checkPostgresVersion(value: JsonValue, path: string): number | undefined {
+    if (value === '') return undefined;
+    const text = typeof value === 'number' || typeof value === 'string' ? String(value) : '';
+    const major = POSTGRES_VERSION_PATTERN.test(text) ? Math.floor(Number(text)) : NaN;
+    if (!(major >= 9)) {
+      this.fail(path, `must be a PostgreSQL version such as 15 or "15.4" (9 or later), got ${this.describe(value, path)}`);
+    }
+    return major;
   }
 
   private checkList(value: JsonValue, path: string): string[] {

@@ -7,7 +7,7 @@ import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
 import { loadPgParser, type PgParser } from './libpg.js';
 import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement, StatementView } from './types.js';
-import { buildView, type ViewContext } from './view.js';
+import { buildView, type BuiltView, type ViewContext } from './view.js';
 
 export { PARSED_SQL_VERSION } from './version.js';
 
@@ -203,8 +203,7 @@ class FileParser {
   private statement(raw: RawStatement, leadingComments: Comment[], embedded?: 'do-block'): Statement {
     const span = this.map.span(raw.start, raw.end);
     const context = this.viewContext(span, raw.byteBase, true);
-    const { view, notInTransaction, literals } = buildView(raw.node, context);
-    return statementOf(span, this.text.slice(raw.start, raw.end), leadingComments, view, embedded, notInTransaction, literals);
+    return statementOf(span, this.text.slice(raw.start, raw.end), leadingComments, buildView(raw.node, context), embedded);
   }
 
   private viewContext(statement: Span, byteBase: number, exact: boolean): ViewContext {
@@ -251,7 +250,7 @@ class FileParser {
       if (item.kind === 'commit' || item.kind === 'rollback') {
         const keyword = new RegExp(`\\b${item.kind}\\b`, 'i').exec(text.slice(lineStart, bodyEnd));
         const span = tag && keyword ? map.span(lineStart + keyword.index, lineStart + keyword.index + item.kind.length) : literalSpan;
-        statements.push(statementOf(span, item.kind.toUpperCase(), [], { kind: 'transaction-control', action: item.kind, keyword: item.kind.toUpperCase() }, 'do-block'));
+        statements.push(statementOf(span, item.kind.toUpperCase(), [], { view: { kind: 'transaction-control', action: item.kind, keyword: item.kind.toUpperCase() } }, 'do-block'));
         continue;
       }
       const found = tag ? text.indexOf(item.query, lineStart) : -1;
@@ -293,8 +292,7 @@ class FileParser {
       if (!raw.stmt) return [];
       const from = sqlMap.charOffset(raw.stmt_location ?? 0);
       const to = raw.stmt_len ? sqlMap.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
-      const { view, notInTransaction, literals } = buildView(raw.stmt, this.viewContext(span, 0, false));
-      return [statementOf(span, sql.slice(from, to).trim(), [], view, 'do-block', notInTransaction, literals)];
+      return [statementOf(span, sql.slice(from, to).trim(), [], buildView(raw.stmt, this.viewContext(span, 0, false)), 'do-block')];
     });
   }
 }
@@ -313,10 +311,8 @@ function statementOf(
   span: Span,
   text: string,
   leadingComments: Comment[],
-  view: StatementView,
+  { view, notInTransaction, literals, newerSyntax }: BuiltView,
   embedded?: 'do-block',
-  notInTransaction?: string,
-  literals?: string[],
 ): Statement {
   const statement: Statement = {
     start: span.start,
@@ -332,6 +328,7 @@ function statementOf(
   if (embedded) statement.embedded = embedded;
   if (notInTransaction) statement.notInTransaction = notInTransaction;
   if (literals) statement.literals = literals;
+  if (newerSyntax) statement.newerSyntax = newerSyntax;
   return statement;
 }
 

@@ -60,6 +60,15 @@ export interface Statement extends Span {
    * Function and DO bodies do not count: they run later or are listed apart.
    */
   literals?: string[];
+  /** Where the statement uses syntax only newer servers accept (the parser is PostgreSQL 18's); absent when none. */
+  newerSyntax?: NewerSyntax[];
+}
+
+/** Syntax the parser accepts that older PostgreSQL servers refuse. */
+export interface NewerSyntax {
+  /** `unaliased-subquery`: a subquery in FROM without an alias. */
+  construct: 'unaliased-subquery';
+  span: Span;
 }
 
 /** A possibly schema-qualified name, case-folded as PostgreSQL does (quoted parts keep their case). */

@@ -18,6 +18,7 @@ import type {
   ColumnView,
   ConstraintView,
   DropTarget,
+  NewerSyntax,
   ObjectKind,
   QualifiedName,
   Span,
@@ -83,15 +84,34 @@ export interface BuiltView {
   view: StatementView;
   notInTransaction?: string;
   literals?: string[];
+  newerSyntax?: NewerSyntax[];
 }
 
 export function buildView(node: Node, context: ViewContext): BuiltView {
   const built = new ViewBuilder(context).build(node);
-  if (LITERAL_STATEMENTS.has(tagOf(node))) {
+  const tag = tagOf(node);
+  if (LITERAL_STATEMENTS.has(tag)) {
     const literals = stringConstants(node);
     if (literals.length > 0) built.literals = literals;
   }
+  if (QUERY_STATEMENTS.has(tag) && hasUnaliasedSubquery(node)) {
+    // RangeSubselect carries no location: the statement is the nearest place to point at.
+    built.newerSyntax = [{ construct: 'unaliased-subquery', span: context.statement }];
+  }
   return built;
+}
+
+/** Statements that may hold a query with a FROM clause. */
+const QUERY_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'ViewStmt', 'CreateTableAsStmt', 'RuleStmt']);
+
+/** A subquery in FROM without an alias (`FROM (SELECT …)`), which PostgreSQL accepts from 16 on. */
+function hasUnaliasedSubquery(tree: unknown): boolean {
+  if (Array.isArray(tree)) return tree.some(hasUnaliasedSubquery);
+  if (tree === null || typeof tree !== 'object') return false;
+  const subselect = (tree as { RangeSubselect?: { alias?: unknown } }).RangeSubselect;
+  if (subselect !== undefined && subselect.alias === undefined) return true;
+  for (const key in tree) if (hasUnaliasedSubquery((tree as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** Statements whose string constants are values used when they run (see `Statement.literals`). */

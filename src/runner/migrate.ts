@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/types.js';
+import type { DatabaseSession } from '../db/port.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { confirmDown, type Confirm } from './confirm.js';
@@ -74,7 +75,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     const input = planInput(loaded, session.applied);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
-    await lintGate(chosen.steps, target, loaded, options.lintGate);
+    await lintGate(chosen.steps, target, loaded, session.db, options.lintGate);
 
     const context: ScriptContext = {
       table: target.table,
@@ -127,10 +128,25 @@ function planFor(input: PlanInput, direction: 'up' | 'down' | 'redo', options: M
   return plan(input, { direction, to: options.to, step: options.step, allowOutOfOrder: options.allowOutOfOrder });
 }
 
-async function lintGate(steps: readonly PlanStep[], target: Target, loaded: LoadedMigrations, gate: LintGate | false = sequenceLintGate): Promise<void> {
+/** 15 for server_version_num 150004, 9 for 90600. */
+async function serverMajorVersion(db: DatabaseSession): Promise<number> {
+  const [row] = await db.query<{ num: number }>("SELECT current_setting('server_version_num')::int AS num");
+  return Math.floor(row!.num / 10000);
+}
+
+async function lintGate(
+  steps: readonly PlanStep[],
+  target: Target,
+  loaded: LoadedMigrations,
+  db: DatabaseSession,
+  gate: LintGate | false = sequenceLintGate,
+): Promise<void> {
   const files = steps.filter((step) => step.direction === 'up').map((step) => step.file);
   if (gate === false || files.length === 0) return;
-  const errors = (await gate(files, { config: target.config, set: loaded.set })).filter((d) => d.severity === 'error');
+  // The server the files are about to run on knows its version better than the config does.
+  const postgresVersion = await serverMajorVersion(db);
+  const config = { ...target.config, lint: { ...target.config.lint, postgresVersion } };
+  const errors = (await gate(files, { config, set: loaded.set })).filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new LintRefusedError(errors, target.cwd);
 }
 

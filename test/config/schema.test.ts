@@ -8,6 +8,7 @@ import {
   DURATION_PATTERN,
   IDENTIFIER_MAX_LENGTH,
   IDENTIFIER_PATTERN,
+  POSTGRES_VERSION_PATTERN,
   SEVERITIES,
   validateConfig,
   type FieldSpec,
@@ -77,6 +78,12 @@ function expectInStep(node: SchemaNode, spec: FieldSpec, path: string): void {
       return;
     case 'seconds':
       expect(node, path).toMatchObject({ type: 'number', minimum: 0 });
+      return;
+    case 'postgresVersion':
+      expect(branches(node), path).toEqual([
+        { type: 'integer', minimum: 9 },
+        { type: 'string', pattern: POSTGRES_VERSION_PATTERN.source },
+      ]);
       return;
     case 'textList':
       expect(node, path).toMatchObject({ type: 'array', items: { type: 'string' } });

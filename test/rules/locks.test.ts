@@ -158,6 +158,10 @@ function expected(effect: ExampleEffect): Observed {
   return { lock: effect.lock, rewrite: effect.rewrite ?? false, ...(effect.scan !== undefined ? { scan: effect.scan } : {}) };
 }
 
+function aboutOlderServer(example: RuleExample): boolean {
+  return example.config?.postgresVersion !== undefined;
+}
+
 function label(rule: Rule, kind: string, index: number, example: RuleExample): string {
   return `${rule.id}: ${kind} example ${index + 1} (${example.name ?? DEFAULT_EXAMPLE_NAME})`;
 }
@@ -166,12 +170,16 @@ describe('lock rules on a table with rows (PostgreSQL)', () => {
   it('every lock rule is here and states the effect of each example', () => {
     expect(lockRules.map((rule) => rule.id).sort()).toEqual([...LOCK_RULES].sort());
     for (const rule of lockRules) {
-      for (const example of [...rule.examples.bad, ...rule.examples.good]) expect(example.effect, `${rule.id}: ${example.sql}`).toBeDefined();
+      for (const example of [...rule.examples.bad, ...rule.examples.good]) {
+        // An example about an older server (lint.postgresVersion) cannot show its effect on this one: it states none.
+        if (aboutOlderServer(example)) expect(example.effect, `${rule.id}: ${example.sql}`).toBeUndefined();
+        else expect(example.effect, `${rule.id}: ${example.sql}`).toBeDefined();
+      }
     }
   });
 
   for (const rule of lockRules) {
-    rule.examples.bad.forEach((example, index) => {
+    rule.examples.bad.filter((example) => !aboutOlderServer(example)).forEach((example, index) => {
       it(`${label(rule, 'bad', index, example)} takes the lock the rule claims`, async () => {
         const effect = example.effect!;
         const observed = await observe(example, effect);
@@ -179,7 +187,7 @@ describe('lock rules on a table with rows (PostgreSQL)', () => {
         if (effect.error === undefined) expect(blocksWrites(observed.lock), 'blocks writes').toBe(true);
       });
     });
-    rule.examples.good.forEach((example, index) => {
+    rule.examples.good.filter((example) => !aboutOlderServer(example)).forEach((example, index) => {
       it(`${label(rule, 'good', index, example)} does not`, async () => {
         const effect = example.effect!;
         const observed = await observe(example, effect);

@@ -51,7 +51,7 @@ export async function lintExample(rule: Rule, example: RuleExample): Promise<Dia
       dir,
       databaseUrl: null,
       schema: example.schemaName ?? configDefaults.schema,
-      lint: { rules: { ...lint.rules, [rule.id]: 'error' }, knownTables: [...lint.knownTables], statusColumns: [...lint.statusColumns], smallTableRows: lint.smallTableRows },
+      lint: { ...lint, rules: { ...lint.rules, [rule.id]: 'error' }, knownTables: [...lint.knownTables], statusColumns: [...lint.statusColumns] },
       environments: {},
       environment: null,
     };
