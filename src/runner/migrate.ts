@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/types.js';
 import type { DatabaseSession } from '../db/port.js';
+import { serverMajorVersion } from '../db/server-version.js';
 import type { Diagnostic } from '../lint/diagnostic.js';
 import type { MigrationFile, MigrationSet } from '../migrations/types.js';
 import { confirmDown, type Confirm } from './confirm.js';
@@ -126,12 +127,6 @@ function planFor(input: PlanInput, direction: 'up' | 'down' | 'redo', options: M
   if (direction === 'redo') return planRedo(input);
   if (direction === 'down') return plan(input, { direction, to: options.to, step: options.step });
   return plan(input, { direction, to: options.to, step: options.step, allowOutOfOrder: options.allowOutOfOrder });
-}
-
-/** 15 for server_version_num 150004, 9 for 90600. */
-async function serverMajorVersion(db: DatabaseSession): Promise<number> {
-  const [row] = await db.query<{ num: number }>("SELECT current_setting('server_version_num')::int AS num");
-  return Math.floor(row!.num / 10000);
 }
 
 async function lintGate(

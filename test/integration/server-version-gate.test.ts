@@ -1,7 +1,8 @@
 /**
  * The gate in `up` lints with the version the server reports, not the one the
  * config states: a NOT NULL table constraint (PostgreSQL 18 syntax, which the
- * parser accepts) is refused before anything runs on the test server (15).
+ * parser accepts) is refused before anything runs on the test server (15);
+ * `lint --url` asks the server the same way.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
@@ -29,6 +30,10 @@ describe('server-version-syntax in the gate of up', () => {
 
     const lint = await cli(project, ['lint']);
     expect(lint.stdout + lint.stderr).not.toContain('server-version-syntax');
+    // lint --url asks the server, as the gate does.
+    const lintWithServer = await cli(project, ['--url', db.url, 'lint']);
+    expect(lintWithServer.code).toBe(1);
+    expect(lintWithServer.stdout).toMatch(/0004_create_coupons\.up\.sql:3:3 +error +.*PostgreSQL 18 or later; the server is \d+ +server-version-syntax/);
 
     const up = await cli(project, ['--url', db.url, 'up']);
     expect(up.code).toBe(1);

@@ -4,7 +4,8 @@ import { UsageError, type ExitCode } from '../../errors.js';
 import { hasStoredResult } from '../../lint/cache.js';
 import { resolveConnection, type Config } from '../../config/index.js';
 import { openDatabase } from '../../db/index.js';
-import type { LintResult } from '../../lint/diagnostic.js';
+import type { DatabaseSession } from '../../db/port.js';
+import { serverMajorVersion } from '../../db/server-version.js';
 import { lintProject } from '../../lint/project.js';
 import { readTableSizes, weighByTableSize } from '../../lint/table-sizes.js';
 import { discoverMigrations } from '../../migrations/index.js';
@@ -31,7 +32,26 @@ export default async function lint(
   // WebAssembly parser compiles in the background meanwhile. A stored result may be a hit, which needs no
   // parser at all. The engine awaits the same load; it reports any failure.
   if (!options.cache) preloadParser();
-  const config = await ctx.config();
+  const projectConfig = await ctx.config();
+  const database = ctx.globals.url === undefined ? undefined : await openLintDatabase(ctx, projectConfig);
+  try {
+    return await lintWith(ctx, files, options, projectConfig, database);
+  } finally {
+    await database?.close();
+  }
+}
+
+async function lintWith(
+  ctx: CommandContext,
+  files: string[],
+  options: { cache: boolean; staged?: boolean; since?: string },
+  projectConfig: Config,
+  database: DatabaseSession | undefined,
+): Promise<ExitCode> {
+  // The server given decides which syntax it accepts (server-version-syntax), not the config's postgresVersion.
+  const config = database
+    ? { ...projectConfig, lint: { ...projectConfig.lint, postgresVersion: await serverMajorVersion(database) } }
+    : projectConfig;
   // The staged files are written out afresh each run: nothing to cache.
   const cacheDir = options.cache && !options.staged ? join(config.root, '.sqlmig', 'cache') : undefined;
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
@@ -42,7 +62,7 @@ export default async function lint(
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
   const linted = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
-  const result = ctx.globals.url === undefined ? linted : await weighedByDatabase(ctx, config, linted);
+  const result = database ? weighByTableSize(linted, await readTableSizes(database, linted.diagnostics), config.lint.smallTableRows) : linted;
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
   // Annotations and code scanning resolve paths from the repository root, not from where the job ran.
@@ -54,21 +74,16 @@ export default async function lint(
 
 /**
  * With `--url`: lock findings state the estimated rows and size of their
- * table from that database's catalog, and are warnings on small tables.
+ * table from that database's catalog (warnings on small tables), and the
+ * server's version decides which syntax is too new for it.
  * Only with --url: without it lint never connects (DATABASE_URL or the config usually name a development database).
+ * Undefined for an embedded database that does not exist: opening it would create it.
  */
-async function weighedByDatabase(ctx: CommandContext, config: Config, result: LintResult): Promise<LintResult> {
-  if (!result.diagnostics.some((diagnostic) => diagnostic.table)) return result;
+async function openLintDatabase(ctx: CommandContext, config: Config): Promise<DatabaseSession | undefined> {
   const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
   ctx.addSecrets(connection.secrets);
-  // An embedded database that does not exist has no tables: opening it would create it.
-  if (connection.pglite?.dataDir && !existsSync(connection.pglite.dataDir)) return result;
-  const db = await openDatabase(connection, { connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
-  try {
-    return weighByTableSize(result, await readTableSizes(db, result.diagnostics), config.lint.smallTableRows);
-  } finally {
-    await db.close();
-  }
+  if (connection.pglite?.dataDir && !existsSync(connection.pglite.dataDir)) return undefined;
+  return openDatabase(connection, { connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
 }
 
 function preloadParser(): void {
