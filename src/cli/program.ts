@@ -57,6 +57,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--no-cache', 'do not use the parse cache in .sqlmig/cache')
     .option('--staged', "lint the staged migrations and sqlmig.sum (git's index), as a commit records them")
     .option('--since <git-ref>', 'report only on migration files added or changed since this git ref (pull requests)')
+    .addOption(connectWait())
     .action(action('lint'));
 
   program

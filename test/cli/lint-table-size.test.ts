@@ -83,3 +83,17 @@ describe('lint --url weighs lock findings by table size', () => {
     }
   });
 });
+
+describe('lint --url --wait', () => {
+  it('retries an unreachable server for --wait seconds, then exits 2; a bad --wait is a usage error', async () => {
+    const io = fakeIO({ cwd: project });
+    const started = Date.now();
+    expect(await run(['lint', '--url', 'postgres://postgres@127.0.0.1:1/none', '--wait', '1'], io)).toBe(2);
+    // It retried rather than failing at the first refusal (a lower bound only: no timing limit).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(io.stderrText()).toContain('cannot connect');
+    const bad = fakeIO({ cwd: project });
+    expect(await run(['lint', '--wait', 'soon'], bad)).toBe(2);
+    expect(bad.stderrText()).toContain('--wait');
+  });
+});

@@ -59,9 +59,9 @@ describe('run(argv, io)', () => {
   });
 
   describe("each command's --help", () => {
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify'];
-    // lint connects only when given --url (to weigh lock findings by table size), so it has no --wait.
-    const takesUrl = [...connecting, 'lint'];
+    // lint connects only when given --url (table sizes, the server's version), and then retries like the others.
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'lint'];
+    const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
       ...Object.fromEntries(['status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),

@@ -13,6 +13,7 @@ import { formatLintResult } from '../../reporters/index.js';
 import { repositoryRoot } from '../../reporters/paths.js';
 import type { CommandContext } from '../context.js';
 import { changedSince } from '../git-changes.js';
+import { seconds } from '../runner-options.js';
 import { packageVersion } from '../../package-version.js';
 
 /**
@@ -23,7 +24,7 @@ import { packageVersion } from '../../package-version.js';
 export default async function lint(
   ctx: CommandContext,
   files: string[],
-  options: { cache: boolean; staged?: boolean; since?: string },
+  options: { cache: boolean; staged?: boolean; since?: string; wait?: string },
 ): Promise<ExitCode> {
   if (options.since !== undefined && files.length > 0) {
     throw new UsageError('give files or --since, not both', { hint: '--since reports on the migration files git says changed; files name them yourself' });
@@ -33,7 +34,8 @@ export default async function lint(
   // parser at all. The engine awaits the same load; it reports any failure.
   if (!options.cache) preloadParser();
   const projectConfig = await ctx.config();
-  const database = ctx.globals.url === undefined ? undefined : await openLintDatabase(ctx, projectConfig);
+  const wait = seconds(options.wait, '--wait');
+  const database = ctx.globals.url === undefined ? undefined : await openLintDatabase(ctx, projectConfig, wait);
   try {
     return await lintWith(ctx, files, options, projectConfig, database);
   } finally {
@@ -44,7 +46,7 @@ export default async function lint(
 async function lintWith(
   ctx: CommandContext,
   files: string[],
-  options: { cache: boolean; staged?: boolean; since?: string },
+  options: { cache: boolean; staged?: boolean; since?: string; wait?: string },
   projectConfig: Config,
   database: DatabaseSession | undefined,
 ): Promise<ExitCode> {
@@ -79,11 +81,11 @@ async function lintWith(
  * Only with --url: without it lint never connects (DATABASE_URL or the config usually name a development database).
  * Undefined for an embedded database that does not exist: opening it would create it.
  */
-async function openLintDatabase(ctx: CommandContext, config: Config): Promise<DatabaseSession | undefined> {
+async function openLintDatabase(ctx: CommandContext, config: Config, wait: number | undefined): Promise<DatabaseSession | undefined> {
   const connection = resolveConnection(config, { url: ctx.globals.url, env: ctx.io.env });
   ctx.addSecrets(connection.secrets);
   if (connection.pglite?.dataDir && !existsSync(connection.pglite.dataDir)) return undefined;
-  return openDatabase(connection, { connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
+  return openDatabase(connection, { wait, connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
 }
 
 function preloadParser(): void {
