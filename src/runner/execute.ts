@@ -6,6 +6,7 @@ import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './inv
 import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
 import { locateBlockedStatement, locateByReplay, neverReplayed } from './replay.js';
 import type { StepScript } from './script.js';
+import { sleep } from './sleep.js';
 import type { PlanStep } from './types.js';
 
 export interface StepResult {
@@ -32,7 +33,7 @@ export async function execute(
   for (const [index, script] of scripts.entries()) {
     const { step } = script;
     if (signal?.aborted) {
-      throw interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
+      throw interruptedBefore(script);
     }
     onEvent({ type: 'started', step });
     const started = performance.now();
@@ -70,6 +71,11 @@ export function interrupted(message: string): MigrationError {
   return new MigrationError(message, { hint: 'run the command again to go on from here' }, 'INTERRUPTED');
 }
 
+/** Stopped before `script` ran (or after its rolled-back attempt): neither it nor any later migration is applied. */
+function interruptedBefore(script: StepScript): MigrationError {
+  return interrupted(`interrupted: ${script.source.file.fileName} and the migrations after it were not run`);
+}
+
 /** lock_not_available: lock_timeout expired (config `lockTimeout`). */
 const LOCK_NOT_AVAILABLE = '55P03';
 
@@ -94,7 +100,10 @@ async function runWithLockRetries(
       if (!(error instanceof LockNotAvailable) || signal?.aborted) throw error;
       const pauseMs = 1000 * 2 ** (attempt - 1);
       onEvent({ type: 'lock-retry', step: script.step, attempt, retries: lockRetries, pauseMs });
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      // Ctrl-C during the pause ends the run: the attempt that failed was rolled back, so nothing of the file is applied.
+      if (!(await sleep(pauseMs, signal))) {
+        throw interruptedBefore(script);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import { ConnectionError } from '../errors.js';
 import type { DatabaseSession } from '../db/port.js';
+import { sleep } from './sleep.js';
 import { quoteLiteral } from './sql-quote.js';
 import type { TrackingTable } from './tracking.js';
 
@@ -71,21 +72,6 @@ export async function acquireLock(db: DatabaseSession, table: TrackingTable, opt
     pause = Math.min(pause * 2, POLL_MAX_MS);
   }
   throw lockTimeout(table, options.waitSeconds, (await lockHolder(db, key)) ?? holder);
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (slept: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', aborted);
-      resolve(slept);
-    };
-    const aborted = () => done(false);
-    const timer = setTimeout(() => done(true), Math.max(0, ms));
-    signal?.addEventListener('abort', aborted);
-  });
 }
 
 async function lockHolder(db: DatabaseSession, key: bigint): Promise<LockHolder | undefined> {

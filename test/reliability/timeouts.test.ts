@@ -98,6 +98,33 @@ describe('a migration blocked on a lock another session holds', () => {
     expect(await tracked(schema)).toEqual([{ v: 1, dirty: false }]);
   });
 
+  it('with lockRetries, Ctrl-C during the pause ends the run: the file is not tried again', async () => {
+    const { project, schema } = await setup({ lockTimeout: '200ms', lockRetries: 2 });
+    await project.write('0001_alter.up.sql', `CREATE TABLE ${schema}.y (id int);\nALTER TABLE ${schema}.x ADD COLUMN b int;\n`);
+    const holder = postgres(server.db.url, { max: 1, onnotice: () => {} });
+    const reserved = await holder.reserve();
+    onTestFinished(() => holder.end());
+    await reserved.unsafe(`BEGIN; LOCK TABLE ${schema}.x IN ACCESS EXCLUSIVE MODE`);
+
+    const controller = new AbortController();
+    const run = migrate({
+      cwd: project.dir,
+      url: server.url,
+      env: {},
+      lintGate: false,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type !== 'lock-retry') return;
+        // The lock is free again, so a retry would succeed: only the interruption keeps the file from running.
+        void reserved.unsafe('ROLLBACK').then(() => reserved.release());
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'INTERRUPTED', message: expect.stringContaining('0001_alter.up.sql and the migrations after it were not run') });
+    expect(await exists(`${schema}.y`)).toBe(false);
+    expect(await tracked(schema)).toEqual([]);
+  });
+
   it('fails after lockTimeout, names the blocked statement, says why, and rolls back', async () => {
     const { project, schema } = await setup({ lockTimeout: '500ms', lockRetries: 0 });
     await project.write('0001_alter.up.sql', `CREATE TABLE ${schema}.y (id int);\nALTER TABLE ${schema}.x ADD COLUMN b int;\n`);
