@@ -44,6 +44,8 @@ export interface EnvironmentConfig {
 export interface FileConfig extends EnvironmentConfig {
   $schema?: string;
   dir?: string;
+  /** The schema dump to keep beside the migrations (`schema.sql`), relative to the config file's folder. */
+  dumpSchema?: string;
   lint?: Partial<LintConfig>;
   environments?: Record<string, EnvironmentConfig>;
 }
@@ -56,6 +58,8 @@ export interface Config {
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
+  /** Absolute path of the schema dump that `up`, `down`, `redo` and `new` keep current and `lint` checks; null: none. */
+  dumpSchema: string | null;
   /** After interpolation; null when unset or empty. */
   databaseUrl: string | null;
   schema: string;

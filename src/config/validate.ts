@@ -56,6 +56,7 @@ export const configSpec: FieldSpec = {
   fields: {
     $schema: { kind: 'text' },
     dir: { kind: 'text' },
+    dumpSchema: { kind: 'text' },
     ...connectionFields,
     lint: {
       kind: 'object',

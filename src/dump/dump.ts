@@ -6,9 +6,9 @@ import { loadMigrations, type LoadedMigrations } from '../runner/files.js';
 import { trackingTable } from '../runner/tracking.js';
 import { RoundTrip } from '../verify/round-trip.js';
 import { openThrowaway, throwawayServer, type ThrowawayDatabase } from '../verify/throwaway.js';
-import { readCatalog, type DumpCatalog } from './catalog.js';
-import { dumpHeader, migrationsDigest, type DumpOrigin } from './header.js';
-import { renderStatements } from './render.js';
+import { objectKey, readCatalog, type DumpCatalog } from './catalog.js';
+import { dumpHeader, migrationsDigest, type DumpOrigin } from '../migrations/dump-origin.js';
+import { renderStatements, type RenderedStatement } from './render.js';
 
 export interface DumpOptions {
   /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
@@ -42,6 +42,8 @@ export interface DumpResult {
   origin: DumpOrigin;
   /** The catalog it was rendered from (the snapshot the migrations produced). */
   catalog: DumpCatalog;
+  /** How many schemas, tables, views, types, functions… the file creates (not counting their columns, constraints, indexes…). */
+  objectCount: number;
   /** Where the migrations ran: `PGlite in memory`, or the temporary database's redacted URL. */
   database: string;
 }
@@ -76,13 +78,21 @@ export async function dump(options: DumpOptions = {}): Promise<DumpResult> {
     signal?.throwIfAborted();
     const catalog = await readCatalog(database.db, tracking);
     const origin = originOf(loaded, options.to);
-    const sql = renderDump(catalog, origin, relative(cwd, config.dir) || '.');
-    return { sql, origin, catalog, database: database.description };
+    const statements = renderStatements(catalog.objects);
+    const sql = renderDump(statements, origin, relative(cwd, config.dir) || '.');
+    const topLevel = new Set(catalog.objects.filter((object) => object.parent === null).map(objectKey));
+    const objectCount = statements.filter((s) => s.key === s.object && topLevel.has(s.key)).length;
+    return { sql, origin, catalog, objectCount, database: database.description };
   } finally {
     signal?.removeEventListener('abort', abandon);
     const problem = await database?.dispose();
     if (problem) onEvent({ type: 'cleanup-failed', message: problem });
   }
+}
+
+/** The origin a dump of all of the project's migrations records now (reads the up files, runs nothing). */
+export function currentOrigin(config: Config): DumpOrigin {
+  return originOf(loadMigrations(config.dir));
 }
 
 /** The digest of the up files a dump up to `to` applies. */
@@ -94,11 +104,10 @@ function originOf(loaded: LoadedMigrations, to?: number): DumpOrigin {
 }
 
 /**
- * The whole file. Function bodies are not checked while it loads (as in
+ * The whole file, from statements in dependency order (renderStatements). Function bodies are not checked while it loads (as in
  * pg_dump's output): a function may name a table that comes later, and
  * PostgreSQL records no dependency for that.
  */
-export function renderDump(catalog: DumpCatalog, origin: DumpOrigin, dir: string): string {
-  const statements = renderStatements(catalog.objects).map((s) => s.sql);
-  return [dumpHeader(origin, dir.split('\\').join('/')), 'SET check_function_bodies = false;', ...statements].join('\n\n') + '\n';
+export function renderDump(statements: readonly RenderedStatement[], origin: DumpOrigin, dir: string): string {
+  return [dumpHeader(origin, dir.split('\\').join('/')), 'SET check_function_bodies = false;', ...statements.map((s) => s.sql)].join('\n\n') + '\n';
 }

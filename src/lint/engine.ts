@@ -10,7 +10,7 @@ import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult, type TableName } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
-import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
+import type { LintFile, LintMigration, LintSchemaDump, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
 
 /** Diagnostics the engine itself reports. Config may set `unknown-rule`, `unused-disable` and `invalid-directive`; `syntax-error` is always an error. */
@@ -38,6 +38,8 @@ export interface LintInput {
   fileProblems?: readonly FileProblem[];
   /** sqlmig.sum compared with the files, for edited-migration; absent: not checked. */
   sum?: LintSum;
+  /** The configured schema dump, for stale-schema-dump; absent: none configured. */
+  schemaDump?: LintSchemaDump;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       },
       fileProblems: input.fileProblems ?? [],
       sum: input.sum,
+      schemaDump: input.schemaDump,
       report(report: RuleReport) {
         findings.push(toFinding(rule.id, report, current));
       },
