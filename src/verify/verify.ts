@@ -1,6 +1,4 @@
 import { loadConfig } from '../config/index.js';
-import type { Config } from '../config/types.js';
-import type { Notice } from '../db/port.js';
 import { MigrationError } from '../errors.js';
 import type { Migration } from '../migrations/types.js';
 import { loadMigrations } from '../runner/files.js';
@@ -9,36 +7,15 @@ import { PlanRefusedError } from '../runner/refused.js';
 import { trackingTable } from '../runner/tracking.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
-import { openThrowaway, throwawayServer, type ThrowawayDatabase } from './throwaway.js';
+import { throwawayServer, withThrowaway, type ThrowawayEvent, type ThrowawayRunOptions } from './throwaway.js';
 
-export interface VerifyOptions {
-  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
-  config?: Config;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /**
-   * A PostgreSQL server: verify in a temporary database created there and
-   * dropped afterwards. Default (and `pglite://memory`): PGlite in memory.
-   * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
-   */
-  url?: string;
-  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
-  wait?: number;
-  /** Verify the migrations up to and including this version. */
-  to?: number;
-  /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
-  signal?: AbortSignal;
+export interface VerifyOptions extends ThrowawayRunOptions {
   onEvent?: (event: VerifyEvent) => void;
 }
 
 export type VerifyEvent =
   /** A migration's round trip is over (whatever its outcome). */
-  | { type: 'migration'; migration: MigrationVerification }
-  | { type: 'notice'; notice: Notice }
-  /** The server is not reachable yet; verify retries while `wait` lasts. */
-  | { type: 'connect-retry'; reason: string }
-  /** The temporary database could not be dropped (its name and how to drop it by hand). */
-  | { type: 'cleanup-failed'; message: string };
+  { type: 'migration'; migration: MigrationVerification } | ThrowawayEvent;
 
 /**
  * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
@@ -98,18 +75,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
 
   const onEvent = options.onEvent ?? (() => {});
   const { signal } = options;
-  signal?.throwIfAborted();
-  let database: ThrowawayDatabase | undefined;
-  // Listening before the database exists also tells the CLI that Ctrl-C has something to clean up.
-  const abandon = () => void database?.dispose();
-  signal?.addEventListener('abort', abandon, { once: true });
-  try {
-    database = await openThrowaway(server, {
-      wait: options.wait,
-      onNotice: (notice) => onEvent({ type: 'notice', notice }),
-      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
-    });
-    signal?.throwIfAborted();
+  return withThrowaway(server, { wait: options.wait, signal, onEvent }, async (database) => {
     const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
     const results: MigrationVerification[] = [];
     let stopped: string | null = null;
@@ -133,11 +99,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
       stopped,
       durationMs: Math.round(performance.now() - started),
     };
-  } finally {
-    signal?.removeEventListener('abort', abandon);
-    const problem = await database?.dispose();
-    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
-  }
+  });
 }
 
 type Outcome =

@@ -2,8 +2,8 @@ import { relative, resolve } from 'node:path';
 import { dump as runDump } from '../../dump/dump.js';
 import type { ExitCode } from '../../errors.js';
 import { writeDumpFile } from '../../migrations/dump-origin.js';
-import { parseVersion, seconds } from '../runner-options.js';
 import type { CommandContext } from '../context.js';
+import { printThrowawayEvent, throwawayRunOptions } from '../throwaway-options.js';
 
 export interface DumpCliOptions {
   to?: string;
@@ -20,18 +20,8 @@ export default async function dump(ctx: CommandContext, options: DumpCliOptions)
   const { signal } = ctx.io;
   try {
     const result = await runDump({
-      config: await ctx.config(),
-      cwd: ctx.io.cwd,
-      env: ctx.io.env,
-      url: ctx.globals.url,
-      to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
-      wait: seconds(options.wait, '--wait'),
-      signal,
-      onEvent: (event) => {
-        if (event.type === 'notice' && ctx.globals.verbose) ctx.info(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
-        else if (event.type === 'connect-retry') ctx.info(`waiting for the database: ${event.reason}`);
-        else if (event.type === 'cleanup-failed') ctx.err(`warning: ${event.message}`);
-      },
+      ...(await throwawayRunOptions(ctx, options)),
+      onEvent: (event) => printThrowawayEvent(ctx, event),
     });
     if (options.output === undefined) {
       ctx.out(result.sql.replace(/\n$/, ''));
