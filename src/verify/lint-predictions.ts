@@ -11,6 +11,14 @@ import type { MigrationSet } from '../migrations/types.js';
  */
 export const LOCK_RULE_IDS: readonly string[] = ['table-rewrite', 'set-not-null-scan', 'constraint-not-valid', 'require-concurrent-index', 'unique-needs-index'];
 
+/**
+ * A data change in a file with schema changes: in one transaction it runs under the locks the schema changes
+ * took, which are held until COMMIT. It predicts a statement that reads or rewrites a table under a lock an
+ * earlier statement took (off by default, and it lets the backfill of a column the file adds pass).
+ */
+export const DATA_UNDER_LOCK_RULE_ID = 'separate-schema-and-data';
+const PREDICTING_RULE_IDS = [...LOCK_RULE_IDS, DATA_UNDER_LOCK_RULE_ID];
+
 /** The lock findings of one file, to be looked up by statement. */
 export class LintPredictions {
   private constructor(private readonly byFile: ReadonlyMap<string, readonly Diagnostic[]>) {}
@@ -21,24 +29,24 @@ export class LintPredictions {
    * disable comments still apply: a finding silenced there was accepted by a person, and shows as missed.
    */
   static async of(config: Config, set: MigrationSet): Promise<LintPredictions> {
-    const rules = { ...config.lint.rules, ...Object.fromEntries(LOCK_RULE_IDS.map((id) => [id, 'warn' as const])) };
+    const rules = { ...config.lint.rules, ...Object.fromEntries(PREDICTING_RULE_IDS.map((id) => [id, 'warn' as const])) };
     const result = await lintProject({ config: { ...config, lint: { ...config.lint, rules, baseline: undefined } }, set, withSources: false });
     const byFile = new Map<string, Diagnostic[]>();
     for (const diagnostic of result.diagnostics) {
-      if (!LOCK_RULE_IDS.includes(diagnostic.rule)) continue;
+      if (!PREDICTING_RULE_IDS.includes(diagnostic.rule)) continue;
       byFile.set(diagnostic.file, [...(byFile.get(diagnostic.file) ?? []), diagnostic]);
     }
     return new LintPredictions(byFile);
   }
 
-  /** Lock rule ids with a finding in `file` on lines `line`…`endLine` (a statement's lines), each once. */
+  /** Ids of the rules above with a finding in `file` on lines `line`…`endLine` (a statement's lines), each once. */
   rulesAt(file: string, line: number, endLine: number): string[] {
     return [...new Set(this.findings(file, line, endLine).map((diagnostic) => diagnostic.rule))];
   }
 
-  /** The tables those findings name. */
+  /** The tables the lock rules' findings there name. */
   tablesAt(file: string, line: number, endLine: number): TableName[] {
-    return this.findings(file, line, endLine).flatMap((diagnostic) => (diagnostic.table ? [diagnostic.table] : []));
+    return this.findings(file, line, endLine).flatMap((diagnostic) => (diagnostic.table && LOCK_RULE_IDS.includes(diagnostic.rule) ? [diagnostic.table] : []));
   }
 
   private findings(file: string, line: number, endLine: number): Diagnostic[] {

@@ -22,7 +22,7 @@ import { parseSql, type Statement } from '../parse/index.js';
 import type { StepScript } from '../runner/script.js';
 import type { TrackingTable } from '../runner/tracking.js';
 import { blocksWrites, strongest, type LockMode } from './lock-modes.js';
-import type { LintPredictions } from './lint-predictions.js';
+import { DATA_UNDER_LOCK_RULE_ID, LOCK_RULE_IDS, type LintPredictions } from './lint-predictions.js';
 
 /** Whether sqlmig's lint rules predicted what the statement did (see `dangerous`). */
 export type LintAgreement = 'agree' | 'lint missed' | 'lint over-warned';
@@ -158,7 +158,8 @@ interface Change {
   relation: Relation;
   mode: LockMode | null;
   since: number | null;
-  tookLock: boolean;
+  /** The strongest mode this statement took that was not held before it. */
+  taken: LockMode | null;
   rewritten: boolean;
   scanned: boolean;
   dropped: boolean;
@@ -187,24 +188,45 @@ function changesOf(relations: ReadonlyMap<string, Relation>, before: State, afte
     const scanned = (after.seqScans.get(oid) ?? 0) > (before.seqScans.get(oid) ?? 0);
     if (taken.length === 0 && !rewritten && !scanned && !dropped) continue;
     const mode = strongest(held);
-    changes.push({ relation, mode, since: mode === null ? null : (taking.get(mode) ?? null), tookLock: taken.length > 0, rewritten, scanned, dropped });
+    changes.push({ relation, mode, since: mode === null ? null : (taking.get(mode) ?? null), taken: strongest(taken), rewritten, scanned, dropped });
   }
   return changes;
 }
 
+/** How a statement holds a lock that blocks writes on a relation that existed before over work that grows with the table. */
+interface Danger {
+  /** It took that lock itself and read the whole table or rewrote it, or it is a DROP INDEX (see below): the lock rules' concern. */
+  own: boolean;
+  /** It read or rewrote the table under such a lock that an earlier statement took (held until COMMIT). */
+  held: boolean;
+}
+
 /**
- * What the lock rules are about: on a relation that existed before, a lock that blocks writes (SHARE or
- * stronger) held while the statement reads the whole table, rewrites it, or drops one of its indexes (DROP
- * INDEX's ACCESS EXCLUSIVE, which queues every later query behind the ones running). A lock that strong
- * taken without any of these (a nullable ADD COLUMN) is brief: the rules rightly stay silent.
+ * On a relation that existed before: a lock that blocks writes (SHARE or stronger) held while the statement
+ * reads the whole table or rewrites it. A lock that strong without either (a nullable ADD COLUMN) is brief,
+ * and the rules rightly stay silent. DROP INDEX counts as well when it takes its table's ACCESS EXCLUSIVE: brief
+ * on an empty table, but it queues every later query behind the running ones, and DROP INDEX CONCURRENTLY exists.
  */
-function dangerous(changes: readonly Change[], relations: ReadonlyMap<string, Relation>, after: State): boolean {
-  return changes.some((change) => {
-    if (change.mode === null || !blocksWrites(change.mode)) return false;
-    if (change.scanned || change.rewritten) return true;
-    const table = change.relation.tableOid;
-    return change.dropped && change.relation.kind === 'index' && table !== null && relations.has(table) && after.relfilenodes.has(table);
-  });
+function dangerOf(statement: Statement, changes: readonly Change[]): Danger {
+  const heavy = (change: Change) => change.scanned || change.rewritten;
+  const dropsIndex = statement.view.kind === 'drop' && statement.view.objectType === 'index' && !statement.view.concurrently;
+  const takesBlocking = (change: Change | undefined) => change !== undefined && change.taken !== null && blocksWrites(change.taken);
+  // A DROP INDEX whose table is already locked (by an earlier statement of the file) adds no wait of its own.
+  const tableLockedHere = (index: Change) => takesBlocking(changes.find((change) => change.relation.oid === index.relation.tableOid));
+  const own = changes.some(
+    (change) => (takesBlocking(change) && heavy(change)) || (dropsIndex && change.dropped && change.relation.kind === 'index' && tableLockedHere(change)),
+  );
+  const held = !own && changes.some((change) => change.mode !== null && blocksWrites(change.mode) && heavy(change));
+  return { own, held };
+}
+
+/**
+ * The lock rules predict what a statement's own lock does; separate-schema-and-data predicts a data change
+ * that runs under the locks of the schema changes before it.
+ */
+function lintVerdict(danger: Danger, reported: readonly string[]): { agreement: LintAgreement; rules: string[] } {
+  const rules = reported.filter((rule) => LOCK_RULE_IDS.includes(rule) || (danger.held && rule === DATA_UNDER_LOCK_RULE_ID));
+  return { agreement: agreement(danger.own || danger.held, rules.length > 0), rules };
 }
 
 function agreement(observedDanger: boolean, predicted: boolean): LintAgreement {
@@ -320,8 +342,7 @@ export async function traceStep(
       await db.exec(statement.text);
       const after = await readState(db, relations, true);
       const changes = changesOf(relations, state, after, statement.line, firstTaken);
-      const rules = context.predictions.rulesAt(file, statement.line, statement.endLine);
-      const lint = { agreement: agreement(dangerous(changes, relations, after), rules.length > 0), rules };
+      const lint = lintVerdict(dangerOf(statement, changes), context.predictions.rulesAt(file, statement.line, statement.endLine));
       const unmatched = [...new Set(context.predictions.tablesAt(file, statement.line, statement.endLine).map((table) => tableDisplay(table, context.schema)))];
       locks.push(...observationsOf(statement, file, changes, lint, unmatched));
       state = after;
@@ -361,7 +382,7 @@ async function traceOutsideTransaction(
     const after = await readState(db, relations, false);
     if (statement) {
       const changes = changesOf(relations, state, after, statement.line, new Map()).filter((change) => change.rewritten);
-      const rules = context.predictions.rulesAt(file, statement.line, statement.endLine);
+      const rules = context.predictions.rulesAt(file, statement.line, statement.endLine).filter((rule) => LOCK_RULE_IDS.includes(rule));
       // A rewrite happens under ACCESS EXCLUSIVE; anything else is not observable here.
       const lint = { agreement: changes.length > 0 ? agreement(true, rules.length > 0) : ('agree' as const), rules };
       locks.push(...observationsOf(statement, file, changes, lint, []));
