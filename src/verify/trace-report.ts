@@ -66,7 +66,7 @@ export function traceSummaryLines(result: VerifyResult): string[] {
   const strong = locks.filter((lock) => lock.kind === 'table' && lock.mode !== null && blocksWrites(lock.mode) && (lock.since === null || lock.since === lock.line));
   const count = (agreement: LockObservation['lint']) => new Set(locks.filter((lock) => lock.lint === agreement).map((lock) => `${lock.file}:${lock.line}`)).size;
   const lines = [
-    `Trace: ${strong.length} lock${strong.length === 1 ? '' : 's'} that block writes on tables that existed before their migration; ` +
+    `Trace: ${strong.length} ${strong.length === 1 ? 'lock that blocks' : 'locks that block'} writes on tables that existed before their migration; ` +
       `lint disagreed on ${count('lint missed')} statement${count('lint missed') === 1 ? '' : 's'} (missed) and ${count('lint over-warned')} (over-warned).`,
     `Note: ${EMPTY_TABLES_NOTE}.`,
   ];

@@ -306,7 +306,7 @@ function heldUntilCommit(statements: readonly Statement[], relations: ReadonlyMa
     const rest =
       later.length === 0
         ? 'it is the last statement, and the tracking row and COMMIT follow at once'
-        : `the statements on ${lines(later[0]!.line, later.at(-1)!.endLine)} run while it is held`;
+        : `${later.length === 1 ? 'the statement' : 'the statements'} on ${lines(later[0]!.line, later.at(-1)!.endLine)} ${later.length === 1 ? 'runs' : 'run'} while it is held`;
     notes.push(`${mode} on ${relation.name} from line ${from} until COMMIT; ${rest}`);
   }
   return notes;
