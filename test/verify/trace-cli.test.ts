@@ -72,6 +72,25 @@ describe('sqlmig verify --trace', () => {
   });
 });
 
+describe('a statement that fails while traced', () => {
+  it('is rolled back, and the file fails where `up` says it does', async () => {
+    const failing = await createProject();
+    try {
+      await failing.write('0001_create_users.up.sql', 'CREATE TABLE IF NOT EXISTS users (id integer PRIMARY KEY);\n');
+      await failing.write('0001_create_users.down.sql', 'DROP TABLE IF EXISTS users;\n');
+      await failing.write('0002_broken.up.sql', 'ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;\nALTER TABLE users ADD COLUMN missing_type nosuchtype;\n');
+      await failing.write('0002_broken.down.sql', 'ALTER TABLE users DROP COLUMN IF EXISTS name;\n');
+      const { code, stdout } = await cli(failing, ['verify', '--trace', '--no-color']);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/✘ 0002_broken {2}up failed/);
+      expect(stdout).toContain('up failed: sql/0002_broken.up.sql:2:');
+      expect(stdout).toContain('type "nosuchtype" does not exist');
+    } finally {
+      await failing.cleanup();
+    }
+  });
+});
+
 describe('sqlmig verify --fail-on-lock', () => {
   it('exits 1 when a migration takes that mode or a stronger one on an existing table (and implies --trace)', async () => {
     const { code, stdout } = await cli(project, ['verify', '--fail-on-lock', 'ShareLock', '--no-color']);
