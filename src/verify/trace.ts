@@ -208,6 +208,8 @@ interface Danger {
  * on an empty table, but it queues every later query behind the running ones, and DROP INDEX CONCURRENTLY exists.
  */
 function dangerOf(statement: Statement, changes: readonly Change[]): Danger {
+  // TRUNCATE swaps in new, empty files: its work does not grow with the table (destructive-change is its rule).
+  if (statement.view.kind === 'truncate') return { own: false, held: false };
   const heavy = (change: Change) => change.scanned || change.rewritten;
   const dropsIndex = statement.view.kind === 'drop' && statement.view.objectType === 'index' && !statement.view.concurrently;
   const takesBlocking = (change: Change | undefined) => change !== undefined && change.taken !== null && blocksWrites(change.taken);
@@ -341,7 +343,10 @@ export async function traceStep(
     for (const statement of statements) {
       await db.exec(statement.text);
       const after = await readState(db, relations, true);
-      const changes = changesOf(relations, state, after, statement.line, firstTaken);
+      const changes = changesOf(relations, state, after, statement.line, firstTaken).map((change) =>
+        // New files, but empty ones: nothing was copied.
+        statement.view.kind === 'truncate' ? { ...change, rewritten: false } : change,
+      );
       const lint = lintVerdict(dangerOf(statement, changes), context.predictions.rulesAt(file, statement.line, statement.endLine));
       const unmatched = [...new Set(context.predictions.tablesAt(file, statement.line, statement.endLine).map((table) => tableDisplay(table, context.schema)))];
       locks.push(...observationsOf(statement, file, changes, lint, unmatched));
