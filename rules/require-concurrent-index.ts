@@ -81,7 +81,7 @@ const rule: Rule = {
   check(context) {
     /** The table of an index, as far as the model knows (undefined: an index the sequence does not know). */
     const tableOfIndex = (index: QualifiedName) => {
-      const tableKey = context.schema.indexes.get(objectKey(index));
+      const tableKey = context.schema.indexes.get(objectKey(index))?.table;
       return tableKey === undefined ? undefined : context.schema.tables.get(tableKey);
     };
     const onExisting = (file: LintFile, table: QualifiedName | undefined, index?: QualifiedName) => {
@@ -101,7 +101,7 @@ const rule: Rule = {
       statement(statement, file) {
         const view = statement.view;
         if (view.kind === 'drop' && view.objectType === 'index') {
-          const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name)));
+          const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name))?.table);
           if (tables.every((key) => key !== undefined && dropped.has(key))) return;
         }
         if (view.kind === 'create-index' && !view.concurrently && onExisting(file, view.table)) {
