@@ -75,9 +75,18 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
   const add = (leftover: Omit<Leftover, 'columns' | 'replaced'> & Partial<Pick<Leftover, 'columns' | 'replaced'>>) =>
     found.push({ columns: [], replaced: false, ...leftover });
   /** A relation that is there now but was not before the up file: reported itself (or temporary), with all that is on it. */
+  // Only what changed since `before` can differ from it.
+  const changed = after.changesSince(before);
+  /** The entries of `map` under the changed `keys` that are there now. */
+  const present = function* <V>(keys: ReadonlySet<string>, map: ReadonlyMap<string, V>): Generator<[string, V]> {
+    for (const key of keys) {
+      const value = map.get(key);
+      if (value !== undefined) yield [key, value];
+    }
+  };
   const newRelation = (key: ObjectKey) => !before.tables.has(key) && !before.views.has(key) && (after.tables.has(key) || after.views.has(key));
 
-  for (const [key, table] of after.tables) {
+  for (const [key, table] of present(changed.tables, after.tables)) {
     const previous = before.tables.get(key);
     if (previous === table || table.temporary) continue;
     if (!previous) {
@@ -91,11 +100,11 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
     tableMembers(previous, table, afterUp.tables.get(key), byUp, createdAt, add);
   }
   // Tables from outside the folder: everything the up file added to one is new.
-  for (const [key, table] of after.outside) {
+  for (const [key, table] of present(changed.outside, after.outside)) {
     const previous = before.outside.get(key);
     if (previous !== table) tableMembers(previous ?? EMPTY_TABLE, table, afterUp.outside.get(key), byUp, createdAt, add);
   }
-  for (const [key, index] of after.indexes) {
+  for (const [key, index] of present(changed.indexes, after.indexes)) {
     const origin = createdAt(index.origin, () => afterUp.indexes.get(key)?.origin);
     if (before.indexes.has(key) || !origin || newRelation(index.table)) continue;
     add({
@@ -107,14 +116,14 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
       span: origin.span,
     });
   }
-  for (const [key, view] of after.views) {
+  for (const [key, view] of present(changed.views, after.views)) {
     const previous = before.views.get(key);
     if (previous === view || (previous && previous.definition === view.definition)) continue;
     // A replaced view that the down file replaced once more was restored (as far as a definition can be compared).
     const origin = previous ? (byUp(view.origin) ? view.origin : undefined) : createdAt(view.origin, () => afterUp.views.get(key)?.origin);
     if (origin) add({ kind: view.materialized ? 'materialized view' : 'view', name: nameOfKey(key), replaced: previous !== undefined, span: origin.span });
   }
-  for (const [key, overloads] of after.functions) {
+  for (const [key, overloads] of present(changed.functions, after.functions)) {
     const previous = before.functions.get(key);
     if (previous === overloads) continue;
     for (const [signature, routine] of overloads) {
@@ -131,17 +140,17 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
       });
     }
   }
-  for (const [key, type] of after.types) {
+  for (const [key, type] of present(changed.types, after.types)) {
     if (before.types.has(key)) continue;
     const origin = createdAt(type.origin, () => afterUp.types.get(key)?.origin);
     if (origin) add({ kind: type.variant === 'domain' ? 'domain' : 'type', name: nameOfKey(key), span: origin.span });
   }
-  for (const [key, sequence] of after.sequences) {
+  for (const [key, sequence] of present(changed.sequences, after.sequences)) {
     if (before.sequences.has(key)) continue;
     const origin = createdAt(sequence.origin, () => afterUp.sequences.get(key)?.origin);
     if (origin) add({ kind: 'sequence', name: nameOfKey(key), span: origin.span });
   }
-  for (const [schema, info] of after.schemas) {
+  for (const [schema, info] of present(changed.schemas, after.schemas)) {
     if (before.schemas.has(schema)) continue;
     const origin = createdAt(info.origin, () => afterUp.schemas.get(schema)?.origin);
     if (origin) add({ kind: 'schema', name: { schema, name: schema }, span: origin.span });
