@@ -263,9 +263,12 @@ const rule: Rule = {
     'SOP "the downgrade must undo the upgrade": after `sqlmig down` the database must be as it was before ' +
     'the migration, or the next `up` fails on objects that are still there. Every table, column, index, ' +
     'view, type, domain, schema, sequence, function, constraint and trigger the up file creates must be ' +
-    'dropped by the down file. Dropping a table covers its columns, indexes, constraints, triggers and ' +
-    'partitions; DROP SCHEMA … CASCADE covers everything in the schema; dropping a column covers the ' +
-    'indexes and constraints on it; DROP … IF EXISTS counts. A view, function or trigger that the up file ' +
+    'dropped by the down file: the schema after the up file and then the down file is compared with the schema ' +
+    'before the up file. Dropping a table covers its columns, indexes, constraints, triggers, partitions and ' +
+    'owned sequences; DROP … CASCADE covers the views reading a dropped relation, the foreign keys to a dropped ' +
+    'table and the triggers of a dropped function; DROP SCHEMA … CASCADE covers everything in the schema; dropping ' +
+    'a column covers the indexes and constraints on it; DROP … IF EXISTS counts. Columns and triggers added to a ' +
+    'table from outside the migrations folder count too. A view, function or trigger that the up file ' +
     'replaces (CREATE OR REPLACE of one that existed before) may instead be restored with its old definition. ' +
     'A constraint dropped and added again under its name with another definition must be restored the same ' +
     'way. A table created again under the name of one the up file renamed away or dropped (copy-and-swap) ' +
