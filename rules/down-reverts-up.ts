@@ -706,7 +706,7 @@ const rule: Rule = {
   check(context) {
     const upFiles = new Map<LintFile, UpFile>();
     /** The statement with the latest definition of each view, function and trigger in the sequence (up files), to tell a re-creation from a change. */
-    const latest = new Map<string, Statement>();
+    const { latest } = context.walkState(() => ({ latest: new Map<string, Statement>() }));
     return {
       fileStart(file) {
         if (file.direction === 'up') upFiles.set(file, { pending: [], before: context.schema.fork(), temporary: new Set() });

@@ -29,11 +29,13 @@ import type { ParsedSql } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
 import type { LintInput, ParseCache } from './engine.js';
 import type { Rule } from './rule.js';
+import { CheckpointStore } from './checkpoint-store.js';
 
 /** Changes when the files' layout changes. */
 const CACHE_FORMAT = 1;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
+const CHECKPOINTS_DIR = 'checkpoints';
 const CHECKSUM_LENGTH = 64;
 
 /** Whether `cacheDir` holds a last result at all (one that may match: the parser is then perhaps not needed). */
@@ -74,20 +76,40 @@ export class LintCache {
     const cached = key === undefined ? undefined : await this.readResult(key, input);
     if (cached) return cached;
 
-    const parsed = this.readParsed();
+    const parsed = this.readParsed(new Set(input.digests.map((digest) => digest.checksum)));
     const { lintSequence } = await import('./engine.js');
     const { digests, sources, withSources, builtinRules, ...rest } = input;
+    // Checkpoints hold rule state, which custom rules' code (not covered by any key) may shape differently.
+    const store = key === undefined ? undefined : new CheckpointStore(join(this.dir, CHECKPOINTS_DIR), this.walkKey(input), digests);
+    const resume = store?.resumePoint();
     let result: LintResult;
     try {
-      result = await lintSequence({ ...rest, rules: rest.rules ?? (await builtinRules()), sources: sources(), parseCache: parsed });
+      result = await lintSequence({
+        ...rest,
+        rules: rest.rules ?? (await builtinRules()),
+        sources: resume ? sources(store!.files.slice(resume.position)) : sources(),
+        parseCache: parsed,
+        checkpoints: store && {
+          resume: resume && { ...resume, source: (file) => sources([file])[0]!, all: () => sources() },
+          wanted: (position) => store.wanted(position),
+          save: (position, text) => store.save(position, text),
+        },
+      });
     } catch (error) {
       parsed.abort();
       throw error;
     }
     // Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time.
     parsed.save();
+    store?.prune();
     if (key !== undefined) writeCacheFile(this.dir, RESULT_FILE, serializeResult(key, result));
-    return result;
+    return withSources ? withTexts(result, input) : result;
+  }
+
+  /** What the walk depends on besides the files: a checkpoint's key chains the files onto it. */
+  private walkKey(input: CachedLintInput): string {
+    const { config, schemaName, configFile } = input;
+    return createHash('sha256').update(JSON.stringify({ header: this.header, config, schemaName: schemaName ?? null, configFile: configFile ?? null })).digest('hex');
   }
 
   private resultKey(input: CachedLintInput): string {
@@ -120,12 +142,13 @@ export class LintCache {
     );
   }
 
-  private readParsed(): ParsedPack {
+  /** `live`: the content hashes of the files now; their entries are kept even when this run does not use them (a resumed walk). */
+  private readParsed(live: ReadonlySet<string>): ParsedPack {
     let text: string;
     try {
       text = readFileSync(join(this.dir, PARSED_FILE), 'utf8');
     } catch {
-      return new ParsedPack(new Map(), () => this.openParsed());
+      return new ParsedPack(new Map(), live, () => this.openParsed());
     }
     const lines = text.split('\n');
     const entries = new Map<string, string>();
@@ -134,7 +157,7 @@ export class LintCache {
         if (line.charAt(CHECKSUM_LENGTH) === ' ') entries.set(line.slice(0, CHECKSUM_LENGTH), line);
       }
     }
-    return new ParsedPack(entries, () => this.openParsed());
+    return new ParsedPack(entries, live, () => this.openParsed());
   }
 
   private openParsed(): CacheFileWriter {
@@ -160,6 +183,7 @@ class ParsedPack implements ParseCache {
 
   constructor(
     private readonly stored: Map<string, string>,
+    private readonly live: ReadonlySet<string>,
     private readonly open: () => CacheFileWriter,
   ) {}
 
@@ -179,17 +203,32 @@ class ParsedPack implements ParseCache {
     this.file.write(`${checksum} ${JSON.stringify(parsed)}\n`);
   }
 
-  /** Replaces parsed.jsonl when something was parsed, or some stored entry is no longer used. */
+  /** Replaces parsed.jsonl when something was parsed, or some stored entry is no longer used nor a current file's. */
   save(): void {
-    if (this.written.size === 0 && this.reused.size === this.stored.size) return;
+    const kept = [...this.stored].filter(([checksum]) => this.reused.has(checksum) || this.live.has(checksum));
+    if (this.written.size === 0 && kept.length === this.stored.size) return;
     this.file ??= this.open();
-    for (const [checksum, line] of this.reused) if (!this.written.has(checksum)) this.file.write(`${line}\n`);
+    for (const [checksum, line] of kept) if (!this.written.has(checksum)) this.file.write(`${line}\n`);
     this.file.commit();
   }
 
   abort(): void {
     this.file?.abort();
   }
+}
+
+/** The result with the texts of its files with findings, for code frames: a resumed walk did not read the files behind its checkpoint. */
+function withTexts(result: LintResult, input: CachedLintInput): LintResult {
+  const byPath = new Map(input.digests.map((digest) => [digest.file.path, digest.file]));
+  const missing = new Map<string, MigrationFile>();
+  for (const { file } of result.diagnostics) {
+    const migration = byPath.get(file);
+    if (migration && !result.sources.has(file)) missing.set(file, migration);
+  }
+  if (missing.size === 0) return result;
+  const sources = new Map(result.sources);
+  for (const source of input.sources([...missing.values()])) sources.set(source.file.path, source.text);
+  return { ...result, sources };
 }
 
 function parseEntry(line: string): ParsedSql | undefined {
