@@ -9,20 +9,25 @@
  * before the checkpoint changed, and an edit to version V leaves every
  * checkpoint before V usable. A run resumes from the last usable one.
  *
- * Which checkpoints a walk captures: after the last migration (a new
- * migration resumes there), after the one before it (the newest migration
- * edited), and near each quarter of the sequence (a file in the middle
- * edited re-walks at most a quarter more than it must). Each costs a write of
- * the schema model, so there are few.
+ * Which checkpoints a walk captures: before the newest migration (the newest
+ * migration edited resumes there, and so does a new migration, one migration
+ * earlier than it could), and near the middle of the sequence (a file in its
+ * second half edited). Each costs a write of the schema model (megabytes for
+ * thousands of tables), which a cold lint pays, so there are two.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
 import type { MigrationFile } from '../migrations/types.js';
+import type { Finding } from './diagnostic.js';
 import { compareFiles } from './order.js';
 
-const QUARTERS = [0.25, 0.5, 0.75];
+/** Where, as a share of the files, the checkpoint in the middle goes. */
+const MIDDLE = 0.5;
+/** The findings of each migration, one line each: `<key after it> <JSON array>`. */
+const FINDINGS_FILE = 'findings.jsonl';
+const KEY_LENGTH = 64;
 /** Usable checkpoints kept beyond the wanted ones (the most recent positions first). */
 const SPARE = 2;
 
@@ -43,6 +48,11 @@ export class CheckpointStore {
   private readonly boundaries: number[];
   private readonly stored: Set<string>;
   private readonly wantedPositions: Set<number>;
+  /** The findings log by key, read when first needed; and the lines this run added. */
+  private log: Map<string, string> | undefined;
+  private readonly added: string[] = [];
+  /** The key of the checkpoint resumePoint offered. */
+  private offered: string | undefined;
 
   /** `dir`: the checkpoints folder; `base`: the hash of everything but the files that the walk depends on. */
   constructor(
@@ -86,9 +96,52 @@ export class CheckpointStore {
       } catch {
         continue;
       }
+      this.offered = key;
       return { position, text, behind: this.files.slice(0, position) };
     }
     return undefined;
+  }
+
+  /**
+   * Every finding behind `position`, from the findings log; undefined when
+   * some migration's entry is missing or unreadable (then the walk starts over).
+   */
+  findingsBehind(position: number): Finding[] | undefined {
+    const log = this.readLog();
+    const findings: Finding[] = [];
+    for (const boundary of this.boundaries) {
+      if (boundary > position) break;
+      const key = this.keys[boundary]!;
+      const line = log.get(key);
+      if (line === undefined) return undefined;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line.slice(KEY_LENGTH + 1));
+      } catch {
+        entry = undefined;
+      }
+      if (!Array.isArray(entry)) {
+        // Recorded again by the walk from the start (a later line of a key replaces an earlier one).
+        log.delete(key);
+        return undefined;
+      }
+      for (const finding of entry as Finding[]) findings.push(finding);
+    }
+    return findings;
+  }
+
+  /** Keeps the findings of the migration that ends after `position` files (an entry is written once per key). */
+  record(position: number, findings: Finding[]): void {
+    const key = this.keys[position]!;
+    if (this.readLog().has(key)) return;
+    const line = `${key} ${JSON.stringify(findings)}`;
+    this.log!.set(key, line);
+    this.added.push(line);
+  }
+
+  /** Where the walk started: 0 when it could not resume (the checkpoint it was offered is then written again). */
+  started(position: number): void {
+    if (position === 0 && this.offered !== undefined) this.stored.delete(this.offered);
   }
 
   /** Whether a walk should capture a checkpoint after `position` files: one of the chosen, not stored yet. */
@@ -102,8 +155,23 @@ export class CheckpointStore {
     this.stored.add(key);
   }
 
-  /** Removes the checkpoints no key matches any more, and usable ones beyond the chosen and a few spare. */
+  /**
+   * Writes the findings this run added: appended, or the log rewritten with
+   * only the current files' entries once stale ones outnumber them. Then
+   * removes the checkpoints no key matches any more, and usable ones beyond the
+   * chosen and a few spare.
+   */
   prune(): void {
+    if (this.added.length > 0 && this.log) {
+      const live = this.boundaries.map((position) => this.log!.get(this.keys[position]!)).filter((line) => line !== undefined);
+      try {
+        // A new log, or one mostly stale: written whole (writeCacheFile also makes the folder).
+        if (this.log.size === this.added.length || this.log.size > 2 * live.length) writeCacheFile(this.dir, FINDINGS_FILE, `${live.join('\n')}\n`);
+        else appendFileSync(join(this.dir, FINDINGS_FILE), `${this.added.join('\n')}\n`, { mode: 0o600 });
+      } catch {
+        // Best effort: a log that cannot be written means walking from the start next time.
+      }
+    }
     const usable = new Map<string, number>();
     for (const position of this.boundaries) usable.set(this.keys[position]!, position);
     let spare = SPARE;
@@ -115,14 +183,26 @@ export class CheckpointStore {
     }
   }
 
+  private readLog(): Map<string, string> {
+    if (this.log) return this.log;
+    this.log = new Map();
+    let text = '';
+    try {
+      text = readFileSync(join(this.dir, FINDINGS_FILE), 'utf8');
+    } catch {
+      return this.log;
+    }
+    for (const line of text.split('\n')) if (line.charAt(KEY_LENGTH) === ' ') this.log.set(line.slice(0, KEY_LENGTH), line);
+    return this.log;
+  }
+
   private chosenPositions(): Set<number> {
     const { boundaries } = this;
-    const chosen = new Set<number>(boundaries.slice(-2));
-    const total = this.files.length;
-    for (const quarter of QUARTERS) {
-      const at = boundaries.find((position) => position >= total * quarter);
-      if (at !== undefined) chosen.add(at);
-    }
+    const chosen = new Set<number>();
+    // Before the newest migration: the last boundary is after it.
+    if (boundaries.length >= 2) chosen.add(boundaries[boundaries.length - 2]!);
+    const middle = boundaries.find((position) => position >= this.files.length * MIDDLE);
+    if (middle !== undefined && middle < this.files.length) chosen.add(middle);
     return chosen;
   }
 }

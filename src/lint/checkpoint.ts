@@ -2,8 +2,9 @@
  * A checkpoint of the sequence walk (written and read by the engine, kept by
  * the lint cache): everything the walk carries from one migration to the
  * next, after the first `position` files. That is the schema model, each
- * rule's walk state (`context.walkState`), the findings reported so far, and
- * what the engine needs to know about the files before it without reading them.
+ * rule's walk state (`context.walkState`), and what the engine needs to know
+ * about the files before it without reading them. The findings behind it are
+ * kept apart, per migration (checkpoint-store.ts).
  *
  * A walk resumed from a checkpoint sees the files before it as lazy files:
  * their name, version and directives are at hand, and their text and
@@ -12,14 +13,13 @@
  */
 import type { Directives, MigrationFile, MigrationSource } from '../migrations/types.js';
 import type { ParsedSql } from '../parse/types.js';
-import type { Finding } from './diagnostic.js';
 import { FORKABLE_SNAPSHOT_TYPES } from './forkable.js';
 import type { LintFile } from './rule.js';
 import { SchemaModel } from './schema.js';
 import { readSnapshot, writeSnapshot, type SnapshotTypes } from './snapshot.js';
 
 const SNAPSHOT_TYPES: SnapshotTypes = {
-  classes: [SchemaModel, ...FORKABLE_SNAPSHOT_TYPES.classes],
+  classes: { SchemaModel, ...FORKABLE_SNAPSHOT_TYPES.classes },
   symbols: FORKABLE_SNAPSHOT_TYPES.symbols,
 };
 
@@ -37,8 +37,6 @@ export interface CheckpointHead {
   position: number;
   /** How many migrations are behind it. */
   migrationIndex: number;
-  /** Every finding so far: the walk's, and the engine's on the files behind it (syntax errors, directives). */
-  findings: Finding[];
   /** The directives of the files behind it, for those that have any (by path). */
   directives: Record<string, Directives>;
   /** The files behind it with a `sqlmig-disable` comment (their comments are read again at the end). */

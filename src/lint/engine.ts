@@ -21,6 +21,8 @@ const UNKNOWN_RULE = 'unknown-rule';
 const UNUSED_DISABLE = 'unused-disable';
 /** A `-- sqlmig:` directive that has no effect: misplaced (an error by default) or unknown (a warning). */
 const INVALID_DIRECTIVE = 'invalid-directive';
+/** A resumed walk over at most this many files parses them without reading the parse cache. */
+const DIRECT_PARSE_FILES = 8;
 
 export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
@@ -70,7 +72,13 @@ export interface WalkCheckpoints {
     source(file: MigrationFile): MigrationSource;
     /** Every file, for a full walk when the checkpoint cannot be read. */
     all(): readonly MigrationSource[];
+    /** Every finding behind it (as `record` was given them). */
+    findings: readonly Finding[];
   };
+  /** The findings of the migration that ends after the first `position` files: the engine's on its files, and the rules' while walking it. */
+  record(position: number, findings: Finding[]): void;
+  /** Where the walk starts: the resumed checkpoint's position, or 0 (it could not be read, or there was none). */
+  started(position: number): void;
   /** Whether to capture a checkpoint after the first `position` files (called at each migration boundary). */
   wanted(position: number): boolean;
   save(position: number, checkpoint: string): void;
@@ -118,12 +126,15 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
     }
   }
 
-  // The WebAssembly parser is loaded only when some file is not in the parse cache.
-  const parsed = sources.map((source) => cachedParse(source, parseCache));
+  // The WebAssembly parser is loaded only when some file is not in the parse cache. A resumed walk over a
+  // few files parses them: at least one changed, so the parser loads anyway, and reading the whole parse
+  // cache (megabytes for a large project) costs more than parsing a few files.
+  const direct = resumeFrom !== undefined && sources.length <= DIRECT_PARSE_FILES;
+  const parsed = sources.map((source) => (direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, parseCache)));
   if (parsed.some((entry) => entry === undefined)) await loadParser();
 
-  const fileFindings: Finding[] = resumeFrom ? resumeFrom.head.findings : [];
-  const walked = sources.map((source, index) => readFile(source, fileFindings, parsed[index], parseCache));
+  const fileFindings = sources.map((): Finding[] => []);
+  const walked = sources.map((source, index) => readFile(source, fileFindings[index]!, parsed[index], parseCache, direct));
   const files = [...behind, ...walked];
   const migrations = groupByVersion(files);
   const findings: Finding[] = [];
@@ -173,9 +184,12 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   });
 
   const start = behind.length;
+  checkpoints?.started(start);
   let migrationIndex = resumeFrom?.head.migrationIndex ?? 0;
   const fileIds = checkpoints ? new Map<object, string>(files.map((file) => [file, file.path])) : undefined;
-  const positions = checkpoints ? new Map(files.map((file, index) => [file.path, index])) : undefined;
+  /** Where the walk's findings of the current migration begin, and its first file. */
+  let migrationFindings = 0;
+  let migrationStart = start;
   for (let index = start; index < files.length; index++) {
     const file = files[index]!;
     // A down file runs against the state its up file left; the sequence goes on from the up file.
@@ -195,11 +209,16 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       const migration = migrations[migrationIndex++]!;
       for (const hook of hooks) hook.migration?.(migration);
       const position = index + 1;
+      if (checkpoints) {
+        const own = fileFindings.slice(migrationStart - start, position - start).flat();
+        checkpoints.record(position, [...own, ...findings.slice(migrationFindings)]);
+      }
+      migrationFindings = findings.length;
+      migrationStart = position;
       if (checkpoints && fileIds && checkpoints.wanted(position)) {
         const head: CheckpointHead = {
           position,
           migrationIndex,
-          findings: [...fileFindings.filter((finding) => (positions!.get(finding.file) ?? position) < position), ...findings],
           directives: Object.fromEntries(files.slice(0, position).filter((f) => hasDirectives(f.directives)).map((f) => [f.path, f.directives])),
           // Files behind a resumed checkpoint are not read again: their disable comments are known.
           disables: [...(resumeFrom?.head.disables ?? []), ...files.slice(start, position).filter(hasDisableComment).map((f) => f.path)],
@@ -211,7 +230,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   atEnd = true;
   for (const hook of hooks) hook.sequenceEnd?.();
 
-  findings.unshift(...fileFindings);
+  findings.unshift(...(resume && resumeFrom ? resume.findings : []), ...fileFindings.flat());
   const disables = new Set(resumeFrom?.head.disables ?? []);
   for (const file of behind) if (disables.has(file.path)) applyDisableComments(file, findings, knownIds, settings);
   for (const file of walked) applyDisableComments(file, findings, knownIds, settings);
@@ -248,9 +267,9 @@ function cachedParse(source: MigrationSource, cache: ParseCache | undefined): Pa
 }
 
 /** The file's parse result, from the cache or parsed now (the parser must be loaded). */
-function parsedOf(source: MigrationSource, cache: ParseCache | undefined): ParsedSql {
+function parsedOf(source: MigrationSource, cache: ParseCache | undefined, direct = false): ParsedSql {
   if (!source.validUtf8) return { statements: [], errors: [invalidUtf8(source.text)], comments: [] };
-  const cached = cachedParse(source, cache);
+  const cached = direct ? undefined : cachedParse(source, cache);
   if (cached) return cached;
   const parsed = parseSql(source.text);
   cache?.set(parseKey(source), parsed);
@@ -263,9 +282,9 @@ function invalidUtf8(text: string): ParseError {
   return { message: 'invalid byte sequence for encoding "UTF8"', span: spanOfLine(text, offset) };
 }
 
-function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSql | null | undefined, cache: ParseCache | undefined): LintFile {
+function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSql | null | undefined, cache: ParseCache | undefined, direct: boolean): LintFile {
   const { file, text, directives } = source;
-  const parsed = cached ?? parsedOf(source, cache);
+  const parsed = cached ?? parsedOf(source, cache, direct);
   const lintFile: LintFile = {
     path: file.path,
     fileName: file.fileName,

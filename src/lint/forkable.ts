@@ -234,6 +234,6 @@ export class ForkableSet<T> implements ReadonlySet<T> {
 
 /** The classes and symbols a checkpoint of these collections holds (see snapshot.ts). */
 export const FORKABLE_SNAPSHOT_TYPES = {
-  classes: [Clock, Store, ForkableMap, ForkableSet],
+  classes: { Clock, Store, ForkableMap, ForkableSet },
   symbols: { removed: REMOVED },
 };

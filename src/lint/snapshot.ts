@@ -15,8 +15,8 @@
  */
 
 export interface SnapshotTypes {
-  /** Classes whose instances may appear; each name must be unique. */
-  classes: ReadonlyArray<{ readonly name: string; readonly prototype: unknown }>;
+  /** Classes whose instances may appear, by a name of their own (a bundler renames classes). */
+  classes: Readonly<Record<string, { readonly prototype: unknown }>>;
   /** Symbols that may appear as values, by name. */
   symbols: Readonly<Record<string, symbol>>;
 }
@@ -24,11 +24,15 @@ export interface SnapshotTypes {
 /** A value inside a node: a JSON primitive, or a one-element array naming a node, or a tagged special value. */
 type Slot = string | number | boolean | null | [number] | ['u'] | ['y', string] | ['f', string] | ['n', string];
 
-/** Node layouts: ['o', key, slot, …], ['a', slot, …], ['m', key slot, value slot, …], ['s', slot, …], ['c', class, key, slot, …], ['w']. */
+/**
+ * Node layouts: ['o', shape, slot, …] (a plain object whose keys are `shapes[shape]`: most objects
+ * share a few shapes, so their keys are written once), ['a', slot, …], ['m', key slot, value slot, …],
+ * ['s', slot, …], ['c', class, key, slot, …], ['w'] (a WeakSet, read back empty: only caches hold one).
+ */
 type Node = Array<string | Slot>;
 
 export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (value: object) => string | undefined): string {
-  const classNames = new Map<object, string>(types.classes.map((type) => [type.prototype as object, type.name]));
+  const classNames = new Map<object, string>(Object.entries(types.classes).map(([name, type]) => [type.prototype as object, name]));
   const symbolNames = new Map<symbol, string>(Object.entries(types.symbols).map(([name, symbol]) => [symbol, name]));
   const ids = new Map<object, number>();
   const queue: object[] = [];
@@ -66,6 +70,21 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
     for (const key of Object.keys(value)) node.push(key, slot((value as Record<string, unknown>)[key]));
     return node;
   };
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const plain = (value: Record<string, unknown>): Node => {
+    const keys = Object.keys(value);
+    const signature = keys.join('\0');
+    let shape = shapeIds.get(signature);
+    if (shape === undefined) {
+      shape = shapes.length;
+      shapes.push(keys);
+      shapeIds.set(signature, shape);
+    }
+    const node: Node = ['o', shape];
+    for (const key of keys) node.push(slot(value[key]));
+    return node;
+  };
   const nodes: Node[] = [];
   const rootSlot = slot(root);
   for (let index = 0; index < queue.length; index++) {
@@ -78,7 +97,7 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
       for (const [key, entry] of value) node.push(slot(key), slot(entry));
     } else if (value instanceof Set) node = ['s', ...[...value].map(slot)];
     else if (value instanceof WeakSet) node = ['w'];
-    else if (prototype === Object.prototype || prototype === null) node = fields(value, ['o']);
+    else if (prototype === Object.prototype || prototype === null) node = plain(value as Record<string, unknown>);
     else {
       const name = classNames.get(prototype);
       if (name === undefined) throw new Error(`cannot snapshot an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class'}`);
@@ -86,12 +105,12 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
     }
     nodes.push(node);
   }
-  return JSON.stringify({ root: rootSlot, nodes });
+  return JSON.stringify({ root: rootSlot, shapes, nodes });
 }
 
 export function readSnapshot(text: string, types: SnapshotTypes, file: (path: string) => object): unknown {
-  const { root, nodes } = JSON.parse(text) as { root: Slot; nodes: Node[] };
-  const prototypes = new Map<string, object>(types.classes.map((type) => [type.name, type.prototype as object]));
+  const { root, shapes, nodes } = JSON.parse(text) as { root: Slot; shapes: string[][]; nodes: Node[] };
+  const prototypes = new Map<string, object>(Object.entries(types.classes).map(([name, type]) => [name, type.prototype as object]));
   // First every object, empty, so that references (cycles too) can be resolved; then their contents.
   const objects = nodes.map((node): object => {
     switch (node[0]) {
@@ -145,9 +164,14 @@ export function readSnapshot(text: string, types: SnapshotTypes, file: (path: st
     } else if (tag === 's') {
       const set = target as Set<unknown>;
       for (let at = 1; at < node.length; at++) set.add(value(node[at] as Slot));
-    } else if (tag === 'o' || tag === 'c') {
+    } else if (tag === 'o') {
       const record = target as Record<string, unknown>;
-      for (let at = tag === 'o' ? 1 : 2; at < node.length; at += 2) record[node[at] as string] = value(node[at + 1] as Slot);
+      const keys = shapes[node[1] as number];
+      if (!keys || keys.length !== node.length - 2) throw new Error('snapshot has an object of an unknown shape');
+      for (let at = 0; at < keys.length; at++) record[keys[at]!] = value(node[at + 2] as Slot);
+    } else if (tag === 'c') {
+      const record = target as Record<string, unknown>;
+      for (let at = 2; at < node.length; at += 2) record[node[at] as string] = value(node[at + 1] as Slot);
     }
   }
   return value(root);
