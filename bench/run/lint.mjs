@@ -112,9 +112,12 @@ export function lintSyntheticGroup(set, peers, reps) {
   );
 }
 
-/** The largest project of the shared corpus, linted from a copy under `workDir`. */
+/**
+ * LemmyNet's project of the shared corpus (the one issue 20's targets name), else the largest, linted
+ * from a copy under `workDir`.
+ */
 export function lintCorpusGroup(workDir, peers, reps) {
-  const project = largestCorpusProject();
+  const project = corpusProject('LemmyNet__lemmy') ?? largestCorpusProject();
   if (!project) {
     return { id: 'lint-corpus', title: 'Lint the largest corpus project', ratioTo: 'squawk', reps: 0, contenders: [], note: `no corpus at ${corpusRoot}` };
   }
@@ -124,11 +127,17 @@ export function lintCorpusGroup(workDir, peers, reps) {
   const files = project.files.map((f) => path.join(project.name, f));
   return lintGroup(
     'lint-corpus',
-    `Lint the largest corpus project, ${project.name} (${fmtInt(files.length)} files)`,
+    `Lint the corpus project ${project.name} (${fmtInt(files.length)} files)`,
     { cwd, dir: project.name, files },
     peers,
     reps,
   );
+}
+
+function corpusProject(name) {
+  const dir = path.join(corpusRoot, name);
+  if (!fs.existsSync(dir)) return null;
+  return { name, files: fs.readdirSync(dir).filter((f) => f.endsWith('.sql')) };
 }
 
 function largestCorpusProject() {

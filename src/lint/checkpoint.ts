@@ -72,12 +72,20 @@ export function readCheckpoint(text: string, file: (path: string) => LintFile): 
 const NO_DIRECTIVES: Directives = { noTransaction: false, unknown: [], misplaced: [] };
 
 /**
- * A file behind the checkpoint: its text, statements, parse errors and
- * comments are loaded on first use (`load`), everything else is at hand.
+ * A file behind the checkpoint: its text is read on first use (a report about
+ * the whole file needs it), its statements, parse errors and comments are
+ * parsed (or taken from the parse cache) on first use; everything else is at hand.
  */
-export function lazyFile(file: MigrationFile, directives: Directives | undefined, load: () => { source: MigrationSource; parsed: ParsedSql }): LintFile {
-  let loaded: { source: MigrationSource; parsed: ParsedSql } | undefined;
-  const get = () => (loaded ??= load());
+export function lazyFile(
+  file: MigrationFile,
+  directives: Directives | undefined,
+  read: () => MigrationSource,
+  parse: (source: MigrationSource) => ParsedSql,
+): LintFile {
+  let source: MigrationSource | undefined;
+  let parsed: ParsedSql | undefined;
+  const text = () => (source ??= read()).text;
+  const get = () => (parsed ??= parse((source ??= read())));
   const lintFile = {
     path: file.path,
     fileName: file.fileName,
@@ -87,9 +95,9 @@ export function lazyFile(file: MigrationFile, directives: Directives | undefined
     directives: directives ?? NO_DIRECTIVES,
   };
   return Object.defineProperties(lintFile, {
-    text: { get: () => get().source.text, enumerable: true },
-    statements: { get: () => get().parsed.statements, enumerable: true },
-    parseErrors: { get: () => get().parsed.errors, enumerable: true },
-    comments: { get: () => get().parsed.comments, enumerable: true },
+    text: { get: text, enumerable: true },
+    statements: { get: () => get().statements, enumerable: true },
+    parseErrors: { get: () => get().errors, enumerable: true },
+    comments: { get: () => get().comments, enumerable: true },
   }) as LintFile;
 }

@@ -100,10 +100,12 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
     // Directives are known only once the head is read; the files are made when the state names them.
     let directives: Record<string, Directives> = {};
     const lazy = (file: MigrationFile) =>
-      lazyFile(file, directives[file.path], () => {
-        const source = resume.source(file);
-        return { source, parsed: parsedOf(source, parseCache) };
-      });
+      lazyFile(
+        file,
+        directives[file.path],
+        () => resume.source(file),
+        (source) => parsedOf(source, parseCache),
+      );
     try {
       const newline = resume.text.indexOf('\n');
       directives = (JSON.parse(resume.text.slice(0, Math.max(0, newline))) as CheckpointHead).directives;
@@ -131,7 +133,9 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   // cache (megabytes for a large project) costs more than parsing a few files.
   const direct = resumeFrom !== undefined && sources.length <= DIRECT_PARSE_FILES;
   const parsed = sources.map((source) => (direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, parseCache)));
-  if (parsed.some((entry) => entry === undefined)) await loadParser();
+  // A resumed walk loads it too: a rule may ask for the statements of a file behind the checkpoint, which
+  // are parsed then, synchronously. (A resumed walk almost always parses a changed file anyway.)
+  if (resumeFrom || parsed.some((entry) => entry === undefined)) await loadParser();
 
   const fileFindings = sources.map((): Finding[] => []);
   const walked = sources.map((source, index) => readFile(source, fileFindings[index]!, parsed[index], parseCache, direct));

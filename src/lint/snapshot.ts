@@ -36,43 +36,42 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
   const symbolNames = new Map<symbol, string>(Object.entries(types.symbols).map(([name, symbol]) => [symbol, name]));
   const ids = new Map<object, number>();
   const queue: object[] = [];
-  const slot = (value: unknown): Slot => {
+  // Each slot and node is written as JSON text at once (the layout above), not built as arrays for
+  // JSON.stringify: a model of thousands of tables has hundreds of thousands of them.
+  const slot = (value: unknown): string => {
     switch (typeof value) {
       case 'string':
+        return JSON.stringify(value);
       case 'boolean':
-        return value;
+        return value ? 'true' : 'false';
       case 'number':
-        return Number.isFinite(value) ? value : ['n', String(value)];
+        return Number.isFinite(value) ? String(value) : `["n","${String(value)}"]`;
       case 'undefined':
-        return ['u'];
+        return '["u"]';
       case 'symbol': {
         const name = symbolNames.get(value);
         if (name === undefined) throw new Error(`cannot snapshot ${String(value)}`);
-        return ['y', name];
+        return `["y",${JSON.stringify(name)}]`;
       }
       case 'object': {
-        if (value === null) return null;
+        if (value === null) return 'null';
         const path = fileRef(value);
-        if (path !== undefined) return ['f', path];
+        if (path !== undefined) return `["f",${JSON.stringify(path)}]`;
         let id = ids.get(value);
         if (id === undefined) {
           id = queue.length;
           ids.set(value, id);
           queue.push(value);
         }
-        return [id];
+        return `[${id}]`;
       }
       default:
         throw new Error(`cannot snapshot a ${typeof value}`);
     }
   };
-  const fields = (value: object, node: Node) => {
-    for (const key of Object.keys(value)) node.push(key, slot((value as Record<string, unknown>)[key]));
-    return node;
-  };
   const shapes: string[][] = [];
   const shapeIds = new Map<string, number>();
-  const plain = (value: Record<string, unknown>): Node => {
+  const plain = (value: Record<string, unknown>): string => {
     const keys = Object.keys(value);
     const signature = keys.join('\0');
     let shape = shapeIds.get(signature);
@@ -81,31 +80,38 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
       shapes.push(keys);
       shapeIds.set(signature, shape);
     }
-    const node: Node = ['o', shape];
-    for (const key of keys) node.push(slot(value[key]));
-    return node;
+    let node = `["o",${shape}`;
+    for (const key of keys) node += `,${slot(value[key])}`;
+    return `${node}]`;
   };
-  const nodes: Node[] = [];
+  const nodes: string[] = [];
   const rootSlot = slot(root);
   for (let index = 0; index < queue.length; index++) {
     const value = queue[index]!;
     const prototype = Object.getPrototypeOf(value) as object | null;
-    let node: Node;
-    if (Array.isArray(value)) node = ['a', ...value.map(slot)];
-    else if (value instanceof Map) {
-      node = ['m'];
-      for (const [key, entry] of value) node.push(slot(key), slot(entry));
-    } else if (value instanceof Set) node = ['s', ...[...value].map(slot)];
-    else if (value instanceof WeakSet) node = ['w'];
-    else if (prototype === Object.prototype || prototype === null) node = plain(value as Record<string, unknown>);
-    else {
+    let node: string;
+    if (Array.isArray(value)) {
+      node = '["a"';
+      for (const item of value) node += `,${slot(item)}`;
+    } else if (value instanceof Map) {
+      node = '["m"';
+      for (const [key, entry] of value) node += `,${slot(key)},${slot(entry)}`;
+    } else if (value instanceof Set) {
+      node = '["s"';
+      for (const item of value) node += `,${slot(item)}`;
+    } else if (value instanceof WeakSet) node = '["w"';
+    else if (prototype === Object.prototype || prototype === null) {
+      nodes.push(plain(value as Record<string, unknown>));
+      continue;
+    } else {
       const name = classNames.get(prototype);
       if (name === undefined) throw new Error(`cannot snapshot an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class'}`);
-      node = fields(value, ['c', name]);
+      node = `["c",${JSON.stringify(name)}`;
+      for (const key of Object.keys(value)) node += `,${JSON.stringify(key)},${slot((value as Record<string, unknown>)[key])}`;
     }
-    nodes.push(node);
+    nodes.push(`${node}]`);
   }
-  return JSON.stringify({ root: rootSlot, shapes, nodes });
+  return `{"root":${rootSlot},"shapes":${JSON.stringify(shapes)},"nodes":[${nodes.join(',')}]}`;
 }
 
 export function readSnapshot(text: string, types: SnapshotTypes, file: (path: string) => object): unknown {

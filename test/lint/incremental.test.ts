@@ -174,14 +174,21 @@ describe('incremental lint', () => {
   it.each([1, 2, 3])('gives what --no-cache gives after random edits, additions and deletions (seed %i)', async (seed) => {
     const sequence = new Sequence(join(root, 'sql'), random(seed));
     for (let count = 0; count < 24; count++) sequence.add();
+    // sqlmig.sum as `sqlmig hash` writes it: later edits are edited-migration findings on files behind
+    // the checkpoint (whole-file reports, which read the file's text).
+    const { computeSum, discoverMigrations, migrationFiles, readMigrationSources } = await import('../../src/migrations/index.js');
+    writeFileSync(join(root, 'sql', 'sqlmig.sum'), computeSum(readMigrationSources(migrationFiles(discoverMigrations(join(root, 'sql'))))));
     const first = await lintBoth();
     expect(comparable(first.cached)).toEqual(comparable(first.full));
+    let sawEdited = false;
     for (let step = 0; step < 30; step++) {
       const change = sequence.mutate();
       const { cached, full } = await lintBoth();
       expect(comparable(cached), `seed ${seed}, step ${step} (${change})`).toEqual(comparable(full));
+      sawEdited ||= full.diagnostics.some((diagnostic) => diagnostic.rule === 'edited-migration');
     }
-    // The runs above did resume from checkpoints, from more than one position.
+    // The runs above did resume from checkpoints, from more than one position, and edited-migration spoke.
+    expect(sawEdited).toBe(true);
     expect(resumed.positions.filter((position) => position > 0).length).toBeGreaterThan(10);
     expect(new Set(resumed.positions).size).toBeGreaterThan(3);
   }, 60_000);
