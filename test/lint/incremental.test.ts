@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lint } from '../../src/index.js';
 import type { LintResult } from '../../src/lint/diagnostic.js';
+import { seededRandom as random } from '../helpers/random.js';
 
 /** Positions of the checkpoints each lint resumed from (0: none). */
 const resumed = vi.hoisted(() => ({ positions: [] as number[] }));
@@ -25,18 +26,6 @@ vi.mock(import('../../src/lint/checkpoint.js'), async (original) => {
     },
   };
 });
-
-/** A small deterministic PRNG (mulberry32), so that a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Statements that feed the schema model and the rules with walk state (fk-order, destructive-change, down-reverts-up, …). */
 const UP_STATEMENTS: ReadonlyArray<(t: string, k: number, other: string) => string> = [
