@@ -265,3 +265,9 @@ export class ForkableSet<T> implements ReadonlySet<T> {
     for (const value of this.map.keys()) callback.call(thisArg, value, value, this);
   }
 }
+
+/** The classes and symbols a checkpoint of these collections holds (see snapshot.ts). */
+export const FORKABLE_SNAPSHOT_TYPES = {
+  classes: { Clock, Store, ForkableMap, ForkableSet },
+  symbols: { removed: REMOVED },
+};
