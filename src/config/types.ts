@@ -1,3 +1,4 @@
+import type { LayoutId } from '../migrations/layouts/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { EnvFile } from './env-file.js';
 
@@ -46,6 +47,8 @@ export interface FileConfig extends EnvironmentConfig {
   dir?: string;
   /** The schema dump to keep beside the migrations (`schema.sql`), relative to the config file's folder. */
   dumpSchema?: string;
+  /** The migration tool whose layout `dir` has (lint and run in place); unset: detected. */
+  layout?: LayoutId;
   lint?: Partial<LintConfig>;
   environments?: Record<string, EnvironmentConfig>;
 }
@@ -60,6 +63,8 @@ export interface Config {
   dir: string;
   /** Absolute path of the schema dump that `up`, `down`, `redo` and `new` keep current and `lint` checks; null: none. */
   dumpSchema: string | null;
+  /** `--layout`, else the file's `layout`; unset: detected from the folder. */
+  layout?: LayoutId;
   /** After interpolation; null when unset or empty. */
   databaseUrl: string | null;
   schema: string;
@@ -101,6 +106,8 @@ export interface LoadConfigOptions {
   environment?: string;
   /** `--dir <dir>`, relative to cwd. */
   dir?: string;
+  /** `--layout <layout>`. */
+  layout?: LayoutId;
   /** `--env-file <path>`, relative to cwd; default: `.env` beside the config file. */
   envFile?: string;
 }

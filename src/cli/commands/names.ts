@@ -19,6 +19,7 @@ export const COMMAND_NAMES = [
   'verify',
   'dump',
   'hash',
+  'import',
   'rules',
   'explain',
 ] as const;
