@@ -4,6 +4,7 @@ import { closestMatch } from '../config/closest.js';
 import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
+import { HISTORY_TOOLS } from '../runner/takeover/tools.js';
 
 /** Runs a command's handler and records its exit code; supplied by run(). */
 export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
@@ -121,8 +122,9 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('stamp')
-    .description('record migrations up to <version> as applied without running them (baseline)')
-    .argument('<version>', 'the version the database is already at')
+    .description('record migrations up to <version> as applied without running them (baseline), or take over another tool\'s history (--from)')
+    .argument('[version]', 'the version the database is already at')
+    .addOption(new Option('--from <tool>', "record what this tool's history table records as applied (leaves that table as it is)").choices([...HISTORY_TOOLS]))
     .addOption(lockWait())
     .addOption(connectWait())
     .addOption(runTimeout())
