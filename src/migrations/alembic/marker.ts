@@ -12,6 +12,10 @@ export interface RevisionMarker {
 
 const MARKER = /^-- alembic revision (\S+)(?: revises (\S+(?:, \S+)*))?[ \t]*\r?$/;
 
+export function formatMarker(marker: RevisionMarker): string {
+  return `-- alembic revision ${marker.revision}${marker.revises.length > 0 ? ` revises ${marker.revises.join(', ')}` : ''}`;
+}
+
 /** The marker on the first line of `text`, if it has one. */
 export function readMarker(text: string): RevisionMarker | undefined {
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));

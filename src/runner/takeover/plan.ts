@@ -44,8 +44,12 @@ export function planTakeover(input: TakeoverInput): TakeoverPlan {
   if (input.history.through !== undefined) {
     const found = locate(input.history.through);
     if ('migration' in found) {
-      for (const m of input.tool.tool === 'alembic' ? alembicAncestry(found.migration, withUp, input.markers ?? new Map()) : withUp) {
-        if (m.version <= found.migration.version) taken.set(m.version, m);
+      if (input.tool.tool === 'alembic') {
+        const ancestry = alembicAncestry(found.migration, withUp, input.markers ?? new Map(), locate);
+        for (const m of ancestry.migrations) taken.set(m.version, m);
+        for (const revision of ancestry.missing) refusals.push(notInFolder(input, revision, `no file has the marker \`-- alembic revision ${revision}\` (${input.history.through} descends from it)`));
+      } else {
+        for (const m of withUp) if (m.version <= found.migration.version) taken.set(m.version, m);
       }
     } else {
       refusals.push(notInFolder(input, input.history.through, found.reason));
@@ -99,17 +103,25 @@ function alembicLocator(migrations: readonly Migration[], markers: ReadonlyMap<n
  * The migrations `head` descends from, by the markers' down_revisions; a file without a marker (converted by
  * hand) is taken to revise the migration before it, as the import ordered them.
  */
-function alembicAncestry(head: Migration, migrations: readonly Migration[], markers: ReadonlyMap<number, RevisionMarker>): Migration[] {
-  const byRevision = new Map<string, Migration>();
-  for (const m of migrations) {
-    const marker = markers.get(m.version);
-    if (marker) byRevision.set(marker.revision, m);
-  }
+function alembicAncestry(
+  head: Migration,
+  migrations: readonly Migration[],
+  markers: ReadonlyMap<number, RevisionMarker>,
+  locate: (revision: string) => Located,
+): { migrations: Migration[]; missing: string[] } {
+  const missing: string[] = [];
   const parents = (m: Migration): Migration[] => {
     const marker = markers.get(m.version);
-    if (marker) return marker.revises.flatMap((revision) => byRevision.get(revision) ?? []);
-    const index = migrations.indexOf(m);
-    return index > 0 ? [migrations[index - 1]!] : [];
+    if (!marker) {
+      const index = migrations.indexOf(m);
+      return index > 0 ? [migrations[index - 1]!] : [];
+    }
+    return marker.revises.flatMap((revision) => {
+      const parent = locate(revision);
+      if ('migration' in parent) return [parent.migration];
+      if (!missing.includes(revision)) missing.push(revision);
+      return [];
+    });
   };
   const seen = new Map<number, Migration>([[head.version, head]]);
   const queue = [head];
@@ -120,7 +132,7 @@ function alembicAncestry(head: Migration, migrations: readonly Migration[], mark
       queue.push(parent);
     }
   }
-  return [...seen.values()];
+  return { migrations: [...seen.values()], missing };
 }
 
 function notInFolder(input: TakeoverInput, id: string, reason: string): Refusal {
