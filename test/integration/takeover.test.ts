@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
@@ -25,6 +28,8 @@ interface ToolCase {
   rows: string;
   /** Rows that make the tool's state dirty or failed, with what the refusal says. */
   dirty?: { rows: string; says: RegExp };
+  /** What the takeover says it left out. */
+  note?: RegExp;
 }
 
 const V = [20240101120000, 20240102120000, 20240103120000, 20240104120000];
@@ -88,6 +93,7 @@ CREATE INDEX "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" (
         (2, '2', 'create projects', 'SQL', 'V2__create_projects.sql', 2, 'postgres', 5, false)`,
       says: /V2__create_projects\.sql\) failed \(success = false\)/,
     },
+    note: /note: Flyway repeatable R__views\.sql is not taken over/,
   },
   {
     tool: 'diesel',
@@ -181,6 +187,7 @@ for (const toolCase of CASES) {
       expect(result.stderr).not.toMatch(/error/i);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Took over 3 migrations');
+      if (toolCase.note) expect(result.stderr).toMatch(toolCase.note);
       const rows = await sqlmigRows(db.url);
       expect(rows.map((row) => [row.version, row.name, row.dirty])).toEqual(
         MIGRATIONS.slice(0, 3).map(([name], index) => [toolCase.versions[index], name, false]),
@@ -275,3 +282,78 @@ describe('stamp --from: what the old table records must be in the folder', () =>
     expect(both.stderr).toContain('not both');
   });
 });
+
+describe('dbmate end to end: dbmate applies, sqlmig takes over, status, a no-op up, a new migration', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const dbmateDir = () => `${project.dir}/db/migrations`;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+  const DBMATE_FILES: Array<[string, string, string]> = [
+    ['20240101120000_create_accounts', 'CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, name text NOT NULL);', 'DROP TABLE IF EXISTS accounts;'],
+    ['20240102120000_create_projects', 'CREATE TABLE IF NOT EXISTS projects (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id));\nCREATE INDEX IF NOT EXISTS projects_account_id_idx ON projects (account_id);', 'DROP TABLE IF EXISTS projects;'],
+    ['20240103120000_add_accounts_email', 'ALTER TABLE accounts ADD COLUMN IF NOT EXISTS email text;', 'ALTER TABLE accounts DROP COLUMN IF EXISTS email;'],
+  ];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject();
+    await mkdir(dbmateDir(), { recursive: true });
+    for (const [name, up, down] of DBMATE_FILES) {
+      await writeFile(`${dbmateDir()}/${name}.sql`, `-- migrate:up\n${up}\n\n-- migrate:down\n${down}\n`);
+    }
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('takes over what dbmate applied; status shows all applied; up is a no-op; a new migration applies', async () => {
+    const dbmateUrl = `${db.url}?sslmode=disable`;
+    const applied = await runDbmate(project.dir, ['--url', dbmateUrl, '--migrations-dir', dbmateDir(), '--no-dump-schema', 'up']);
+    expect(applied.code, applied.output).toBe(0);
+    const dbmateRows = await oldTable(db.url, 'schema_migrations');
+    expect(dbmateRows).toEqual(DBMATE_FILES.map(([name]) => ({ version: name.slice(0, 14) })));
+
+    // The same migrations in sqlmig's layout (what `sqlmig import` writes).
+    for (const [name, up, down] of DBMATE_FILES) {
+      await project.write(`${name}.up.sql`, `${up}\n\n`);
+      await project.write(`${name}.down.sql`, `${down}\n`);
+    }
+    const taken = await sqlmig('stamp', '--from', 'dbmate');
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain('Took over 3 migrations from schema_migrations (dbmate)');
+
+    const status = await sqlmig('status');
+    expect(status.code).toBe(0);
+    for (const [name] of DBMATE_FILES) expect(status.stdout).toMatch(new RegExp(`${name.slice(0, 14)}\\s+${name.slice(15)}\\s+applied`));
+    expect(status.stdout).not.toMatch(/pending|edited|missing|dirty/);
+
+    const noop = await sqlmig('up');
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).toMatch(/Nothing to apply|up to date|nothing to do/i);
+
+    await project.write('20240201120000_create_tasks.up.sql', 'CREATE TABLE IF NOT EXISTS tasks (id bigint PRIMARY KEY, project_id bigint NOT NULL);\n');
+    await project.write('20240201120000_create_tasks.down.sql', 'DROP TABLE IF EXISTS tasks;\n');
+    const next = await sqlmig('up');
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/Applied 1 migration/);
+    expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([20240101120000, 20240102120000, 20240103120000, 20240201120000]);
+    const tasks = await withConnection(db.url, (sql) => sql`SELECT to_regclass('public.tasks')::text AS t`);
+    expect(tasks[0]!.t).toBe('tasks');
+    // dbmate's table is as dbmate left it.
+    expect(await oldTable(db.url, 'schema_migrations')).toEqual(dbmateRows);
+  });
+});
+
+/** Runs the dbmate devDependency (node_modules/.bin/dbmate). */
+function runDbmate(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+  const bin = fileURLToPath(new URL('../../node_modules/.bin/dbmate', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, env: { PATH: process.env.PATH } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
