@@ -60,6 +60,7 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   resolve: runner,
   verify: report,
   hash: { settings: true, connects: false, formats: TEXT },
+  import: { settings: true, connects: false, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },
 };
