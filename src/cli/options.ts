@@ -60,7 +60,8 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   resolve: runner,
   verify: report,
   hash: { settings: true, connects: false, formats: TEXT },
-  import: { settings: true, connects: false, formats: TEXT },
+  // Connects with --history (the takeover of the tool's history table).
+  import: { settings: true, connects: true, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },
 };

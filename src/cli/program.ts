@@ -168,6 +168,9 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<dir>', "the other tool's migrations folder")
     .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
     .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
+    .option('--history', "then take over the tool's history table in the database (as `stamp --from <tool>`; needs --url or a configured database)")
+    .addOption(lockWait())
+    .addOption(connectWait())
     .action(action('import'));
 
   program.command('rules').description('list the lint rules and their severities').action(action('rules'));

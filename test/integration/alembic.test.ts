@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importAlembic } from '../../src/migrations/alembic/write.js';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
 
@@ -36,8 +35,9 @@ describe('import --from alembic, then up on the server', () => {
     await db?.drop();
   });
 
-  it('writes the convertible revisions (and sqlmig.sum), lists the rest, and the written files apply', async () => {
-    const result = importAlembic(versionsDir, project.sqlDir);
+  it('writes the convertible revisions (and sqlmig.sum), lists the rest (exit 1), and the written files apply', async () => {
+    const imported = await cli(project, ['import', '--from', 'alembic', versionsDir, '--to', 'sql']);
+    expect(imported.code, imported.stderr).toBe(1);
     expect(await project.files()).toEqual([
       '0001_1975ea83b712_create_accounts.down.sql',
       '0001_1975ea83b712_create_accounts.up.sql',
@@ -51,7 +51,10 @@ describe('import --from alembic, then up on the server', () => {
       '0006_5e8f7a6b4c3d_create_tasks.up.sql',
       'sqlmig.sum',
     ]);
-    expect(result.unconverted.map((u) => u.file.replace(/^.*\//, ''))).toEqual(['3b1f0e2d9c8a_add_projects_archived.py', '3b1f0e2d9c8a_add_projects_archived.py']);
+    expect(imported.stdout).toContain('not converted, needs you (2):');
+    expect(imported.stdout).toMatch(/3b1f0e2d9c8a_add_projects_archived\.py: line 19: upgrade\(\) is not only op\.execute\(\) of literal SQL: `op\.add_column\('projects', sa\.Column/);
+    expect(imported.stdout).toContain('`alembic upgrade ae1027a6acf:3b1f0e2d9c8a --sql`, into 0004_3b1f0e2d9c8a_add_projects_archived.up.sql');
+    expect(imported.stdout).toMatch(/3b1f0e2d9c8a_add_projects_archived\.py: line 23: downgrade\(\)/);
 
     const up = await cli(project, ['--url', db.url, 'up']);
     expect(up.stderr).not.toMatch(/error/);
@@ -71,8 +74,10 @@ describe('import --from alembic, then up on the server', () => {
     expect(await columns(db.url, 'tasks')).toEqual([]);
   });
 
-  it('refuses to import into a folder that already has migrations', () => {
-    expect(() => importAlembic(versionsDir, project.sqlDir)).toThrow(/already has migrations/);
+  it('refuses to import into a folder that already has migrations (exit 2)', async () => {
+    const again = await cli(project, ['import', '--from', 'alembic', versionsDir, '--to', 'sql']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already holds migrations');
   });
 });
 
@@ -83,7 +88,7 @@ describe('stamp --from alembic: alembic_version mapped to the imported versions'
   beforeAll(async () => {
     db = await freshDatabase();
     project = await createProject();
-    importAlembic(versionsDir, project.sqlDir);
+    expect((await cli(project, ['import', '--from', 'alembic', versionsDir, '--to', 'sql'])).code).toBe(1);
   });
   afterAll(async () => {
     await project?.cleanup();

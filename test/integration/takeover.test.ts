@@ -314,14 +314,12 @@ describe('dbmate end to end: dbmate applies, sqlmig takes over, status, a no-op 
     const dbmateRows = await oldTable(db.url, 'schema_migrations');
     expect(dbmateRows).toEqual(DBMATE_FILES.map(([name]) => ({ version: name.slice(0, 14) })));
 
-    // The same migrations in sqlmig's layout (what `sqlmig import` writes).
-    for (const [name, up, down] of DBMATE_FILES) {
-      await project.write(`${name}.up.sql`, `${up}\n\n`);
-      await project.write(`${name}.down.sql`, `${down}\n`);
-    }
-    const taken = await sqlmig('stamp', '--from', 'dbmate');
+    // The team's step after linting in place: import, with the history taken over.
+    const taken = await sqlmig('import', 'db/migrations', '--history');
     expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain('imported 3 dbmate migrations');
     expect(taken.stdout).toContain('Took over 3 migrations from schema_migrations (dbmate)');
+    expect(await project.files()).toContain('20240101120000_create_accounts.up.sql');
 
     const status = await sqlmig('status');
     expect(status.code).toBe(0);
@@ -332,12 +330,16 @@ describe('dbmate end to end: dbmate applies, sqlmig takes over, status, a no-op 
     expect(noop.code).toBe(0);
     expect(noop.stdout).toMatch(/Nothing to apply|up to date|nothing to do/i);
 
-    await project.write('20240201120000_create_tasks.up.sql', 'CREATE TABLE IF NOT EXISTS tasks (id bigint PRIMARY KEY, project_id bigint NOT NULL);\n');
-    await project.write('20240201120000_create_tasks.down.sql', 'DROP TABLE IF EXISTS tasks;\n');
+    expect((await sqlmig('new', 'create tasks')).code).toBe(0);
+    const [created] = (await project.files()).filter((name) => name.endsWith('_create_tasks.up.sql'));
+    await project.write(created!, 'CREATE TABLE IF NOT EXISTS tasks (id bigint PRIMARY KEY, project_id bigint NOT NULL);\n');
+    await project.write(created!.replace('.up.', '.down.'), 'DROP TABLE IF EXISTS tasks;\n');
+    expect((await sqlmig('hash')).code).toBe(0);
     const next = await sqlmig('up');
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toMatch(/Applied 1 migration/);
-    expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([20240101120000, 20240102120000, 20240103120000, 20240201120000]);
+    expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([20240101120000, 20240102120000, 20240103120000, Number(created!.split('_')[0])]);
+    expect(Number(created!.split('_')[0])).toBeGreaterThan(20240103120000);
     const tasks = await withConnection(db.url, (sql) => sql`SELECT to_regclass('public.tasks')::text AS t`);
     expect(tasks[0]!.t).toBe('tasks');
     // dbmate's table is as dbmate left it.
@@ -357,3 +359,57 @@ function runDbmate(cwd: string, args: string[]): Promise<{ code: number; output:
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
+
+describe('import --history when import numbers the versions 1, 2, … (diesel: version 0 and dashes)', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+  const DIESEL: Array<[string, string, string]> = [
+    ['00000000000000_diesel_initial_setup', "CREATE OR REPLACE FUNCTION diesel_noop() RETURNS void AS $$ SELECT $$ LANGUAGE sql;", 'DROP FUNCTION IF EXISTS diesel_noop();'],
+    ['2024-01-01-120000_create_accounts', MIGRATIONS[0][1], MIGRATIONS[0][2]],
+    ['2024-01-02-120000_create_projects', MIGRATIONS[1][1], MIGRATIONS[1][2]],
+    ['2024-01-03-120000_create_tasks', MIGRATIONS[3][1], MIGRATIONS[3][2]],
+  ];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject();
+    for (const [folder, up, down] of DIESEL) {
+      await mkdir(`${project.dir}/migrations/${folder}`, { recursive: true });
+      await writeFile(`${project.dir}/migrations/${folder}/up.sql`, `${up}\n`);
+      await writeFile(`${project.dir}/migrations/${folder}/down.sql`, `${down}\n`);
+    }
+    // What diesel did: its table (CASES' DDL), its rows (versions without dashes), the first three migrations.
+    const diesel = CASES.find((c) => c.tool === 'diesel')!;
+    await withConnection(db.url, (sql) =>
+      sql.unsafe(
+        `${diesel.ddl};\nINSERT INTO __diesel_schema_migrations (version) VALUES ('00000000000000'), ('20240101120000'), ('20240102120000');\n` +
+          `${DIESEL[0]![1]}\n${MIGRATIONS[0][1]}\n${MIGRATIONS[1][1]}`,
+      ),
+    );
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('maps the recorded versions through the numbering import chose, then up applies the rest', async () => {
+    const standalone = await sqlmig('stamp', '--from', 'diesel');
+    // Before the import the folder is empty: refused, pointing at the one-step import.
+    expect(standalone.code).toBe(1);
+    expect(standalone.stderr).toContain('records 00000000000000 as applied, but no migration in the folder has version 0');
+    expect(standalone.stderr).toContain('sqlmig import <dir> --from diesel --history');
+    const imported = await sqlmig('import', 'migrations', '--from', 'diesel', '--history');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('versions numbered 1 to 4');
+    expect(imported.stdout).toContain('Took over 3 migrations from __diesel_schema_migrations (diesel)');
+    expect((await sqlmigRows(db.url)).map((row) => [row.version, row.name])).toEqual([
+      [1, 'diesel_initial_setup'],
+      [2, 'create_accounts'],
+      [3, 'create_projects'],
+    ]);
+    const up = await sqlmig('up');
+    expect(up.code, up.stderr).toBe(0);
+    expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([1, 2, 3, 4]);
+  });
+});

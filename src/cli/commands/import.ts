@@ -4,7 +4,10 @@ import { closestMatch } from '../../config/closest.js';
 import { ConfigError, UsageError, type ExitCode } from '../../errors.js';
 import { convertLayout, writeConversion } from '../../migrations/layouts/convert.js';
 import { LAYOUT_IDS, detectLayout, isLayoutId, readLayout, type LayoutId } from '../../migrations/layouts/index.js';
+import { HISTORY_TOOLS, type HistoryTool } from '../../runner/takeover/tools.js';
 import type { CommandContext } from '../context.js';
+import type { RunnerCliOptions } from '../runner-options.js';
+import { takeOver } from './stamp.js';
 
 /**
  * `sqlmig import <dir> [--from <layout>] [--to <dir>]`: writes another tool's migrations as sqlmig
@@ -12,13 +15,18 @@ import type { CommandContext } from '../context.js';
  * versions and order kept, and sqlmig.sum; then lists every file it did not convert. Exit 1 when
  * something needs a person (code migrations, repeatables, …), 0 when only tool metadata was left.
  */
-export default async function importCommand(ctx: CommandContext, source: string, options: { from?: string; to?: string }): Promise<ExitCode> {
+export default async function importCommand(
+  ctx: CommandContext,
+  source: string,
+  options: { from?: string; to?: string; history?: boolean } & RunnerCliOptions,
+): Promise<ExitCode> {
   const shown = (path: string) => relative(ctx.io.cwd, path) || '.';
   const from = resolve(ctx.io.cwd, source);
   if (!existsSync(from)) throw new ConfigError(`${source}: no such folder`, { hint: "pass the folder that holds the other tool's migrations" });
   const to = options.to !== undefined ? resolve(ctx.io.cwd, options.to) : (await ctx.config()).dir;
   const layout = chosenLayout(options.from, from, source);
   assertEmptyTarget(from, to, shown);
+  const historyTool = options.history ? takeoverTool(layout) : undefined;
 
   const conversion = convertLayout(readLayout(from, layout));
   const { folder, files } = conversion;
@@ -29,14 +37,21 @@ export default async function importCommand(ctx: CommandContext, source: string,
 
   ctx.out(`imported ${folder.migrations.length} ${layout} migrations (${files.length} files) from ${shown(from)} into ${shown(to)}, and wrote sqlmig.sum`);
   ctx.out(
-    conversion.renumbered === undefined
-      ? `versions kept as ${layout} numbers them`
+    layout === 'alembic'
+      ? `versions numbered 1 to ${folder.migrations.length} in the order of the down_revision chain (Alembic's revisions are ids, not numbers)`
+      : conversion.renumbered === undefined
+        ? `versions kept as ${layout} numbers them`
       : `versions numbered 1 to ${folder.migrations.length} in ${layout}'s order: ${conversion.renumbered}`,
   );
   const noTransaction = files.filter((file) => file.origin.addedLines > 0);
   if (noTransaction.length > 0) {
     ctx.out(`-- sqlmig:no-transaction added to ${noTransaction.length} ${noTransaction.length === 1 ? 'file' : 'files'} that ${layout} runs outside a transaction:`);
     for (const file of noTransaction) ctx.out(`  ${file.fileName}  (${shown(file.origin.path)})`);
+  }
+  if (historyTool !== undefined) {
+    // The versions as this import numbered them: the tool's own when sqlmig could keep them, else 1, 2, … in its order.
+    const versions = new Map(files.map((file) => [file.sourceVersion, file.version]));
+    await takeOver(ctx, historyTool, options, { dir: to, versions });
   }
   const attention = folder.leftOut.filter((item) => item.needsAttention);
   const skipped = folder.leftOut.filter((item) => !item.needsAttention);
@@ -51,6 +66,14 @@ export default async function importCommand(ctx: CommandContext, source: string,
   }
   ctx.out('everything converted');
   return 0;
+}
+
+/** The history table `--history` takes over: the layout's tool's. */
+function takeoverTool(layout: LayoutId): HistoryTool {
+  if ((HISTORY_TOOLS as readonly string[]).includes(layout)) return layout as HistoryTool;
+  throw new UsageError(`--history: sqlmig cannot read ${layout}'s history table`, {
+    hint: `import without --history, then record what the database has with \`sqlmig stamp <version>\` (history tables sqlmig reads: ${HISTORY_TOOLS.join(', ')})`,
+  });
 }
 
 function chosenLayout(from: string | undefined, dir: string, source: string): LayoutId {

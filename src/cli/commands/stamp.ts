@@ -1,6 +1,6 @@
 import { UsageError, type ExitCode } from '../../errors.js';
 import { stamp as recordStamp } from '../../runner/admin.js';
-import { takeOverHistory } from '../../runner/takeover/takeover.js';
+import { takeOverHistory, type TakeoverOptions } from '../../runner/takeover/takeover.js';
 import type { HistoryTool } from '../../runner/takeover/tools.js';
 import { parseVersion, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import type { CommandContext } from '../context.js';
@@ -29,8 +29,8 @@ export default async function stamp(ctx: CommandContext, version: string | undef
 }
 
 /** Also what `import --history` runs once the files are written. */
-export async function takeOver(ctx: CommandContext, from: HistoryTool | undefined, options: RunnerCliOptions): Promise<ExitCode> {
-  const result = await takeOverHistory({ ...(await runnerOptionsFrom(ctx, options)), from });
+export async function takeOver(ctx: CommandContext, from: HistoryTool | undefined, options: RunnerCliOptions, imported: Omit<TakeoverOptions, 'from'> = {}): Promise<ExitCode> {
+  const result = await takeOverHistory({ ...(await runnerOptionsFrom(ctx, options)), from, ...imported });
   for (const note of result.notes) ctx.info(`note: ${note}`);
   const { recorded } = result;
   if (recorded.length === 0) {

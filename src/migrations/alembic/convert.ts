@@ -1,4 +1,5 @@
 import { slugify } from '../filename.js';
+import { migrationSlug } from '../scaffold.js';
 import { formatMarker } from './marker.js';
 import { orderRevisions } from './order.js';
 import { readRevision, RevisionFileError, type AlembicRevision } from './revision.js';
@@ -6,6 +7,10 @@ import { readRevision, RevisionFileError, type AlembicRevision } from './revisio
 /** A sqlmig migration drafted from a revision: the up file always, the down file when downgrade() converted. */
 export interface ConvertedMigration {
   version: number;
+  /** The version as file names spell it (`0004`). */
+  digits: string;
+  /** The revision's .py file. */
+  file: string;
   name: string;
   revision: string;
   /** The up file's text; undefined when upgrade() is not only literal SQL (then it is in `unconverted`). */
@@ -49,9 +54,10 @@ export function convertRevisions(files: ReadonlyArray<{ path: string; text: stri
   const migrations = ordered.map((revision, index): ConvertedMigration => {
     const version = index + 1;
     const name = migrationName(revision);
-    const fileBase = `${String(version).padStart(width, '0')}_${name}`;
+    const digits = String(version).padStart(width, '0');
+    const fileBase = `${digits}_${name}`;
     const marker = formatMarker({ revision: revision.revision, revises: revision.downRevisions });
-    const migration: ConvertedMigration = { version, name, revision: revision.revision };
+    const migration: ConvertedMigration = { version, digits, file: revision.file, name, revision: revision.revision };
     const from = revision.downRevisions.join(',') || 'base';
     if ('sql' in revision.upgrade) {
       migration.up = `${marker}\n${sqlText(revision.upgrade.sql)}`;
@@ -89,8 +95,9 @@ export function convertRevisions(files: ReadonlyArray<{ path: string; text: stri
 /** `<revision>_<slug>` as Alembic names files; a file named otherwise gets the revision in front, so the takeover can find it by name too. */
 function migrationName(revision: AlembicRevision): string {
   const base = slugify(revision.file.replace(/^.*[\\/]/, '').replace(/\.py$/, ''));
-  const id = slugify(revision.revision);
-  return base === id || base.startsWith(`${id}_`) ? base : `${id}${base ? `_${base}` : ''}`;
+  const id = slugify(revision.revision) || 'revision';
+  // The same cut as `import` applies to every name (at most 60 characters), so the hints name the file it expects.
+  return migrationSlug(base === id || base.startsWith(`${id}_`) ? base : `${id}${base ? `_${base}` : ''}`);
 }
 
 /** Each statement as written (surrounding blank space trimmed, a missing `;` added), one blank line apart. */

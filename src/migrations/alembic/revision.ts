@@ -139,7 +139,11 @@ function readBody(fn: { body: LogicalLine[]; line: number } | undefined, name: s
 /** The SQL of `op.execute(<literal>)`, or why the statement is something else. */
 function executedLiteral(tokens: readonly Token[]): string | { reason: string } {
   const shown = tokens
-    .map((token, i) => (i > 0 && token.kind !== 'op' && tokens[i - 1]!.kind !== 'op' ? ` ${token.text}` : token.text))
+    .map((token, i) => {
+      const previous = tokens[i - 1];
+      const spaced = previous !== undefined && ((token.kind !== 'op' && previous.kind !== 'op') || (previous.kind === 'op' && previous.text === ','));
+      return spaced ? ` ${token.text}` : token.text;
+    })
     .join('')
     .replace(/\s+/g, ' ');
   const what = shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;

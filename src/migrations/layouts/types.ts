@@ -74,6 +74,7 @@ export const LAYOUT_IDS = [
   'node-pg-migrate',
   'popx',
   'pop',
+  'alembic',
 ] as const;
 
 export type LayoutId = (typeof LAYOUT_IDS)[number];

@@ -12,6 +12,11 @@ export interface TakeoverInput extends PlanInput {
   history: OldHistory;
   /** Alembic only: the revision marker of each up file that has one, by version. */
   markers?: ReadonlyMap<number, RevisionMarker>;
+  /**
+   * The sqlmig version of each of the tool's versions, from the `import` that wrote the folder (which
+   * numbers them 1, 2, … when the tool's versions cannot be sqlmig's); default: the tool's version as a number.
+   */
+  versions?: ReadonlyMap<string, number>;
 }
 
 export interface TakeoverPlan {
@@ -34,7 +39,7 @@ export function planTakeover(input: TakeoverInput): TakeoverPlan {
   if (input.history.problems.length > 0) return { steps: [], refusals, notes: input.history.notes };
 
   const withUp = input.set.migrations.filter((m) => m.up).sort((a, b) => a.version - b.version);
-  const locate = input.tool.tool === 'alembic' ? alembicLocator(withUp, input.markers ?? new Map()) : numericLocator(input.tool, withUp);
+  const locate = input.tool.tool === 'alembic' ? alembicLocator(withUp, input.markers ?? new Map()) : numericLocator(input.tool, withUp, input.versions);
   const taken = new Map<number, Migration>();
   for (const id of input.history.applied) {
     const found = locate(id);
@@ -75,10 +80,22 @@ export function planTakeover(input: TakeoverInput): TakeoverPlan {
 
 type Located = { migration: Migration } | { reason: string };
 
-function numericLocator(tool: ToolTable, migrations: readonly Migration[]): (id: string) => Located {
+function numericLocator(tool: ToolTable, migrations: readonly Migration[], versions?: ReadonlyMap<string, number>): (id: string) => Located {
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  // The folder spells a version as the tool's files do (diesel `2024-01-01-120000`), the table as the tool records it (`20240101120000`).
+  const imported = new Map<string, number>();
+  for (const [spelled, version] of versions ?? []) {
+    imported.set(spelled, version);
+    const recorded = tool.versionOf(spelled);
+    if ('digits' in recorded && !imported.has(recorded.digits)) imported.set(recorded.digits, version);
+  }
   return (id) => {
     const mapped = tool.versionOf(id);
+    const importedVersion = imported.get(id) ?? ('digits' in mapped ? imported.get(mapped.digits) : undefined);
+    if (importedVersion !== undefined) {
+      const migration = byVersion.get(importedVersion);
+      return migration ? { migration } : { reason: `no migration in the folder has version ${importedVersion}, which import gave it` };
+    }
     if ('reason' in mapped) return mapped;
     const version = Number(mapped.digits);
     if (!Number.isSafeInteger(version)) return { reason: `version ${mapped.digits} is larger than sqlmig versions go (${Number.MAX_SAFE_INTEGER})` };
@@ -142,6 +159,7 @@ function notInFolder(input: TakeoverInput, id: string, reason: string): Refusal 
     hint:
       input.tool.tool === 'alembic'
         ? 'import the versions folder first (`sqlmig import --from alembic <versions dir>`), and convert the revisions it lists by hand'
-        : `import the ${input.tool.tool} folder first (\`sqlmig import <dir> --from ${input.tool.tool}\`), or restore the migration's files`,
+        : `import the ${input.tool.tool} folder and take over in one step: \`sqlmig import <dir> --from ${input.tool.tool} --history\` ` +
+          "(needed when import numbered the versions 1, 2, …, as it says), or restore the migration's files"
   };
 }

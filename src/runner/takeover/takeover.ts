@@ -20,19 +20,27 @@ export interface TakeoverResult {
   notes: string[];
 }
 
+export interface TakeoverOptions {
+  /** The tool; default: the one known history table the database has. */
+  from?: HistoryTool;
+  /** The migrations folder to record from; default: the config's `dir` (`import --history` passes its `--to`). */
+  dir?: string;
+  /** The tool's versions → sqlmig versions, as `import` numbered them (see planTakeover). */
+  versions?: ReadonlyMap<string, number>;
+}
+
 /**
  * `stamp --from <tool>`: records in sqlmig's table, in one transaction, every migration the other tool's
  * history table records as applied, with the checksums of the files in the folder, so that the next `up`
  * continues where that tool stopped. Refuses when that table says dirty or failed. The old table is only
  * read (and share-locked for the transaction, so the old tool cannot migrate meanwhile): never changed.
- * `from` undefined: the one known history table the database has.
  */
-export async function takeOverHistory(options: RunnerOptions & { from?: HistoryTool }): Promise<TakeoverResult> {
+export async function takeOverHistory(options: RunnerOptions & TakeoverOptions): Promise<TakeoverResult> {
   const target = await resolveTarget(options);
   return withSession(target, options, 'change', async (session) => {
     const { db } = session;
     const { tool, table } = await findHistoryTable(db, options.from);
-    const loaded = loadMigrations(target.config.dir, target.cacheDir);
+    const loaded = loadMigrations(options.dir ?? target.config.dir, target.cacheDir);
     await db.exec('BEGIN');
     try {
       if (target.config.lockTimeout !== null) await db.exec(`SET LOCAL lock_timeout = ${quoteLiteral(target.config.lockTimeout)}`);
@@ -44,6 +52,7 @@ export async function takeOverHistory(options: RunnerOptions & { from?: HistoryT
         tableName: table,
         history,
         markers: tool.tool === 'alembic' ? revisionMarkers(loaded) : undefined,
+        versions: options.versions,
       });
       if (plan.refusals.length > 0) throw new PlanRefusedError(plan.refusals, target.cwd, 'other');
       const rows = plan.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));
