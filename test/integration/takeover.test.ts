@@ -318,7 +318,7 @@ describe('dbmate end to end: dbmate applies, sqlmig takes over, status, a no-op 
     const taken = await sqlmig('import', 'db/migrations', '--history');
     expect(taken.code, taken.stderr).toBe(0);
     expect(taken.stdout).toContain('imported 3 dbmate migrations');
-    expect(taken.stdout).toContain('Took over 3 migrations from schema_migrations (dbmate)');
+    expect(taken.stdout).toContain('Took over 3 migrations (versions 20240101120000–20240103120000) from schema_migrations (dbmate)');
     expect(await project.files()).toContain('20240101120000_create_accounts.up.sql');
 
     const status = await sqlmig('status');
@@ -402,7 +402,7 @@ describe('import --history when import numbers the versions 1, 2, … (diesel: v
     const imported = await sqlmig('import', 'migrations', '--from', 'diesel', '--history');
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('versions numbered 1 to 4');
-    expect(imported.stdout).toContain('Took over 3 migrations from __diesel_schema_migrations (diesel)');
+    expect(imported.stdout).toContain('Took over 3 migrations (versions 1–3) from __diesel_schema_migrations (diesel)');
     expect((await sqlmigRows(db.url)).map((row) => [row.version, row.name])).toEqual([
       [1, 'diesel_initial_setup'],
       [2, 'create_accounts'],

@@ -36,10 +36,12 @@ export async function takeOver(ctx: CommandContext, from: HistoryTool | undefine
   if (recorded.length === 0) {
     ctx.out(`Nothing to take over: sqlmig already records every migration ${result.table} (${result.tool}) records as applied. ${result.table} was left as it is.`);
   } else {
-    const plural = recorded.length === 1 ? 'migration' : 'migrations';
+    const first = recorded[0]!.version;
+    const last = recorded.at(-1)!.version;
+    const which = recorded.length === 1 ? `1 migration (version ${first})` : `${recorded.length} migrations (versions ${first}–${last})`;
     ctx.out(
-      `Took over ${recorded.length} ${plural} from ${result.table} (${result.tool}), recorded as applied in one transaction ` +
-        `(versions ${recorded[0]!.version}–${recorded.at(-1)!.version}); ${result.table} was left as it is. The next \`sqlmig up\` continues from version ${recorded.at(-1)!.version}.`,
+      `Took over ${which} from ${result.table} (${result.tool}), recorded as applied in one transaction; ` +
+        `${result.table} was left as it is. The next \`sqlmig up\` applies what comes after them.`,
     );
   }
   return 0;
