@@ -75,6 +75,7 @@ function globalsOf(command: Command): GlobalOptions {
     envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
+    layout: opts.layout,
     format: opts.format,
     color: opts.color !== false,
     quiet: opts.quiet === true,

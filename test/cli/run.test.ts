@@ -81,6 +81,8 @@ describe('run(argv, io)', () => {
       if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
       if (takesUrl.includes(name)) expected.push('--url');
       expected.push('--dir');
+      // import names its source's tool with its own --from.
+      if ((takesUrl.includes(name) && name !== 'import') || name === 'new' || name === 'hash') expected.push('--layout');
       if (formats[name]) expected.push('--format');
       expected.push('--no-color', '--quiet', '--verbose');
       expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);

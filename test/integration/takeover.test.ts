@@ -399,15 +399,20 @@ describe('import --history when import numbers the versions 1, 2, … (diesel: v
     expect(standalone.code).toBe(1);
     expect(standalone.stderr).toContain('records 00000000000000 as applied, but no migration in the folder has version 0');
     expect(standalone.stderr).toContain('sqlmig import <dir> --from diesel --history');
-    const imported = await sqlmig('import', 'migrations', '--from', 'diesel', '--history');
-    expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toContain('versions numbered 1 to 4');
-    expect(imported.stdout).toContain('Took over 3 migrations (versions 1–3) from __diesel_schema_migrations (diesel)');
+    // In place on diesel's folder: the same numbering as import's.
+    const inPlace = await sqlmig('--dir', 'migrations', '--layout', 'diesel', 'stamp', '--from', 'diesel');
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(inPlace.stdout).toContain('Took over 3 migrations (versions 1–3) from __diesel_schema_migrations (diesel)');
     expect((await sqlmigRows(db.url)).map((row) => [row.version, row.name])).toEqual([
       [1, 'diesel_initial_setup'],
       [2, 'create_accounts'],
       [3, 'create_projects'],
     ]);
+    // import --history then finds everything recorded, with the same checksums (the same bytes).
+    const imported = await sqlmig('import', 'migrations', '--from', 'diesel', '--history');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('versions numbered 1 to 4');
+    expect(imported.stdout).toContain('Nothing to take over');
     const up = await sqlmig('up');
     expect(up.code, up.stderr).toBe(0);
     expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([1, 2, 3, 4]);

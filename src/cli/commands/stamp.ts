@@ -30,7 +30,10 @@ export default async function stamp(ctx: CommandContext, version: string | undef
 
 /** Also what `import --history` runs once the files are written. */
 export async function takeOver(ctx: CommandContext, from: HistoryTool | undefined, options: RunnerCliOptions, imported: Omit<TakeoverOptions, 'from'> = {}): Promise<ExitCode> {
-  const result = await takeOverHistory({ ...(await runnerOptionsFrom(ctx, options)), from, ...imported });
+  const runnerOptions = await runnerOptionsFrom(ctx, options);
+  // In place on the tool's folder (--layout), the versions are those of its conversion, as for `import --history`.
+  const versions = imported.versions ?? ctx.inPlace()?.versions;
+  const result = await takeOverHistory({ ...runnerOptions, from, ...imported, versions });
   for (const note of result.notes) ctx.info(`note: ${note}`);
   const { recorded } = result;
   if (recorded.length === 0) {

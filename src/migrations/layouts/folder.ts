@@ -67,7 +67,8 @@ export function splitAtMarker(
   const downText = lines.slice(at + 1).join('');
   return {
     up: { path, text: upText, firstLine: 1, noTransaction: false },
-    down: { path, text: downText, firstLine: at + 2, noTransaction: false },
+    // An empty down section has no line of its own: its findings point at the marker.
+    down: { path, text: downText, firstLine: downText === '' ? at + 1 : at + 2, noTransaction: false },
     upText,
     downText,
     downMarker: lines[at],

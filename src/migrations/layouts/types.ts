@@ -79,6 +79,12 @@ export const LAYOUT_IDS = [
 
 export type LayoutId = (typeof LAYOUT_IDS)[number];
 
+/**
+ * The layouts a folder can be linted and run in place with (config `layout`, `--layout`): all but Alembic's,
+ * whose SQL is taken out of Python, so its lines are not the file's; `import --from alembic` converts it once.
+ */
+export const IN_PLACE_LAYOUT_IDS: readonly LayoutId[] = LAYOUT_IDS.filter((id) => id !== 'alembic');
+
 export interface Layout {
   id: LayoutId;
   /** What `import` and `--help` say about it, e.g. `goose (one file per migration, -- +goose Up / Down)`. */
