@@ -44,6 +44,26 @@ const CASES: ToolCase[] = [
     dirty: { rows: 'INSERT INTO schema_migrations (version, dirty) VALUES (3, true)', says: /version 3 is dirty/ },
   },
   {
+    tool: 'sqlx',
+    versions: V,
+    // launchbadge/sqlx sqlx-postgres/src/migrate.rs, ensure_migrations_table.
+    ddl: `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    success BOOLEAN NOT NULL,
+    checksum BYTEA NOT NULL,
+    execution_time BIGINT NOT NULL
+)`,
+    rows: `INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES
+      (${V[0]}, 'create accounts', true, '\\x01', 5), (${V[1]}, 'create projects', true, '\\x02', 5), (${V[2]}, 'add accounts name', true, '\\x03', 5)`,
+    dirty: {
+      rows: `INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES
+        (${V[0]}, 'create accounts', true, '\\x01', 5), (${V[1]}, 'create projects', false, '\\x02', 5)`,
+      says: new RegExp(`version ${V[1]} \\(create projects\\) is dirty`),
+    },
+  },
+  {
     tool: 'dbmate',
     versions: V,
     // amacneil/dbmate pkg/driver/postgres/postgres.go, CreateMigrationsTable.
@@ -155,6 +175,7 @@ async function writeMigrations(project: Project, versions: number[]): Promise<vo
 
 const TABLES: Record<string, string> = {
   'golang-migrate': 'schema_migrations',
+  sqlx: '_sqlx_migrations',
   dbmate: 'schema_migrations',
   goose: 'goose_db_version',
   flyway: 'flyway_schema_history',

@@ -5,7 +5,7 @@
  * the tool's own DDL.
  */
 
-export const HISTORY_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'diesel', 'prisma', 'alembic'] as const;
+export const HISTORY_TOOLS = ['golang-migrate', 'sqlx', 'dbmate', 'goose', 'flyway', 'diesel', 'prisma', 'alembic'] as const;
 export type HistoryTool = (typeof HISTORY_TOOLS)[number];
 
 /** What the old tool's table says, in the tool's own identifiers (version strings, Prisma folder names, Alembic revisions). */
@@ -72,6 +72,30 @@ const golangMigrate: ToolTable = {
       });
     }
     return history([], { through: text(row!.version) });
+  },
+  versionOf: numeric,
+};
+
+/**
+ * sqlx: one row per migration it ran, `success = false` while one failed part-way (its "dirty version";
+ * sqlx refuses to go on). sqlx-postgres/src/migrate.rs (ensure_migrations_table): `CREATE TABLE IF NOT EXISTS
+ * _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL
+ * DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)`.
+ */
+const sqlx: ToolTable = {
+  tool: 'sqlx',
+  table: '_sqlx_migrations',
+  columns: 'version::text AS version, description, success',
+  orderBy: 'version',
+  read(rows) {
+    const result = history(rows.filter((row) => row.success === true).map((row) => text(row.version)));
+    for (const row of rows.filter((r) => r.success !== true)) {
+      result.problems.push({
+        message: `_sqlx_migrations says version ${text(row.version)} (${text(row.description)}) is dirty: it failed part-way (success = false)`,
+        hint: `finish or undo what ${text(row.version)} did by hand and delete its row, as sqlx asks, then take over again`,
+      });
+    }
+    return result;
   },
   versionOf: numeric,
 };
@@ -231,6 +255,7 @@ const alembic: ToolTable = {
 
 export const TOOL_TABLES: Readonly<Record<HistoryTool, ToolTable>> = {
   'golang-migrate': golangMigrate,
+  sqlx,
   dbmate,
   goose,
   flyway,
