@@ -78,7 +78,9 @@ export function convertRevisions(files: ReadonlyArray<{ path: string; text: stri
         hint: `write ${fileBase}.down.sql by hand if the revision can be reverted`,
       });
     } else if ('sql' in down) {
-      migration.down = sqlText(down.sql);
+      // Both empty (a merge revision): a down file that says so, which require-down accepts with its reason.
+      migration.down =
+        down.sql.length === 0 ? '-- sqlmig-disable require-down -- the revision runs nothing (a merge revision, or an empty upgrade)\n' : sqlText(down.sql);
     } else {
       unconverted.push({
         file: revision.file,
