@@ -133,3 +133,27 @@ describe('stamp --from alembic: alembic_version mapped to the imported versions'
     expect(await columns(db.url, 'projects')).toEqual(['id', 'account_id', 'title', 'archived']);
   });
 });
+
+describe('import --from alembic --history when the head descends from a revision it could not convert', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject();
+    await withConnection(db.url, (sql) => sql.unsafe(`${ALEMBIC_VERSION_DDL};\nINSERT INTO alembic_version (version_num) VALUES ('5e8f7a6b4c3d')`));
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('lists what it did not convert, then refuses the takeover (exit 1), saying the files were written and how to go on', async () => {
+    const result = await cli(project, ['--url', db.url, 'import', '--from', 'alembic', versionsDir, '--to', 'sql', '--history']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('not converted, needs you (2):');
+    expect(result.stderr).toContain('records 3b1f0e2d9c8a as applied, but no file has the marker `-- alembic revision 3b1f0e2d9c8a` (5e8f7a6b4c3d descends from it)');
+    expect(result.stderr).toContain('the files in sql were written; once that is fixed, run `sqlmig stamp --from alembic`');
+    expect(await trackedVersions(db.url)).toEqual([]);
+    expect(await project.files()).toContain('0006_5e8f7a6b4c3d_create_tasks.up.sql');
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { closestMatch } from '../../config/closest.js';
-import { ConfigError, UsageError, type ExitCode } from '../../errors.js';
+import { ConfigError, SqlmigError, UsageError, type ExitCode } from '../../errors.js';
 import { convertLayout, writeConversion } from '../../migrations/layouts/convert.js';
 import { LAYOUT_IDS, detectLayout, isLayoutId, readLayout, type LayoutId } from '../../migrations/layouts/index.js';
 import { HISTORY_TOOLS, type HistoryTool } from '../../runner/takeover/tools.js';
@@ -48,11 +48,6 @@ export default async function importCommand(
     ctx.out(`-- sqlmig:no-transaction added to ${noTransaction.length} ${noTransaction.length === 1 ? 'file' : 'files'} that ${layout} runs outside a transaction:`);
     for (const file of noTransaction) ctx.out(`  ${file.fileName}  (${shown(file.origin.path)})`);
   }
-  if (historyTool !== undefined) {
-    // The versions as this import numbered them: the tool's own when sqlmig could keep them, else 1, 2, … in its order.
-    const versions = new Map(files.map((file) => [file.sourceVersion, file.version]));
-    await takeOver(ctx, historyTool, options, { dir: to, versions });
-  }
   const attention = folder.leftOut.filter((item) => item.needsAttention);
   const skipped = folder.leftOut.filter((item) => !item.needsAttention);
   if (skipped.length > 0) {
@@ -62,10 +57,35 @@ export default async function importCommand(
   if (attention.length > 0) {
     ctx.out(`not converted, needs you (${attention.length}):`);
     for (const item of attention) ctx.out(`  ${shown(item.path)}: ${item.reason}`);
-    return 1;
+  } else {
+    ctx.out('everything converted');
   }
-  ctx.out('everything converted');
-  return 0;
+  // After the lists, so that a refused takeover never hides what was not converted.
+  if (historyTool !== undefined) await takeOverImported(ctx, historyTool, options, to, files, conversion.renumbered !== undefined, shown);
+  return attention.length > 0 ? 1 : 0;
+}
+
+/** `--history`: the takeover, with the versions this import gave (the tool's own when sqlmig could keep them, else 1, 2, …). */
+async function takeOverImported(
+  ctx: CommandContext,
+  tool: HistoryTool,
+  options: RunnerCliOptions,
+  to: string,
+  files: ReadonlyArray<{ sourceVersion: string; version: number }>,
+  renumbered: boolean,
+  shown: (path: string) => string,
+): Promise<void> {
+  const versions = new Map(files.map((file) => [file.sourceVersion, file.version]));
+  try {
+    await takeOver(ctx, tool, options, { dir: to, versions });
+  } catch (error) {
+    if (!(error instanceof SqlmigError)) throw error;
+    // The files stay written: say how to take over once the cause is fixed.
+    const retry = renumbered
+      ? `the files in ${shown(to)} were written; import numbered the versions, so once that is fixed remove them and run this import again`
+      : `the files in ${shown(to)} were written; once that is fixed, run \`sqlmig stamp --from ${tool}\``;
+    throw Object.assign(error, { hint: `${error.hint ? `${error.hint}; ` : ''}${retry}` });
+  }
 }
 
 /** The history table `--history` takes over: the layout's tool's. */
