@@ -126,6 +126,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('record migrations up to <version> as applied without running them (baseline), or take over another tool\'s history (--from)')
     .argument('[version]', 'the version the database is already at')
     .addOption(new Option('--from <tool>', "record what this tool's history table records as applied (leaves that table as it is)").choices([...HISTORY_TOOLS]))
+    .option('--from-table <[schema.]table>', "with --from: the tool's history table when it is not under the tool's own name")
     .addOption(lockWait())
     .addOption(connectWait())
     .addOption(runTimeout())
@@ -169,6 +170,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
     .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
     .option('--history', "then take over the tool's history table in the database (as `stamp --from <tool>`; needs --url or a configured database)")
+    .option('--from-table <[schema.]table>', "with --history: the tool's history table when it is not under the tool's own name")
     .addOption(lockWait())
     .addOption(connectWait())
     .action(action('import'));

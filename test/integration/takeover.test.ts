@@ -439,3 +439,41 @@ describe('import --history when import numbers the versions 1, 2, … (diesel: v
     expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('stamp --from-table: a history table the team renamed or put in another schema', () => {
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject();
+    await writeMigrations(project, V);
+    // goose -table legacy.db_version: goose's DDL under another name.
+    const goose = CASES.find((c) => c.tool === 'goose')!;
+    await withConnection(db.url, (sql) =>
+      sql.unsafe(
+        `CREATE SCHEMA legacy;\n${goose.ddl.replace('goose_db_version', 'legacy.db_version')};\n` +
+          `INSERT INTO legacy.db_version (version_id, is_applied) VALUES (0, true), (${V[0]}, true), (${V[1]}, true)`,
+      ),
+    );
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('reads the named table (exit 0), and says so when it does not exist or is not a name (exit 2)', async () => {
+    const missing = await sqlmig('stamp', '--from', 'goose');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--from-table');
+    const bad = await sqlmig('stamp', '--from', 'goose', '--from-table', 'a.b.c.d');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from-table a.b.c.d');
+    const withoutFrom = await sqlmig('stamp', '--from-table', 'legacy.db_version');
+    expect(withoutFrom.code).toBe(2);
+    const taken = await sqlmig('stamp', '--from', 'goose', '--from-table', 'legacy.db_version');
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain('from legacy.db_version (goose)');
+    expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([V[0], V[1]]);
+  });
+});

@@ -18,7 +18,7 @@ import { takeOver } from './stamp.js';
 export default async function importCommand(
   ctx: CommandContext,
   source: string,
-  options: { from?: string; to?: string; history?: boolean } & RunnerCliOptions,
+  options: { from?: string; to?: string; history?: boolean; fromTable?: string } & RunnerCliOptions,
 ): Promise<ExitCode> {
   const shown = (path: string) => relative(ctx.io.cwd, path) || '.';
   const from = resolve(ctx.io.cwd, source);
@@ -27,6 +27,7 @@ export default async function importCommand(
   const layout = chosenLayout(options.from, from, source);
   assertEmptyTarget(from, to, shown);
   const historyTool = options.history ? takeoverTool(layout) : undefined;
+  if (options.fromTable !== undefined && !options.history) throw new UsageError('--from-table names the history table --history takes over: pass --history too');
 
   const conversion = convertLayout(readLayout(from, layout));
   const { folder, files } = conversion;
@@ -69,7 +70,7 @@ export default async function importCommand(
 async function takeOverImported(
   ctx: CommandContext,
   tool: HistoryTool,
-  options: RunnerCliOptions,
+  options: RunnerCliOptions & { fromTable?: string },
   to: string,
   files: ReadonlyArray<{ sourceVersion: string; version: number }>,
   renumbered: boolean,
@@ -77,7 +78,7 @@ async function takeOverImported(
 ): Promise<void> {
   const versions = new Map(files.map((file) => [file.sourceVersion, file.version]));
   try {
-    await takeOver(ctx, tool, options, { dir: to, versions });
+    await takeOver(ctx, tool, options, { dir: to, versions, table: options.fromTable });
   } catch (error) {
     if (!(error instanceof SqlmigError)) throw error;
     // The files stay written: say how to take over once the cause is fixed.

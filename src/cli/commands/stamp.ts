@@ -9,13 +9,14 @@ import type { CommandContext } from '../context.js';
  * `sqlmig stamp <version>`: records migrations up to version as applied without running them (baseline).
  * `sqlmig stamp --from <tool>`: records what another tool's history table records as applied (takeover).
  */
-export default async function stamp(ctx: CommandContext, version: string | undefined, options: RunnerCliOptions & { from?: HistoryTool }): Promise<ExitCode> {
+export default async function stamp(ctx: CommandContext, version: string | undefined, options: RunnerCliOptions & { from?: HistoryTool; fromTable?: string }): Promise<ExitCode> {
   if (options.from !== undefined) {
     if (version !== undefined) {
       throw new UsageError(`stamp takes a version or --from, not both (--from ${options.from} records what ${options.from}'s table records)`);
     }
-    return takeOver(ctx, options.from, options);
+    return takeOver(ctx, options.from, options, { table: options.fromTable });
   }
+  if (options.fromTable !== undefined) throw new UsageError('--from-table names the table of the tool --from takes over from: pass --from too');
   if (version === undefined) throw new UsageError('stamp needs the version the database is at, or --from <tool> to take over another tool\'s history');
   const target = parseVersion(version, 'stamp');
   const stamped = await recordStamp({ ...(await runnerOptionsFrom(ctx, options)), version: target });

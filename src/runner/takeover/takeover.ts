@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { ConfigError } from '../../errors.js';
-import type { DatabaseSession } from '../../db/port.js';
+import { ServerError, type DatabaseSession } from '../../db/port.js';
 import { readMarker, type RevisionMarker } from '../../migrations/alembic/marker.js';
 import { loadMigrations, planInput, sourcesOf } from '../files.js';
 import { PlanRefusedError } from '../refused.js';
@@ -23,6 +23,8 @@ export interface TakeoverResult {
 export interface TakeoverOptions {
   /** The tool; default: the one known history table the database has. */
   from?: HistoryTool;
+  /** The tool's table when the team renamed it (`[schema.]table`, as SQL names it); default: the tool's own name. */
+  table?: string;
   /** The migrations folder to record from; default: the config's `dir` (`import --history` passes its `--to`). */
   dir?: string;
   /** The tool's versions → sqlmig versions, as `import` numbered them (see planTakeover). */
@@ -39,7 +41,7 @@ export async function takeOverHistory(options: RunnerOptions & TakeoverOptions):
   const target = await resolveTarget(options);
   return withSession(target, options, 'change', async (session) => {
     const { db } = session;
-    const { tool, table } = await findHistoryTable(db, options.from);
+    const { tool, table } = await findHistoryTable(db, options.from, options.table);
     const loaded = loadMigrations(options.dir ?? target.config.dir, target.cacheDir);
     await db.exec('BEGIN');
     try {
@@ -66,16 +68,23 @@ export async function takeOverHistory(options: RunnerOptions & TakeoverOptions):
 }
 
 /** The tool's table through the search_path (as the tool itself finds it), checked to be that tool's. */
-async function findHistoryTable(db: DatabaseSession, from: HistoryTool | undefined): Promise<{ tool: ToolTable; table: string }> {
+async function findHistoryTable(db: DatabaseSession, from: HistoryTool | undefined, named: string | undefined): Promise<{ tool: ToolTable; table: string }> {
+  if (named !== undefined && from === undefined) {
+    throw new ConfigError(`--from-table ${named}: say which tool's table it is with --from`, {}, 'NO_HISTORY_TABLE');
+  }
   const found: Array<{ tool: ToolTable; table: string }> = [];
   for (const tool of from ? [TOOL_TABLES[from]] : HISTORY_TOOLS.map((name) => TOOL_TABLES[name])) {
     const [row] = await db.query<{ table: string | null; dirty: boolean }>(
       `SELECT to_regclass($1)::text AS table, EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'dirty' AND NOT attisdropped) AS dirty`,
-      [`"${tool.table}"`],
-    );
+      [named ?? `"${tool.table}"`],
+    ).catch((error: unknown) => {
+      // to_regclass answers NULL for a missing table but rejects a name that is not one (`a.b.c.d`).
+      if (named !== undefined && error instanceof ServerError) throw new ConfigError(`--from-table ${named}: ${error.message}`, { hint: 'write it as SQL names it: table, or schema.table' }, 'NO_HISTORY_TABLE');
+      throw error;
+    });
     if (!row?.table) continue;
     // golang-migrate and dbmate both call it schema_migrations; only golang-migrate's has a dirty column.
-    if (tool.table === 'schema_migrations' && row.dirty !== (tool.tool === 'golang-migrate')) {
+    if ((tool.tool === 'golang-migrate' || tool.tool === 'dbmate') && row.dirty !== (tool.tool === 'golang-migrate')) {
       if (from) {
         throw new ConfigError(`${row.table} is ${row.dirty ? "golang-migrate's" : "dbmate's"} table (it ${row.dirty ? 'has' : 'has no'} dirty column), not ${from}'s`, {
           hint: `pass --from ${row.dirty ? 'golang-migrate' : 'dbmate'}`,
@@ -88,10 +97,12 @@ async function findHistoryTable(db: DatabaseSession, from: HistoryTool | undefin
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
     throw new ConfigError(
-      from ? `the database has no ${TOOL_TABLES[from].table} table (${from}'s history) in its search_path` : 'the database has none of the history tables sqlmig can take over',
+      from
+        ? `the database has no ${named ?? TOOL_TABLES[from].table} table (${from}'s history)${named?.includes('.') ? '' : ' in its search_path'}`
+        : 'the database has none of the history tables sqlmig can take over',
       {
         hint: from
-          ? "connect to the database that tool migrated (and the schema it used: set the URL's search_path)"
+          ? "connect to the database that tool migrated (and the schema it used: set the URL's search_path), or name a renamed table with --from-table"
           : `sqlmig reads ${HISTORY_TOOLS.map((tool) => `${TOOL_TABLES[tool].table} (${tool})`).join(', ')}`,
       },
       'NO_HISTORY_TABLE',
