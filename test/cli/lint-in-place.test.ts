@@ -86,3 +86,25 @@ describe('lint in place: every corpus-native project gives its twin findings at 
     }, 120_000);
   }
 });
+
+describe('lint in place on a small goose folder', () => {
+  it('reports a down section finding at its line in the file, names the tool file in messages, and lists what it did not lint', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sqlmig-goose-lint-'));
+    try {
+      writeFileSync(join(dir, '1_users.sql'), '-- +goose Up\nCREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n\n-- +goose Down\nSELECT 1;\nDROP TABLE users;\n');
+      writeFileSync(join(dir, '2_backfill.go'), 'package migrations\n');
+      const io = fakeIO({ cwd: dir });
+      const code = await run(['lint', '--format', 'json', '--no-cache', '--dir', '.'], io);
+      expect(code).toBe(1);
+      const report = JSON.parse(io.stdoutText()) as JsonLintReport;
+      expect(report.diagnostics.find((d) => d.rule === 'require-if-exists')).toMatchObject({ file: '1_users.sql', line: 6, column: 1 });
+      expect(io.stderrText()).toContain('not linted: 2_backfill.go: a goose Go migration (code): convert it to SQL by hand');
+      // Files, --since and --staged name sqlmig files: a usage error in place.
+      expect(await run(['lint', '--dir', '.', '1_users.sql'], fakeIO({ cwd: dir }))).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,7 +8,7 @@ import type { DatabaseSession } from '../../db/port.js';
 import { serverMajorVersion } from '../../db/server-version.js';
 import type { LintResult } from '../../lint/diagnostic.js';
 import { lintProject } from '../../lint/project.js';
-import { originalLine, type InPlaceFolder } from '../../migrations/layouts/in-place.js';
+import { toolPlace, type InPlaceFolder } from '../../migrations/layouts/in-place.js';
 import { readTableSizes, weighByTableSize } from '../../lint/table-sizes.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
@@ -102,10 +102,7 @@ async function openLintDatabase(ctx: CommandContext, config: Config, wait: numbe
 
 /** Findings on the converted files, moved to the tool's own files and lines (code frames show the tool's files). */
 function atOriginalLines(result: LintResult, inPlace: InPlaceFolder): LintResult {
-  const place = (file: string, line: number) => {
-    const origin = inPlace.origins.get(file);
-    return origin ? { file: origin.path, line: originalLine(origin, line) } : { file, line };
-  };
+  const place = (file: string, line: number) => toolPlace(inPlace, file, line);
   // Messages name converted files; they say the tool's file instead (`20190226_x/down.sql`).
   const names = new Map([...inPlace.origins].map(([path, origin]) => [basename(path), relative(inPlace.sourceDir, origin.path)]));
   const renamed = (text: string) => text.replace(/\b\d+_[a-z0-9_]+\.(?:up|down)\.sql\b/g, (name) => names.get(name) ?? name);

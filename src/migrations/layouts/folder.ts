@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FileError } from '../../errors.js';
 import { fsErrorReason } from '../fs-error.js';
@@ -9,22 +9,26 @@ export function listFolder(dir: string): FolderListing {
   const root = resolve(dir);
   const files: string[] = [];
   const folders: string[] = [];
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(root);
+    entries = readdirSync(root, { withFileTypes: true });
   } catch (error) {
     throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
   }
-  for (const name of names) {
-    if (name.startsWith('.')) continue;
-    let stats;
-    try {
-      stats = statSync(join(root, name));
-    } catch {
-      continue;
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    // Only a symbolic link needs a stat (every command of a sqlmig project lists its folder here once).
+    let kind: 'file' | 'folder' | undefined = entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : undefined;
+    if (entry.isSymbolicLink()) {
+      try {
+        const stats = statSync(join(root, entry.name));
+        kind = stats.isFile() ? 'file' : stats.isDirectory() ? 'folder' : undefined;
+      } catch {
+        kind = undefined;
+      }
     }
-    if (stats.isDirectory()) folders.push(name);
-    else if (stats.isFile()) files.push(name);
+    if (kind === 'file') files.push(entry.name);
+    else if (kind === 'folder') folders.push(entry.name);
   }
   return { dir: root, files: files.sort(compareStrings), folders: folders.sort(compareStrings) };
 }

@@ -57,7 +57,12 @@ export function inPlaceFolder(dir: string, layout: LayoutId | undefined): InPlac
   };
 }
 
-/** Where line `line` of a converted file is in the tool's folder (the added no-transaction line: the part's first line). */
-export function originalLine(origin: Origin, line: number): number {
-  return Math.max(1, line <= origin.addedLines ? 1 + origin.lineDelta + origin.addedLines : line + origin.lineDelta);
+/**
+ * Where line `line` of a converted file is in the tool's folder (the added no-transaction line
+ * goes to the part's first line); a file that is not a converted one stays where it is.
+ */
+export function toolPlace(folder: InPlaceFolder, file: string, line: number): { file: string; line: number } {
+  const origin = folder.origins.get(file);
+  if (!origin) return { file, line };
+  return { file: origin.path, line: Math.max(1, line <= origin.addedLines ? 1 + origin.lineDelta + origin.addedLines : line + origin.lineDelta) };
 }
