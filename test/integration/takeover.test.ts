@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -477,3 +478,46 @@ describe('stamp --from-table: a history table the team renamed or put in another
     expect((await sqlmigRows(db.url)).map((row) => row.version)).toEqual([V[0], V[1]]);
   });
 });
+
+describe('import --history on a real project: LemmyNet (diesel, 342 migrations, numbered 1, 2, … by import)', () => {
+  const lemmy = fileURLToPath(new URL('../../../shared/corpus-native/diesel/LemmyNet__lemmy', import.meta.url));
+  let db: FreshDatabase;
+  let project: Project;
+  const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);
+  // What diesel records: each folder's version, dashes removed (diesel_migrations' version_from_string).
+  const folders = readdirSync(lemmy).filter((name) => /^\d/.test(name)).sort((a, b) => compare(a.split('_')[0]!.replace(/-/g, ''), b.split('_')[0]!.replace(/-/g, '')));
+  const recorded = folders.map((name) => name.split('_')[0]!.replace(/-/g, ''));
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    project = await createProject();
+    const diesel = CASES.find((c) => c.tool === 'diesel')!;
+    // Diesel applied all but the last ten.
+    const applied = recorded.slice(0, -10).map((version) => `('${version}')`).join(', ');
+    await withConnection(db.url, (sql) => sql.unsafe(`${diesel.ddl};\nINSERT INTO __diesel_schema_migrations (version) VALUES ${applied}`));
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+    await db?.drop();
+  });
+
+  it('records exactly the applied ones under the versions import gave them; the ten left are pending, in order', async () => {
+    const before = await oldTable(db.url, '__diesel_schema_migrations');
+    const result = await sqlmig('import', lemmy, '--from', 'diesel', '--to', 'sql', '--history');
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.stdout).toContain(`Took over ${folders.length - 10} migrations (versions 1–${folders.length - 10})`);
+    const rows = await sqlmigRows(db.url);
+    expect(rows.map((row) => row.version)).toEqual(folders.slice(0, -10).map((_, index) => index + 1));
+    // Each row is the folder diesel recorded: same order, same name.
+    expect(rows.map((row) => row.name)).toEqual(folders.slice(0, -10).map((name) => name.slice(name.indexOf('_') + 1).replace(/[^a-z0-9]+/gi, '_').toLowerCase().replace(/^_+|_+$/g, '')));
+    const validate = await sqlmig('validate', '--no-lint');
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    const status = await sqlmig('status');
+    expect(status.stdout.match(/\bpending\b/g)).toHaveLength(10);
+    expect(await oldTable(db.url, '__diesel_schema_migrations')).toEqual(before);
+  });
+});
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
