@@ -32,7 +32,7 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
   {
     scope: 'format',
     option: () =>
-      new Option('--format <format>', 'output format (lint: all four; status, current, history, validate, verify, rules: pretty|json)').choices(FORMATS),
+      new Option('--format <format>', 'output format (lint, verify: all four; status, current, history, validate, rules: pretty|json)').choices(FORMATS),
   },
   { scope: 'output', option: () => new Option('--no-color', 'disable colors (also NO_COLOR; FORCE_COLOR forces them)') },
   { scope: 'output', option: () => new Option('-q, --quiet', 'print only errors and results') },
@@ -66,7 +66,8 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   stamp: runner,
   validate: report,
   resolve: runner,
-  verify: report,
+  // github and sarif carry the locks of verify --trace.
+  verify: { settings: true, connects: true, layout: true, formats: FORMATS },
   hash: { settings: true, connects: false, layout: true, formats: TEXT },
   // Connects with --history (the takeover of the tool's history table).
   import: { settings: true, connects: true, formats: TEXT },

@@ -158,6 +158,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('verify')
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
+    .option('--trace', "record what each up file locks and rewrites on the tables that existed before it, beside lint's predictions")
+    .option('--fail-on-lock <mode>', 'exit 1 when a migration takes this lock mode or a stronger one on an existing table (implies --trace), e.g. ShareLock')
     .addOption(connectWait())
     .action(action('verify'));
 

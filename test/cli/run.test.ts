@@ -64,7 +64,8 @@ describe('run(argv, io)', () => {
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
-      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
+      verify: ['pretty', 'json', 'github', 'sarif'],
+      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'rules'].map((name) => [name, ['pretty', 'json']])),
     };
 
     async function help(name: string) {
@@ -100,7 +101,7 @@ describe('run(argv, io)', () => {
       ['up', '--format', 'json'],
       ['--format', 'json', 'new', 'add users'],
       ['status', '--format', 'sarif'],
-      ['verify', '--format', 'github'],
+      ['validate', '--format', 'github'],
       ['hash', '--format', 'json'],
     ]) {
       const io = fakeIO({ cwd: '/nonexistent-sqlmig-folder' });
