@@ -47,7 +47,7 @@ const rule: Rule = {
         name: '0002_users_email_not_null.up.sql',
         sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
         files: [{ name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text NOT NULL);' }],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
         name: '0002_create_teams.up.sql',
