@@ -83,7 +83,7 @@ async function openTemporaryDatabase(server: ResolvedConnection, options: OpenOp
  * `pglite://memory`). Only `url` selects a server: databaseUrl and
  * DATABASE_URL name the database to migrate, not one to experiment in.
  */
-export function throwawayServer(config: Config, options: { url?: string; env?: Record<string, string | undefined> }, command: 'verify' | 'dump'): ResolvedConnection | null {
+export function throwawayServer(config: Config, options: { url?: string; env?: Record<string, string | undefined> }, command: 'verify' | 'dump' | 'diff'): ResolvedConnection | null {
   if (options.url === undefined) return null;
   const connection = resolveConnection(config, { url: options.url, env: options.env });
   if (!connection.pglite) return connection;
