@@ -31,8 +31,8 @@ export interface CommandContext {
   err(text: string): void;
   /** Informational line on stderr, suppressed by --quiet. */
   info(text: string): void;
-  /** Reads `.migraterc.json` once (--config, --env, --dir applied). */
-  config(): Promise<Config>;
+  /** Reads `.migraterc.json` once (--config, --env, --dir applied); `withoutEnvironment`: --env not applied (it names several targets). */
+  config(options?: { withoutEnvironment: boolean }): Promise<Config>;
   /** Secrets to keep out of output; commands add the ones they learn (resolved URLs). */
   addSecrets(secrets: readonly string[]): void;
 }
@@ -42,7 +42,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
   const line = (stream: OutputStream, text: string) => {
     stream.write(scrub(text, secrets) + (text.endsWith('\n') ? '' : '\n'));
   };
-  let configPromise: Promise<Config> | undefined;
+  const configs = new Map<boolean, Promise<Config>>();
   return {
     io,
     command,
@@ -53,16 +53,21 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
     info: (text) => {
       if (!globals.quiet) line(io.stderr, text);
     },
-    config: () => {
-      configPromise ??= loadConfig({
-        cwd: io.cwd,
-        configPath: globals.config,
-        env: io.env,
-        environment: globals.env,
-        dir: globals.dir,
-        envFile: globals.envFile,
-      });
-      return configPromise;
+    config: (options) => {
+      const withoutEnvironment = options?.withoutEnvironment === true;
+      let loaded = configs.get(withoutEnvironment);
+      if (loaded === undefined) {
+        loaded = loadConfig({
+          cwd: io.cwd,
+          configPath: globals.config,
+          env: io.env,
+          environment: withoutEnvironment ? undefined : globals.env,
+          dir: globals.dir,
+          envFile: globals.envFile,
+        });
+        configs.set(withoutEnvironment, loaded);
+      }
+      return loaded;
     },
     addSecrets: (more) => {
       for (const secret of more) if (!secrets.includes(secret)) secrets.push(secret);

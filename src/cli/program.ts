@@ -40,6 +40,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
   const runTimeout = () => new Option('--timeout <seconds>', 'give up (exit 2) when the run takes longer than this, e.g. on a connection that stopped answering (config "runTimeout")');
+  const concurrency = () => new Option('--concurrency <n>', 'with several targets (--env a,b or "tenant-*", config "targets"): at most n at once (default 4)');
+  const continueOnError = () => new Option('--continue-on-error', 'with several targets: run every target even after one failed (default: start no new one)');
   const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
@@ -73,6 +75,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('up'));
 
   program
@@ -87,6 +91,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('down'));
 
   program
@@ -108,9 +114,18 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('status'));
 
-  program.command('current').description('print the current version').addOption(connectWait()).addOption(runTimeout()).action(action('current'));
+  program
+    .command('current')
+    .description('print the current version')
+    .addOption(connectWait())
+    .addOption(runTimeout())
+    .addOption(concurrency())
+    .addOption(continueOnError())
+    .action(action('current'));
 
   program
     .command('history')
@@ -137,6 +152,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('validate'));
 
   program
@@ -155,6 +172,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
     .addOption(connectWait())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('verify'));
 
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));

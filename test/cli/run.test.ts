@@ -64,7 +64,7 @@ describe('run(argv, io)', () => {
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
-      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
+      ...Object.fromEntries(['up', 'down', 'status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
     };
 
     async function help(name: string) {
@@ -95,7 +95,8 @@ describe('run(argv, io)', () => {
 
   it('a --format the command does not print is a usage error (exit 2), not ignored', async () => {
     for (const argv of [
-      ['up', '--format', 'json'],
+      ['up', '--format', 'sarif'],
+      ['redo', '--format', 'json'],
       ['--format', 'json', 'new', 'add users'],
       ['status', '--format', 'sarif'],
       ['verify', '--format', 'github'],

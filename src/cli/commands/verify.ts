@@ -1,12 +1,12 @@
 import type { ExitCode } from '../../errors.js';
 import { parseVersion, seconds } from '../runner-options.js';
+import { cliTargets, runOnTargets, type ManyCliOptions } from '../many-targets.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
 import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';
 
-export interface VerifyCliOptions {
+export interface VerifyCliOptions extends ManyCliOptions {
   to?: string;
-  wait?: string;
 }
 
 /**
@@ -17,13 +17,25 @@ export interface VerifyCliOptions {
 export default async function verify(ctx: CommandContext, options: VerifyCliOptions): Promise<ExitCode> {
   const json = ctx.globals.format === 'json';
   const { signal } = ctx.io;
+  const to = options.to === undefined ? undefined : parseVersion(options.to, '--to');
+  const targets = await cliTargets(ctx, options);
+  if (targets !== null) {
+    // On several targets: the round trip in a temporary database on each target's server (its version, its extensions).
+    return runOnTargets(ctx, targets, options, {
+      work: (runner, target) =>
+        runVerify({ config: target.config, cwd: ctx.io.cwd, env: ctx.io.env, url: target.connection.url, to, wait: runner.wait, signal }),
+      line: (result) => summaryLines(result).join(' '),
+      json: (result) => verifyJson(result, ctx.io.cwd),
+      isFailure: (result) => !result.ok,
+    });
+  }
   try {
     const result = await runVerify({
       config: await ctx.config(),
       cwd: ctx.io.cwd,
       env: ctx.io.env,
       url: ctx.globals.url,
-      to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
+      to,
       wait: seconds(options.wait, '--wait'),
       signal,
       onEvent: (event) => {
