@@ -104,6 +104,14 @@ describe('eight databases, one failing at its third migration', () => {
     const validate = await cli(project, ['--env', 'tenant-*', 'validate', '--concurrency', '8']);
     expect(validate.code, validate.stderr).toBe(0);
     expect(validate.stdout).toContain('8 ok, 0 failed');
+    // verify: the round trip in a temporary database on each target's server.
+    const verify = await cli(project, ['--env', 'tenant-2,tenant-3', '--format', 'json', 'verify']);
+    expect(verify.code, verify.stderr).toBe(0);
+    const verified = JSON.parse(verify.stdout) as { targets: Array<{ target: string; status: string; result: { ok: boolean } }> };
+    expect(verified.targets.map((t) => [t.target, t.status, t.result.ok])).toEqual([
+      ['tenant-2', 'ok', true],
+      ['tenant-3', 'ok', true],
+    ]);
   }, 60_000);
 });
 
