@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import type { CommandContext } from './context.js';
-import { formatError } from './format-error.js';
+import { atToolPlace, formatError } from './format-error.js';
 import { formatTable, seconds, type RunnerCliOptions } from './runner-options.js';
 import { namesSeveralEnvironments } from '../config/index.js';
 import { SqlmigError, UsageError, type ExitCode } from '../errors.js';
@@ -109,7 +109,7 @@ export async function runOnTargets<R>(ctx: CommandContext, targets: TargetSpec[]
     for (const target of result.targets) {
       const details = target.result !== undefined ? report.details?.(target.result) : undefined;
       if (details) ctx.out(`\n${target.target}:\n${details}`);
-      if (target.error) ctx.err(`\n${target.target}: ${formatError(target.error, { verbose: ctx.globals.verbose, cwd: ctx.io.cwd })}`);
+      if (target.error) ctx.err(`\n${target.target}: ${formatError(atToolPlace(target.error, ctx.inPlace(), ctx.io.cwd), { verbose: ctx.globals.verbose, cwd: ctx.io.cwd })}`);
     }
     const count = (status: TargetResult<R>['status']) => result.targets.filter((target) => target.status === status).length;
     const skipped = count('skipped');
@@ -124,7 +124,7 @@ function statusWord(status: TargetResult<unknown>['status']): string {
 
 function describe<R>(target: TargetResult<R>, report: TargetReport<R>, ctx: CommandContext): string {
   if (target.result !== undefined) return report.line(target.result);
-  if (target.error) return firstLine(formatError(target.error, { verbose: false, cwd: ctx.io.cwd }).replace(/^error: /, ''));
+  if (target.error) return firstLine(formatError(atToolPlace(target.error, ctx.inPlace(), ctx.io.cwd), { verbose: false, cwd: ctx.io.cwd }).replace(/^error: /, ''));
   return 'not started';
 }
 
@@ -133,7 +133,7 @@ function firstLine(text: string): string {
 }
 
 function targetJson<R>(target: TargetResult<R>, report: TargetReport<R>, ctx: CommandContext): unknown {
-  const error = target.error;
+  const error = target.error === undefined ? undefined : (atToolPlace(target.error, ctx.inPlace(), ctx.io.cwd) as Error);
   const location = error instanceof SqlmigError ? error.location : undefined;
   return {
     target: target.target,

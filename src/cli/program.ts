@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { closestMatch } from '../config/closest.js';
+import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
@@ -171,12 +172,22 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('verify')
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
+    .option('--trace', "record what each up file locks and rewrites on the tables that existed before it, beside lint's predictions")
+    .option('--fail-on-lock <mode>', 'exit 1 when a migration takes this lock mode or a stronger one on an existing table (implies --trace), e.g. ShareLock')
     .addOption(connectWait())
     .addOption(concurrency())
     .addOption(continueOnError())
     .action(action('verify'));
 
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
+
+  program
+    .command('import')
+    .description("write another tool's migrations (goose, dbmate, flyway, diesel, prisma, …) as sqlmig files and sqlmig.sum")
+    .argument('<dir>', "the other tool's migrations folder")
+    .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
+    .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
+    .action(action('import'));
 
   program.command('rules').description('list the lint rules and their severities').action(action('rules'));
 

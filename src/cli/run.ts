@@ -9,7 +9,7 @@ import type { CommandName } from './commands/names.js';
 import { checkFormat } from './options.js';
 import { buildProgram } from './program.js';
 import { packageVersion } from '../package-version.js';
-import { formatError } from './format-error.js';
+import { atToolPlace, formatError } from './format-error.js';
 
 /**
  * Runs the CLI and returns its exit code. The one place where errors become
@@ -50,7 +50,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     const verbose = context?.globals.verbose ?? argv.includes('--verbose');
     const write = context ? context.err : (text: string) => rawErr(text + '\n');
-    write(formatError(error, { verbose, cwd: io.cwd }));
+    write(formatError(atToolPlace(error, context?.inPlace(), io.cwd), { verbose, cwd: io.cwd }));
     return interruptedExitCode(io) ?? (error instanceof SqlmigError ? error.exitCode : 2);
   }
   return interruptedExitCode(io) ?? exitCode;
@@ -67,6 +67,7 @@ function interruptedExitCode(io: CliIO): number | undefined {
   return reason === 'SIGINT' || reason === 'SIGTERM' ? signalExitCode(reason) : undefined;
 }
 
+
 function globalsOf(command: Command): GlobalOptions {
   const opts = command.optsWithGlobals() as Partial<GlobalOptions> & { color?: boolean };
   return {
@@ -75,6 +76,7 @@ function globalsOf(command: Command): GlobalOptions {
     envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
+    layout: opts.layout,
     format: opts.format,
     color: opts.color !== false,
     quiet: opts.quiet === true,

@@ -2,14 +2,18 @@ import { loadConfig, resolveConnection } from '../config/index.js';
 import type { Config, ResolvedConnection } from '../config/types.js';
 import type { Notice } from '../db/port.js';
 import { MigrationError, UsageError } from '../errors.js';
-import type { Migration } from '../migrations/types.js';
+import type { Migration, MigrationSet } from '../migrations/types.js';
+import { loadParser } from '../parse/index.js';
 import { loadMigrations } from '../runner/files.js';
 import { plan } from '../runner/plan.js';
 import { PlanRefusedError } from '../runner/refused.js';
 import { trackingTable } from '../runner/tracking.js';
+import { LintPredictions } from './lint-predictions.js';
+import { atLeast, type LockMode } from './lock-modes.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
 import { openThrowaway, type ThrowawayDatabase } from './throwaway.js';
+import type { LockObservation, MigrationTrace, TraceContext } from './trace.js';
 
 export interface VerifyOptions {
   /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
@@ -29,6 +33,14 @@ export interface VerifyOptions {
   /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
   signal?: AbortSignal;
   onEvent?: (event: VerifyEvent) => void;
+  /**
+   * Observe what each transactional up file really locks and rewrites, statement by statement, on the tables
+   * and indexes that existed before it, and hold it against the lock rules' findings (`trace` of each
+   * migration). The throwaway tables are empty: lock modes and rewrites are as in production, durations are not.
+   */
+  trace?: boolean;
+  /** Implies `trace`: a migration that takes this lock mode or a stronger one on a table that existed before fails the run (`lockGate`). */
+  failOnLock?: LockMode;
 }
 
 export type VerifyEvent =
@@ -64,6 +76,8 @@ export interface MigrationVerification {
   /** A file that failed to run, located in the file by the runner. */
   failure: { phase: Phase; error: MigrationError } | null;
   durationMs: number;
+  /** With `trace`: what the first up did to what existed before it; null without trace, or when up did not run. */
+  trace: MigrationTrace | null;
 }
 
 export interface VerifyResult {
@@ -75,6 +89,10 @@ export interface VerifyResult {
   /** Why the run stopped before the last migration; null when it did not. */
   stopped: string | null;
   durationMs: number;
+  /** Whether the migrations were traced (`trace` or `failOnLock`). */
+  traced: boolean;
+  /** With `failOnLock`: the mode, and every lock on a pre-existing table at or above it (any makes `ok` false). */
+  lockGate: { mode: LockMode; violations: LockObservation[] } | null;
 }
 
 /**
@@ -110,7 +128,9 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
       onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
     });
     signal?.throwIfAborted();
-    const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
+    const table = trackingTable(config.schema, config.table);
+    const trip = await RoundTrip.start(database.db, loaded, table, config);
+    const trace = options.trace || options.failOnLock !== undefined ? await traceContext(config, loaded.set, table) : undefined;
     const results: MigrationVerification[] = [];
     let stopped: string | null = null;
     let current = await trip.snapshot();
@@ -119,25 +139,40 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
         results.push(notRun(migration));
         continue;
       }
-      const outcome = await verifyOne(trip, migration, current, signal);
+      const outcome = await verifyOne(trip, migration, current, signal, trace);
       results.push(outcome.verification);
       onEvent({ type: 'migration', migration: outcome.verification });
       if (outcome.next === null) stopped = outcome.stopReason;
       else current = outcome.next;
     }
+    const lockGate = options.failOnLock === undefined ? null : gate(options.failOnLock, results);
     return {
       // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
-      ok: results.every((m) => m.status === 'verified'),
+      ok: results.every((m) => m.status === 'verified') && (lockGate?.violations.length ?? 0) === 0,
       database: database.description,
       migrations: results,
       stopped,
       durationMs: Math.round(performance.now() - started),
+      traced: trace !== undefined,
+      lockGate,
     };
   } finally {
     signal?.removeEventListener('abort', abandon);
     const problem = await database?.dispose();
     if (problem) onEvent({ type: 'cleanup-failed', message: problem });
   }
+}
+
+async function traceContext(config: Config, set: MigrationSet, table: TraceContext['table']): Promise<TraceContext> {
+  // The trace splits each file into statements with their lines.
+  await loadParser();
+  return { predictions: await LintPredictions.of(config, set), table, schema: config.schema };
+}
+
+/** Locks of `mode` or stronger on tables that existed before their migration (a lock on an index alone does not count). */
+function gate(mode: LockMode, results: readonly MigrationVerification[]): NonNullable<VerifyResult['lockGate']> {
+  const violations = results.flatMap((m) => m.trace?.locks ?? []).filter((lock) => lock.kind === 'table' && lock.mode !== null && atLeast(lock.mode, mode));
+  return { mode, violations };
 }
 
 /** The server named by `url`, or null for PGlite in memory. */
@@ -155,7 +190,7 @@ type Outcome =
   | { verification: MigrationVerification; next: CatalogSnapshot }
   | { verification: MigrationVerification; next: null; stopReason: string };
 
-async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal): Promise<Outcome> {
+async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal, trace?: TraceContext): Promise<Outcome> {
   const started = performance.now();
   const verification: MigrationVerification = {
     version: migration.version,
@@ -167,6 +202,7 @@ async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogS
     afterUpAgain: [],
     failure: null,
     durationMs: 0,
+    trace: null,
   };
   const finish = (status: VerificationStatus) => {
     verification.status = status;
@@ -177,7 +213,8 @@ async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogS
   const run = async (phase: Phase): Promise<boolean> => {
     signal?.throwIfAborted();
     try {
-      await trip.apply(phase === 'down' ? 'down' : 'up', migration);
+      const traced = await trip.apply(phase === 'down' ? 'down' : 'up', migration, phase === 'up' ? trace : undefined);
+      if (phase === 'up') verification.trace = traced;
       return true;
     } catch (error) {
       // Aborting ends the session mid-statement: that failure is the abort, not the migration's.
@@ -230,5 +267,6 @@ function notRun(migration: Migration): MigrationVerification {
     afterUpAgain: [],
     failure: null,
     durationMs: 0,
+    trace: null,
   };
 }

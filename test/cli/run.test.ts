@@ -64,7 +64,8 @@ describe('run(argv, io)', () => {
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
-      ...Object.fromEntries(['up', 'down', 'status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
+      verify: ['pretty', 'json', 'github', 'sarif'],
+      ...Object.fromEntries(['up', 'down', 'status', 'current', 'history', 'validate', 'rules'].map((name) => [name, ['pretty', 'json']])),
     };
 
     async function help(name: string) {
@@ -81,6 +82,7 @@ describe('run(argv, io)', () => {
       if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
       if (takesUrl.includes(name)) expected.push('--url');
       expected.push('--dir');
+      if (takesUrl.includes(name) || name === 'new' || name === 'hash') expected.push('--layout');
       if (formats[name]) expected.push('--format');
       expected.push('--no-color', '--quiet', '--verbose');
       expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);
@@ -99,7 +101,7 @@ describe('run(argv, io)', () => {
       ['redo', '--format', 'json'],
       ['--format', 'json', 'new', 'add users'],
       ['status', '--format', 'sarif'],
-      ['verify', '--format', 'github'],
+      ['validate', '--format', 'github'],
       ['hash', '--format', 'json'],
     ]) {
       const io = fakeIO({ cwd: '/nonexistent-sqlmig-folder' });

@@ -23,6 +23,7 @@ export const commandLoaders: Record<string, Loader> = {
   resolve: () => import('./resolve.js'),
   verify: () => import('./verify.js'),
   hash: () => import('./hash.js'),
+  import: () => import('./import.js'),
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
 } satisfies Record<CommandName, Loader>;

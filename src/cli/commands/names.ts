@@ -18,6 +18,7 @@ export const COMMAND_NAMES = [
   'resolve',
   'verify',
   'hash',
+  'import',
   'rules',
   'explain',
 ] as const;
