@@ -36,8 +36,10 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     timeout: seconds(options.timeout, '--timeout'),
     signal: ctx.io.signal,
     onEvent: progressReporter({
+      // With --format json stdout holds the one JSON document: progress goes to stderr.
       line: (text) => {
-        if (!ctx.globals.quiet) ctx.out(text);
+        if (ctx.globals.format === 'json') ctx.info(text);
+        else if (!ctx.globals.quiet) ctx.out(text);
       },
       note: ctx.info,
       color: ctx.color,
@@ -50,7 +52,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
 /** Raw stdout for the live elapsed-time line: only on a terminal that can redraw a line, and not with --quiet. */
 function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
   const { stdout, env } = ctx.io;
-  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet) return undefined;
+  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet || ctx.globals.format === 'json') return undefined;
   return (text) => stdout.write(text);
 }
 

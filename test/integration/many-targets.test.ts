@@ -149,6 +149,17 @@ describe('the default policy: no new target after the first failure', () => {
     expect(seen.size).toBe(3);
     for (const db of dbs.slice(1)) expect(await appliedVersions(db.url)).toEqual([1, 2, 3, 4]);
   }, 60_000);
+
+  it('--url picks one database over targets.urls; up/down --format json on one database', async () => {
+    const result = await cli(project, ['--url', dbs[1]!.url, '--format', 'json', 'down', '--yes']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { direction: string; steps: Array<{ version: number; direction: string; file: string }>; current: number };
+    expect(report.direction).toBe('down');
+    expect(report.steps.map((step) => [step.version, step.direction, step.file])).toEqual([[4, 'down', 'sql/0004_tags.down.sql']]);
+    expect(report.current).toBe(3);
+    expect(await appliedVersions(dbs[1]!.url)).toEqual([1, 2, 3]);
+    expect(await appliedVersions(dbs[2]!.url)).toEqual([1, 2, 3, 4]);
+  }, 60_000);
 });
 
 describe('schema-per-tenant: 20 schemas from a control-database query', () => {
