@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
-import { SqlmigError } from '../errors.js';
+import { SqlmigError, type SourceLocation } from '../errors.js';
 import { toolPlace, type InPlaceFolder } from '../migrations/layouts/in-place.js';
+import { SourceLines, codeFrame } from '../reporters/code-frame.js';
 
 /** A message a person can act on: `file:line:col: message`, then the hint. Stack only with --verbose. */
 export function formatError(error: unknown, options: { verbose: boolean; cwd: string }): string {
@@ -12,6 +13,8 @@ export function formatError(error: unknown, options: { verbose: boolean; cwd: st
       where = [file, location.line, location.column].filter((part) => part !== undefined).join(':') + ': ';
     }
     const lines = [`error: ${where}${error.message}`];
+    const frame = location && sourceFrame(location);
+    if (frame) lines.push(frame);
     if (error.hint) lines.push(`hint: ${error.hint}`);
     if (options.verbose && error.stack) lines.push(error.stack);
     return lines.join('\n');
@@ -51,4 +54,13 @@ export function atToolPlace(error: unknown, inPlace: InPlaceFolder | undefined, 
   }
   // A copy with the tool's places: the error's fields are its own, so the copy formats the same way.
   return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as SqlmigError, error, { location, message, stack: error.stack });
+}
+
+const PLAIN = { dim: (text: string) => text, mark: (text: string) => text };
+
+/** The code frame lint findings get (sanitised for the terminal), under the line and column an error points at. */
+function sourceFrame({ source, line, column }: SourceLocation): string | undefined {
+  if (source === undefined || line === undefined) return undefined;
+  const at = column ?? 1;
+  return codeFrame(new SourceLines(source), { line, column: at, endLine: line, endColumn: at + 1 }, PLAIN);
 }

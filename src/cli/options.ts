@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { LAYOUT_IDS } from '../migrations/layouts/types.js';
+import { IN_PLACE_LAYOUT_IDS } from '../migrations/layouts/types.js';
 import type { CommandName } from './commands/names.js';
 import type { OutputFormat } from './context.js';
 
@@ -27,7 +27,7 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
   {
     scope: 'layout',
     option: () =>
-      new Option('--layout <tool>', 'the migration tool whose layout the folder has, to lint and run it in place (overrides "layout"; default: detected)').choices(LAYOUT_IDS),
+      new Option('--layout <tool>', 'the migration tool whose layout the folder has, to lint and run it in place (overrides "layout"; default: detected)').choices(IN_PLACE_LAYOUT_IDS),
   },
   {
     scope: 'format',
@@ -69,7 +69,8 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   // github and sarif carry the locks of verify --trace.
   verify: { settings: true, connects: true, layout: true, formats: FORMATS },
   hash: { settings: true, connects: false, layout: true, formats: TEXT },
-  import: { settings: true, connects: false, formats: TEXT },
+  // Connects with --history (the takeover of the tool's history table).
+  import: { settings: true, connects: true, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },
 };

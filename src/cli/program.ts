@@ -5,6 +5,7 @@ import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
+import { HISTORY_TOOLS } from '../runner/takeover/tools.js';
 
 /** Runs a command's handler and records its exit code; supplied by run(). */
 export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
@@ -137,8 +138,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('stamp')
-    .description('record migrations up to <version> as applied without running them (baseline)')
-    .argument('<version>', 'the version the database is already at')
+    .description('record migrations up to <version> as applied without running them (baseline), or take over another tool\'s history (--from)')
+    .argument('[version]', 'the version the database is already at')
+    .addOption(new Option('--from <tool>', "record what this tool's history table records as applied (leaves that table as it is)").choices([...HISTORY_TOOLS]))
+    .option('--from-table <[schema.]table>', "with --from: the tool's history table when it is not under the tool's own name")
     .addOption(lockWait())
     .addOption(connectWait())
     .addOption(runTimeout())
@@ -187,6 +190,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<dir>', "the other tool's migrations folder")
     .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
     .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
+    .option('--history', "then take over the tool's history table in the database (as `stamp --from <tool>`; needs --url or a configured database)")
+    .option('--from-table <[schema.]table>', "with --history: the tool's history table when it is not under the tool's own name")
+    .addOption(lockWait())
+    .addOption(connectWait())
     .action(action('import'));
 
   program.command('rules').description('list the lint rules and their severities').action(action('rules'));

@@ -24,8 +24,7 @@
  *       },
  *     };
  *
- * `check` runs once per lint run and returns hooks; keep per-run state in its
- * closure. The engine walks the whole sequence in version order, each up file
+ * `check` runs once per lint run and returns hooks. The engine walks the whole sequence in version order, each up file
  * before its down file, and calls, per file: `fileStart`, `statement` for each
  * statement (a DO block first, then the statements its body runs, marked
  * `embedded`), `fileEnd`; after both files of a version, `migration`; at the
@@ -35,6 +34,18 @@
  * `context.schema` is the schema model before the statement being visited: for
  * an up file, after every earlier up file and the statements before this one;
  * for a down file, after its own up file (the down file is applied to a copy).
+ *
+ * Walk state: the lint cache resumes the walk from checkpoints between two
+ * migrations (checkpoint.ts), so everything a rule carries from one migration
+ * to the next lives in `context.walkState(() => ({ … }))`, called once in
+ * `check`: plain data (objects, arrays, Maps, Sets), schema models, lint
+ * files and statements, which a checkpoint can write. Variables in the
+ * closure may only hold what is reset in `fileStart` (or `migration`).
+ * `context.files`, `context.migrations`, `context.sum` and
+ * `context.fileProblems` are read in `sequenceEnd` only (they throw before):
+ * findings behind a checkpoint must not depend on the files after it. A rule
+ * that wants to say something about later files keeps it in its walk state and
+ * reports it in `sequenceEnd`.
  *
  * Rules never set severity (config does), never filter by file (the engine
  * applies `reportOn`), and never read disable comments (the engine does).
@@ -84,16 +95,22 @@ export interface RuleContext {
   readonly config: LintConfig;
   /** The configured schema (`schema` in .migraterc.json, default `public`). */
   readonly schemaName: string;
-  /** Every file, in the order visited (version, then up before down). */
+  /** Every file, in the order visited (version, then up before down). In `sequenceEnd` only. */
   readonly files: readonly LintFile[];
-  /** Files grouped by version, in version order. */
+  /** Files grouped by version, in version order. In `sequenceEnd` only. */
   readonly migrations: readonly LintMigration[];
   /** The schema before the statement being visited (see the top of this file). */
   readonly schema: SchemaModel;
-  /** What discovery found wrong with the folder's files (bad names, duplicate versions, …); empty when not given. */
+  /** What discovery found wrong with the folder's files (bad names, duplicate versions, …); empty when not given. In `sequenceEnd` only. */
   readonly fileProblems: readonly FileProblem[];
-  /** sqlmig.sum compared with the files; undefined when the caller did not read it. */
+  /** sqlmig.sum compared with the files; undefined when the caller did not read it. In `sequenceEnd` only. */
   readonly sum: LintSum | undefined;
+  /**
+   * The rule's state carried across migrations (see the top of this file):
+   * `initial()` on a walk from the start, the state as a checkpoint kept it
+   * on a resumed walk. The same object on every call in one run.
+   */
+  walkState<T extends object>(initial: () => T): T;
   report(report: RuleReport): void;
 }
 

@@ -1,6 +1,6 @@
 import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
+import { locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './invalid-indexes.js';
 import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
@@ -260,14 +260,13 @@ function migrationFailed(
 ): MigrationError {
   const error = typeof cause === 'string' ? undefined : cause;
   const lines = [error ? serverMessage(error) : cause];
-  if (location) lines.push(codeFrame(script.source.text, location));
   if (error?.detail) lines.push(`detail: ${error.detail}`);
   if (error?.where) lines.push(`where: ${error.where}`);
   lines.push(what.outcome);
   const hint = [error?.hint, error && advice(error), what.hint].filter((part) => part !== undefined).join('\n');
   return new MigrationError(
     lines.join('\n'),
-    { hint, location: { file: script.source.file.path, line: location?.line, column: location?.column } },
+    { hint, location: { file: script.source.file.path, line: location?.line, column: location?.column, ...(location ? { source: script.source.text } : {}) } },
     what.code,
   );
 }

@@ -59,8 +59,8 @@ describe('run(argv, io)', () => {
   });
 
   describe("each command's --help", () => {
-    // lint connects only when given --url (table sizes, the server's version), and then retries like the others.
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'lint'];
+    // lint connects only when given --url (table sizes, the server's version), import only with --history, and then they retry like the others.
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'lint', 'import'];
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
@@ -82,7 +82,8 @@ describe('run(argv, io)', () => {
       if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
       if (takesUrl.includes(name)) expected.push('--url');
       expected.push('--dir');
-      if (takesUrl.includes(name) || name === 'new' || name === 'hash') expected.push('--layout');
+      // import names its source's tool with its own --from.
+      if ((takesUrl.includes(name) && name !== 'import') || name === 'new' || name === 'hash') expected.push('--layout');
       if (formats[name]) expected.push('--format');
       expected.push('--no-color', '--quiet', '--verbose');
       expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);
