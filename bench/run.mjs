@@ -24,13 +24,14 @@ import { applyGroup, noopGroup } from './run/apply.mjs';
 import { fmtInt } from './run/format.mjs';
 import { NOT_AVAILABLE, runGroup } from './run/groups.mjs';
 import { lintCorpusGroup, lintSyntheticGroup } from './run/lint.mjs';
+import { manyGroup } from './run/many.mjs';
 import { node, repoRoot, sqlmigBin } from './run/paths.mjs';
 import { dropCreatedDatabases, psqlAdmin } from './run/postgres.mjs';
 import { machineInfo, renderReport, sqlmigCommit } from './run/report.mjs';
 import { startupGroup } from './run/startup.mjs';
 import { checkAborted, useWorkDir, wasAborted } from './run/timing.mjs';
 
-const GROUP_IDS = ['apply-1000', 'apply-5000', 'noop', 'lint-synthetic', 'lint-corpus', 'startup'];
+const GROUP_IDS = ['apply-1000', 'apply-5000', 'noop', 'many-50x20', 'lint-synthetic', 'lint-corpus', 'startup'];
 
 const { values: options } = parseArgs({
   options: {
@@ -120,6 +121,7 @@ async function main() {
   if (wanted('apply-1000')) planned.push(() => applyGroup('apply-1000', setOf(1000), peers, slowReps));
   if (wanted('apply-5000')) planned.push(() => applyGroup('apply-5000', setOf(5000), peers, slowReps));
   if (wanted('noop')) planned.push(() => noopGroup(setOf(1000), peers, fastReps));
+  if (wanted('many-50x20')) planned.push(() => manyGroup(setOf(20), workDir, peers, slowReps));
   if (wanted('lint-synthetic')) planned.push(() => lintSyntheticGroup(setOf(lintPairs), peers, fastReps));
   if (wanted('lint-corpus')) planned.push(() => lintCorpusGroup(workDir, peers, fastReps));
   if (wanted('startup')) planned.push(() => startupGroup(peers, fastReps));

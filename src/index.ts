@@ -8,6 +8,8 @@ export type { Config, ResolvedConnection } from './config/types.js';
 export { lintProject as lint, type LintProjectOptions as LintOptions } from './lint/project.js';
 export { migrate, type MigrateOptions, type MigrateResult, type LintGate } from './runner/migrate.js';
 export type { Confirm } from './runner/confirm.js';
+export { migrateMany, type MigrateManyOptions, type ManyOptions, type ManyResult, type TargetResult } from './runner/many.js';
+export type { TargetSpec } from './runner/targets.js';
 export { status, history, validate, type ValidateOptions, type ValidateResult } from './runner/inspect.js';
 export { stamp, resolve, type Resolution } from './runner/admin.js';
 export type { RunnerOptions } from './runner/session.js';

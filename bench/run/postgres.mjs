@@ -25,11 +25,19 @@ export function psqlAdmin(sql, database = adminUrl.pathname.slice(1) || 'postgre
   return result.stdout.trim();
 }
 
-/** A fresh, empty database for one contender; CHECKPOINTed so no earlier run's dirty pages are flushed on its time. */
-export function createDatabase(tool) {
+/**
+ * A fresh, empty database for one contender; CHECKPOINTed so no earlier run's dirty pages are flushed on its time.
+ * `checkpoint: false` when the caller creates many and checkpoints once after them (checkpoint()).
+ */
+export function createDatabase(tool, { checkpoint: wanted = true } = {}) {
   const name = `bench_${tool}_${process.pid}_${++databaseCounter}`;
   psqlAdmin(`CREATE DATABASE ${name}`);
   createdDatabases.add(name);
+  if (wanted) checkpoint();
+  return name;
+}
+
+export function checkpoint() {
   if (checkpointAllowed) {
     try {
       psqlAdmin('CHECKPOINT');
@@ -38,7 +46,6 @@ export function createDatabase(tool) {
       console.error(`warning: CHECKPOINT refused, runs start without one: ${error.message}`);
     }
   }
-  return name;
 }
 
 export function dropDatabase(name) {

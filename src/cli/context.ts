@@ -39,8 +39,9 @@ export interface CommandContext {
   /**
    * Reads `.migraterc.json` once (--config, --env, --dir, --layout applied). For a command that
    * works in place on another tool's folder, `dir` is that folder converted to sqlmig files (see inPlace).
+   * `withoutEnvironment`: --env not applied (it names several targets, which apply their own entries).
    */
-  config(): Promise<Config>;
+  config(options?: { withoutEnvironment: boolean }): Promise<Config>;
   /** After config(): the other tool's folder the command works on in place, if any. */
   inPlace(): InPlaceFolder | undefined;
   /** Secrets to keep out of output; commands add the ones they learn (resolved URLs). */
@@ -52,7 +53,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
   const line = (stream: OutputStream, text: string) => {
     stream.write(scrub(text, secrets) + (text.endsWith('\n') ? '' : '\n'));
   };
-  let configPromise: Promise<Config> | undefined;
+  const configs = new Map<boolean, Promise<Config>>();
   let inPlace: InPlaceFolder | undefined;
   const inLayout = (config: Config): Config => {
     if (IN_PLACE_COMMANDS.has(command)) {
@@ -77,17 +78,22 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
     info: (text) => {
       if (!globals.quiet) line(io.stderr, text);
     },
-    config: () => {
-      configPromise ??= loadConfig({
-        cwd: io.cwd,
-        configPath: globals.config,
-        env: io.env,
-        environment: globals.env,
-        dir: globals.dir,
-        layout: globals.layout,
-        envFile: globals.envFile,
-      }).then(inLayout);
-      return configPromise;
+    config: (options) => {
+      const withoutEnvironment = options?.withoutEnvironment === true;
+      let loaded = configs.get(withoutEnvironment);
+      if (loaded === undefined) {
+        loaded = loadConfig({
+          cwd: io.cwd,
+          configPath: globals.config,
+          env: io.env,
+          environment: withoutEnvironment ? undefined : globals.env,
+          dir: globals.dir,
+          layout: globals.layout,
+          envFile: globals.envFile,
+        }).then(inLayout);
+        configs.set(withoutEnvironment, loaded);
+      }
+      return loaded;
     },
     inPlace: () => inPlace,
     addSecrets: (more) => {

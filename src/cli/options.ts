@@ -20,7 +20,7 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
     scope: 'project',
     option: () => new Option('--config <path>', 'path to .migraterc.json (default: searched upward from the working directory to the git root or package.json)'),
   },
-  { scope: 'settings', option: () => new Option('--env <name>', 'select an entry of "environments" in the config') },
+  { scope: 'settings', option: () => new Option('--env <name>', 'select an entry of "environments" in the config; up, down, status, current, validate, verify: several, as a,b or a glob such as "tenant-*"') },
   { scope: 'settings', option: () => new Option('--env-file <path>', 'read variables from this file instead of .env beside the config (set variables win)') },
   { scope: 'connection', option: () => new Option('--url <url>', 'database URL (overrides every other connection setting)') },
   { scope: 'project', option: () => new Option('--dir <dir>', 'migrations folder (overrides "dir")') },
@@ -32,7 +32,7 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
   {
     scope: 'format',
     option: () =>
-      new Option('--format <format>', 'output format (lint, verify: all four; status, current, history, validate, rules: pretty|json)').choices(FORMATS),
+      new Option('--format <format>', 'output format (lint, verify: all four; up, down, status, current, history, validate, rules: pretty|json)').choices(FORMATS),
   },
   { scope: 'output', option: () => new Option('--no-color', 'disable colors (also NO_COLOR; FORCE_COLOR forces them)') },
   { scope: 'output', option: () => new Option('-q, --quiet', 'print only errors and results') },
@@ -57,8 +57,8 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   init: { settings: false, connects: false, formats: TEXT },
   new: { settings: true, connects: false, layout: true, formats: TEXT },
   lint: { settings: true, connects: true, layout: true, formats: FORMATS },
-  up: runner,
-  down: runner,
+  up: report,
+  down: report,
   redo: runner,
   status: report,
   current: report,

@@ -42,6 +42,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   const lockWait = () => new Option('--lock-wait <seconds>', 'how long to wait for another run to finish (config lockWait)');
   const connectWait = () => new Option('--wait <seconds>', 'retry the first connection this long (containers start slowly)');
   const runTimeout = () => new Option('--timeout <seconds>', 'give up (exit 2) when the run takes longer than this, e.g. on a connection that stopped answering (config "runTimeout")');
+  const concurrency = () => new Option('--concurrency <n>', 'with several targets (--env a,b or "tenant-*", config "targets"): at most n at once (default 4)');
+  const continueOnError = () => new Option('--continue-on-error', 'with several targets: run every target even after one failed (default: start no new one)');
   const noChecksumCache = () => new Option('--no-cache', 'read every migration file instead of reusing checksums of unchanged files from .sqlmig/cache');
 
   program.command('init').description('write .migraterc.json and the migrations folder').action(action('init'));
@@ -75,6 +77,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('up'));
 
   program
@@ -89,6 +93,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('down'));
 
   program
@@ -110,9 +116,18 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('status'));
 
-  program.command('current').description('print the current version').addOption(connectWait()).addOption(runTimeout()).action(action('current'));
+  program
+    .command('current')
+    .description('print the current version')
+    .addOption(connectWait())
+    .addOption(runTimeout())
+    .addOption(concurrency())
+    .addOption(continueOnError())
+    .action(action('current'));
 
   program
     .command('history')
@@ -141,6 +156,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .addOption(runTimeout())
     .addOption(noChecksumCache())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('validate'));
 
   program
@@ -161,6 +178,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--trace', "record what each up file locks and rewrites on the tables that existed before it, beside lint's predictions")
     .option('--fail-on-lock <mode>', 'exit 1 when a migration takes this lock mode or a stronger one on an existing table (implies --trace), e.g. ShareLock')
     .addOption(connectWait())
+    .addOption(concurrency())
+    .addOption(continueOnError())
     .action(action('verify'));
 
   program

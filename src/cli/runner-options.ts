@@ -36,8 +36,10 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     timeout: seconds(options.timeout, '--timeout'),
     signal: ctx.io.signal,
     onEvent: progressReporter({
+      // With --format json stdout holds the one JSON document: progress goes to stderr.
       line: (text) => {
-        if (!ctx.globals.quiet) ctx.out(text);
+        if (ctx.globals.format === 'json') ctx.info(text);
+        else if (!ctx.globals.quiet) ctx.out(text);
       },
       note: ctx.info,
       color: ctx.color,
@@ -50,7 +52,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
 /** Raw stdout for the live elapsed-time line: only on a terminal that can redraw a line, and not with --quiet. */
 function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
   const { stdout, env } = ctx.io;
-  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet) return undefined;
+  if (stdout.isTTY !== true || env.TERM === 'dumb' || ctx.globals.quiet || ctx.globals.format === 'json') return undefined;
   return (text) => stdout.write(text);
 }
 
@@ -110,11 +112,37 @@ export function seconds(value: string | undefined, option: string): number | und
   return number;
 }
 
-/** What up/down/redo print once the run is over: the summary, the plan (--dry-run) or the SQL (--sql). */
+/** What up/down/redo print once the run is over: the summary, the plan (--dry-run) or the SQL (--sql); with --format json, migrateJson. */
 export function printMigrateResult(ctx: CommandContext, result: MigrateResult, options: { dryRun: boolean; sql: boolean }): void {
-  if (options.sql) ctx.out(result.steps.length > 0 ? result.sql : `-- ${runSummary(result)}`);
+  if (ctx.globals.format === 'json') ctx.out(JSON.stringify(migrateJson(result, ctx.io.cwd), null, 2));
+  else if (options.sql) ctx.out(result.steps.length > 0 ? result.sql : `-- ${runSummary(result)}`);
   else if (options.dryRun) ctx.out(planListing(result));
   else ctx.out(runSummary(result));
+}
+
+/** One target's up or down in one line (with several targets). */
+export function migrateLine(result: MigrateResult): string {
+  if (!result.dryRun || result.steps.length === 0) return runSummary(result);
+  const verb = result.direction === 'down' ? 'would revert' : 'would apply';
+  return `${verb} ${result.steps.map((step) => step.file.fileName.replace(/\.(up|down)\.sql$/i, '')).join(', ')} (dry run)`;
+}
+
+/** `up`/`down --format json`: what ran (or would run), and the version afterwards. */
+export function migrateJson(result: MigrateResult, cwd: string): unknown {
+  const durations = new Map(result.results.map((step) => [step.step.version, step.durationMs]));
+  return {
+    direction: result.direction,
+    dryRun: result.dryRun,
+    steps: result.steps.map((step) => ({
+      version: step.version,
+      name: step.name,
+      direction: step.direction,
+      file: relative(cwd, step.file.path),
+      durationMs: durations.get(step.version) ?? null,
+    })),
+    current: result.current,
+    durationMs: result.durationMs,
+  };
 }
 
 /** A plain aligned table (no borders, so it copies cleanly); `paint` colours a cell after padding. */

@@ -36,6 +36,17 @@ export function resolveConnection(config: Config, options: ResolveConnectionOpti
   return { url, redacted: redactUrl(url), source, secrets };
 }
 
+/**
+ * A target's database (`targets.urls`, or a URL the targets query returned):
+ * checked like any configured URL, its password kept out of output.
+ */
+export function targetConnection(config: Config, url: string, env?: Env): ResolvedConnection {
+  const secrets = collectSecrets(withEnvFile(env ?? process.env, config.envFile), [url]);
+  if (/^pglite:/i.test(url)) return { ...pgliteConnection(url, config, 'targets'), source: 'targets', secrets };
+  checkPostgresUrl(url, 'targets', config);
+  return { url, redacted: redactUrl(url), source: 'targets', secrets };
+}
+
 function firstSource(config: Config, url: string | undefined, env: Env): [ConnectionSource, string] {
   const selected = config.environment === null ? undefined : config.environments[config.environment]?.databaseUrl;
   const candidates: Array<[ConnectionSource, string | undefined]> = [
@@ -184,10 +195,12 @@ function describeSource(source: ConnectionSource, config: Config): string {
       return 'the URL built from PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE';
     case 'embedded':
       return 'the embedded database URL';
+    case 'targets':
+      return 'a target URL (targets)';
   }
 }
 
 function locationOf(source: ConnectionSource, config: Config): SourceLocation | undefined {
-  const fromFile = source === 'environment' || source === 'databaseUrl';
+  const fromFile = source === 'environment' || source === 'databaseUrl' || source === 'targets';
   return fromFile && config.configFile !== null ? { file: config.configFile } : undefined;
 }

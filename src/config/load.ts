@@ -52,9 +52,37 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     },
     environments,
     environment,
+    ...(file.targets !== undefined ? { targets: file.targets } : {}),
     unsetVariables: contents.unsetVariables,
     envFile,
   };
+}
+
+/**
+ * The config as `--env <name>` would have loaded it, from one loaded without
+ * `--env` (each target of `--env 'tenant-*'` gets its own). The loaded values
+ * are the file's over the defaults, so the entry's keys go over them.
+ */
+export function withEnvironment(config: Config, name: string): Config {
+  const selected = selectEnvironment(config.environments, name, config.configFile, config.root);
+  return {
+    ...config,
+    databaseUrl: firstSet(selected.databaseUrl, config.databaseUrl),
+    schema: firstSet(selected.schema, config.schema),
+    table: firstSet(selected.table, config.table),
+    lockTimeout: firstSet(selected.lockTimeout, config.lockTimeout),
+    lockWait: firstSet(selected.lockWait, config.lockWait),
+    lockRetries: firstSet(selected.lockRetries, config.lockRetries),
+    statementTimeout: firstSet(selected.statementTimeout, config.statementTimeout),
+    connectTimeout: firstSet(selected.connectTimeout, config.connectTimeout),
+    runTimeout: firstSet(selected.runTimeout, config.runTimeout),
+    environment: name,
+  };
+}
+
+/** `--env a,b` or `--env 'tenant-*'`: several environments, which only the commands that fan out accept. */
+export function namesSeveralEnvironments(name: string): boolean {
+  return /[,*?]/.test(name);
 }
 
 /** The first value that is set; null is a value (`"lockTimeout": null` turns the timeout off). */
@@ -70,6 +98,11 @@ function selectEnvironment(
 ): EnvironmentConfig {
   const entry = Object.hasOwn(environments, name) ? environments[name] : undefined;
   if (entry !== undefined) return entry;
+  if (namesSeveralEnvironments(name)) {
+    throw new ConfigError(`--env ${name} names several environments, and this command runs on one database`, {
+      hint: 'up, down, status, current, validate and verify run on several targets; for this command pick one environment',
+    });
+  }
   const names = Object.keys(environments);
   const suggestion = closestMatch(name, names);
   let hint: string;

@@ -51,6 +51,23 @@ export interface FileConfig extends EnvironmentConfig {
   layout?: LayoutId;
   lint?: Partial<LintConfig>;
   environments?: Record<string, EnvironmentConfig>;
+  targets?: TargetsConfig;
+}
+
+/**
+ * The databases or schemas that `up`, `down`, `status`, `current`, `validate`
+ * and `verify` run on, each in turn (README "Many databases"). Exactly one of
+ * `urls`, `schemas` or `query`.
+ */
+export interface TargetsConfig {
+  /** One database per URL. */
+  urls?: string[];
+  /** Schema-per-tenant: the same migrations once per schema of the one database, with search_path and the tracking table in it. */
+  schemas?: string[];
+  /** The control database `query` runs on; default: the database the config names. */
+  url?: string;
+  /** Returns the targets: a column `url` (databases) or `schema` (schemas), and optionally `name`. */
+  query?: string;
 }
 
 /** The configuration after reading, interpolation, validation and --env selection. */
@@ -83,6 +100,8 @@ export interface Config {
   environments: Record<string, EnvironmentConfig>;
   /** The environment selected with --env, if any. */
   environment: string | null;
+  /** The `targets` of the config file, if it sets them. */
+  targets?: TargetsConfig;
   /** JSON path → a `${VAR}` (without default) that value references and that was unset or empty. */
   unsetVariables?: Record<string, UnsetVariable>;
   /** The `.env` (or `--env-file`) read; its variables count where the environment does not set them. */
@@ -119,7 +138,9 @@ export type ConnectionSource =
   | 'DATABASE_URL'
   | 'POSTGRES_*'
   | 'PG*'
-  | 'embedded';
+  | 'embedded'
+  /** `targets.urls`, or a URL the targets query returned. */
+  | 'targets';
 
 export interface ResolvedConnection {
   /** The URL to connect with. Contains secrets: never print it; print `redacted`. */

@@ -74,6 +74,10 @@ export const configSpec: FieldSpec = {
       },
     },
     environments: { kind: 'entries', of: { kind: 'object', fields: connectionFields } },
+    targets: {
+      kind: 'object',
+      fields: { urls: { kind: 'textList' }, schemas: { kind: 'textList' }, url: { kind: 'text' }, query: { kind: 'text' } },
+    },
   },
 };
 

@@ -80,7 +80,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
 
     const context: ScriptContext = {
       table: target.table,
-      settings: { lockTimeout: target.config.lockTimeout, statementTimeout: target.config.statementTimeout },
+      settings: {
+        lockTimeout: target.config.lockTimeout,
+        statementTimeout: target.config.statementTimeout,
+        ...(options.searchPath !== undefined ? { searchPath: options.searchPath } : {}),
+      },
       host: hostname(),
       split: splitStatements,
       reset: session.db.resetSql,

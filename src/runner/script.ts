@@ -1,6 +1,6 @@
 import type { MigrationSource } from '../migrations/types.js';
 import { refuseTransactionControl } from './split.js';
-import { quoteLiteral } from './sql-quote.js';
+import { quoteIdentifier, quoteLiteral } from './sql-quote.js';
 import {
   deleteRowSql,
   insertAppliedSql,
@@ -15,6 +15,8 @@ import type { PlanStep } from './types.js';
 export interface RunSettings {
   lockTimeout: string | null;
   statementTimeout: string | null;
+  /** Schema-per-tenant: the tenant's schema, the only one on search_path while its migrations run. */
+  searchPath?: string;
 }
 
 /** One statement of a no-transaction file, with where it starts in the file (string offset). */
@@ -101,6 +103,7 @@ function settingStatements(settings: RunSettings, command: 'SET' | 'SET LOCAL'):
   if (settings.statementTimeout !== null) {
     statements.push(`${command} statement_timeout = ${quoteLiteral(settings.statementTimeout)};`);
   }
+  if (settings.searchPath !== undefined) statements.push(`${command} search_path TO ${quoteIdentifier(settings.searchPath, 'schema')};`);
   return statements;
 }
 
@@ -108,5 +111,6 @@ function resetStatements(settings: RunSettings): string[] {
   const statements: string[] = [];
   if (settings.lockTimeout !== null) statements.push('RESET lock_timeout;');
   if (settings.statementTimeout !== null) statements.push('RESET statement_timeout;');
+  if (settings.searchPath !== undefined) statements.push('RESET search_path;');
   return statements;
 }

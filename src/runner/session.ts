@@ -34,6 +34,12 @@ export interface RunnerOptions {
   lockWait?: number;
   /** Seconds the whole run may take (like `--timeout`); default: config `runTimeout` (0: no limit). */
   timeout?: number;
+  /**
+   * Schema-per-tenant: migrations run with search_path set to this schema
+   * alone (SET LOCAL in each migration's transaction); the tracking table
+   * belongs in it too (`config.schema`). Default: the role's search_path.
+   */
+  searchPath?: string;
   /** Progress, lock waits, server notices. Nothing is printed unless this prints it. */
   onEvent?: EventSink;
   /**

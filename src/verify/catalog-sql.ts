@@ -181,3 +181,25 @@ SELECT 'policy', ${RELATION_NAME} || '.' || p.polname, 'table ' || ${RELATION_NA
 export const CATALOG_SQL = [schemas, extensions, tables, columns, constraints, indexes, views, sequences, types, functions, triggers, policies]
   .map((part) => part.trim())
   .join('\nUNION ALL\n');
+
+/** Whether the current database has the citus extension (then its distribution metadata is part of the schema). */
+export const CITUS_PRESENT_SQL = `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS present`;
+
+/**
+ * Citus's distribution metadata (pg_dist_partition, on the coordinator): how
+ * each table is distributed. A down file that forgets undistribute_table, or
+ * an up file that distributes on another column, changes the schema as much
+ * as a missing index does. Co-location ids are left out: they are counters.
+ * Run only where CITUS_PRESENT_SQL says so: elsewhere the catalog does not exist.
+ */
+export const CITUS_DISTRIBUTION_SQL = `
+SELECT 'distribution' AS kind, ${RELATION_NAME} AS name, 'table ' || ${RELATION_NAME} AS parent,
+       json_build_object(
+         'method', CASE p.partmethod WHEN 'h' THEN 'hash' WHEN 'n' THEN 'none' WHEN 'a' THEN 'append' WHEN 'r' THEN 'range' ELSE p.partmethod::text END,
+         'column', CASE WHEN p.partkey IS NULL THEN NULL ELSE column_to_column_name(p.logicalrelid, p.partkey)::text END,
+         'replication', CASE p.repmodel WHEN 't' THEN 'reference (2PC)' WHEN 's' THEN 'streaming' WHEN 'c' THEN 'statement' ELSE p.repmodel::text END
+       ) AS properties
+  FROM pg_dist_partition p
+  JOIN pg_class r ON r.oid = p.logicalrelid
+  ${RELATION_JOIN}
+ WHERE ${USER_RELATION}`;

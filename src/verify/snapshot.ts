@@ -1,6 +1,6 @@
 import type { DatabaseSession } from '../db/port.js';
 import type { TrackingTable } from '../runner/tracking.js';
-import { CATALOG_SQL } from './catalog-sql.js';
+import { CATALOG_SQL, CITUS_DISTRIBUTION_SQL, CITUS_PRESENT_SQL } from './catalog-sql.js';
 
 export type ObjectKind =
   | 'schema'
@@ -14,7 +14,9 @@ export type ObjectKind =
   | 'view'
   | 'function'
   | 'trigger'
-  | 'policy';
+  | 'policy'
+  /** Citus: how a table is distributed (pg_dist_partition), where the citus extension is present. */
+  | 'distribution';
 
 /** Order in snapshots and diffs: containers before what they contain. */
 const KIND_ORDER: readonly ObjectKind[] = [
@@ -30,6 +32,7 @@ const KIND_ORDER: readonly ObjectKind[] = [
   'function',
   'trigger',
   'policy',
+  'distribution',
 ];
 
 export type PropertyValue = string | boolean | null;
@@ -47,9 +50,16 @@ export interface CatalogObject {
 /** The schema of a database, sorted, so that two equal schemas give deep-equal snapshots. */
 export type CatalogSnapshot = CatalogObject[];
 
-/** Reads the catalog of the session's database, leaving out the tracking table. */
+/**
+ * Reads the catalog of the session's database, leaving out the tracking
+ * table; with the citus extension present (a migration may create it), also
+ * how each table is distributed.
+ */
 export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable): Promise<CatalogSnapshot> {
-  const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, [tracking.schema, tracking.table]);
+  const parameters = [tracking.schema, tracking.table];
+  const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, parameters);
+  const [citus] = await db.query<{ present: boolean }>(CITUS_PRESENT_SQL);
+  if (citus?.present === true) rows.push(...(await db.query<CatalogObject & Record<string, unknown>>(CITUS_DISTRIBUTION_SQL, parameters)));
   return rows
     .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: normalized(row) }))
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));

@@ -64,7 +64,7 @@ describe('run(argv, io)', () => {
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
       verify: ['pretty', 'json', 'github', 'sarif'],
-      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'rules'].map((name) => [name, ['pretty', 'json']])),
+      ...Object.fromEntries(['up', 'down', 'status', 'current', 'history', 'validate', 'rules'].map((name) => [name, ['pretty', 'json']])),
     };
 
     async function help(name: string) {
@@ -97,7 +97,8 @@ describe('run(argv, io)', () => {
 
   it('a --format the command does not print is a usage error (exit 2), not ignored', async () => {
     for (const argv of [
-      ['up', '--format', 'json'],
+      ['up', '--format', 'sarif'],
+      ['redo', '--format', 'json'],
       ['--format', 'json', 'new', 'add users'],
       ['status', '--format', 'sarif'],
       ['validate', '--format', 'github'],

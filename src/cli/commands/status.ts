@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { ExitCode } from '../../errors.js';
-import { formatTable, formatTimestamp, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
-import { statusReport } from '../../runner/inspect.js';
+import { formatTable, formatTimestamp, runnerOptionsFrom } from '../runner-options.js';
+import { cliTargets, runOnTargets, type ManyCliOptions } from '../many-targets.js';
+import { statusReport, type StatusReport } from '../../runner/inspect.js';
 import { fileProblemRefusal } from '../../runner/plan.js';
 import { describeProgress } from '../../runner/progress-note.js';
 import { formatRefusals } from '../../runner/refused.js';
@@ -21,23 +22,21 @@ const STATE_COLOR: Record<MigrationState, (text: string) => string> = {
 };
 
 /** `sqlmig status`: every migration with its state; `--format json` for scripts. */
-export default async function status(ctx: CommandContext, options: RunnerCliOptions): Promise<ExitCode> {
+export default async function status(ctx: CommandContext, options: ManyCliOptions): Promise<ExitCode> {
+  const targets = await cliTargets(ctx, options);
+  if (targets !== null) {
+    return runOnTargets(ctx, targets, options, {
+      work: (runner) => statusReport(runner),
+      line: statusLine,
+      json: (report) => statusJson(report, ctx.io.cwd),
+      isFailure: (report) => report.problems.length > 0,
+    });
+  }
   const { rows, problems } = await statusReport(await runnerOptionsFrom(ctx, options));
   // Like validate, exit 1 while the files themselves are broken (rows' states are data: edited, dirty… exit 0).
   const code = problems.length > 0 ? 1 : 0;
   if (ctx.globals.format === 'json') {
-    const migrations = rows.map((row) => ({
-      version: row.version,
-      name: row.name,
-      state: row.state,
-      file: row.file === null ? null : relative(ctx.io.cwd, row.file),
-      appliedAt: row.appliedAt?.toISOString() ?? null,
-      durationMs: row.durationMs,
-      appliedBy: row.appliedBy,
-      ...(row.progress ? { progress: row.progress } : {}),
-    }));
-    const fileProblems = problems.map((problem) => ({ ...problem, path: relative(ctx.io.cwd, problem.path) }));
-    ctx.out(JSON.stringify({ migrations, problems: fileProblems }, null, 2));
+    ctx.out(JSON.stringify(statusJson({ rows, problems }, ctx.io.cwd), null, 2));
     return code;
   }
   if (rows.length === 0 && problems.length === 0) {
@@ -55,4 +54,27 @@ export default async function status(ctx: CommandContext, options: RunnerCliOpti
     ctx.out(formatRefusals(problems.map(fileProblemRefusal), ctx.io.cwd));
   }
   return code;
+}
+
+function statusJson({ rows, problems }: StatusReport, cwd: string): unknown {
+  const migrations = rows.map((row) => ({
+    version: row.version,
+    name: row.name,
+    state: row.state,
+    file: row.file === null ? null : relative(cwd, row.file),
+    appliedAt: row.appliedAt?.toISOString() ?? null,
+    durationMs: row.durationMs,
+    appliedBy: row.appliedBy,
+    ...(row.progress ? { progress: row.progress } : {}),
+  }));
+  return { migrations, problems: problems.map((problem) => ({ ...problem, path: relative(cwd, problem.path) })) };
+}
+
+/** One target's status in one line: how many migrations are in each state. */
+function statusLine({ rows, problems }: StatusReport): string {
+  const counts = new Map<MigrationState, number>();
+  for (const row of rows) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  const parts = [...counts].map(([state, count]) => `${count} ${state}`);
+  if (problems.length > 0) parts.push(`${problems.length} file problem${problems.length === 1 ? '' : 's'}`);
+  return parts.length === 0 ? 'no migrations' : parts.join(', ');
 }

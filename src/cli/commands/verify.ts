@@ -1,5 +1,7 @@
-import type { ExitCode } from '../../errors.js';
+import { UsageError, type ExitCode } from '../../errors.js';
 import { packageVersion } from '../../package-version.js';
+import { parseVersion } from '../runner-options.js';
+import { cliTargets, runOnTargets, type ManyCliOptions } from '../many-targets.js';
 import { parseLockMode } from '../../verify/lock-modes.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
 import { traceGithubLines, traceLines, traceSummaryLines, verifySarif } from '../../verify/trace-report.js';
@@ -7,9 +9,8 @@ import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';
 import { printThrowawayEvent, throwawayRunOptions } from '../throwaway-options.js';
 
-export interface VerifyCliOptions {
+export interface VerifyCliOptions extends ManyCliOptions {
   to?: string;
-  wait?: string;
   trace?: boolean;
   failOnLock?: string;
 }
@@ -25,6 +26,31 @@ export default async function verify(ctx: CommandContext, options: VerifyCliOpti
   const progress = (format === 'pretty' || format === 'github') && !ctx.globals.quiet;
   const failOnLock = options.failOnLock === undefined ? undefined : parseLockMode(options.failOnLock, '--fail-on-lock');
   const { signal } = ctx.io;
+  const to = options.to === undefined ? undefined : parseVersion(options.to, '--to');
+  const targets = await cliTargets(ctx, options);
+  if (targets !== null) {
+    if (format === 'github' || format === 'sarif') {
+      throw new UsageError(`verify on several targets prints pretty or json, not ${format}`, { hint: 'pick one target (--env <name> or --url) for a SARIF or GitHub report' });
+    }
+    // On several targets: the round trip in a temporary database on each target's server (its version, its extensions).
+    return runOnTargets(ctx, targets, options, {
+      work: (runner, target) =>
+        runVerify({
+          config: target.config,
+          cwd: ctx.io.cwd,
+          env: ctx.io.env,
+          url: target.connection.url,
+          to,
+          wait: runner.wait,
+          trace: options.trace === true,
+          failOnLock,
+          signal,
+        }),
+      line: (result) => summaryLines(result).join(' '),
+      json: (result) => verifyJson(result, ctx.io.cwd),
+      isFailure: (result) => !result.ok,
+    });
+  }
   try {
     const result = await runVerify({
       ...(await throwawayRunOptions(ctx, options)),
