@@ -26,3 +26,5 @@ export {
   type VerificationStatus,
 } from './verify/verify.js';
 export { takeSnapshot, diffSnapshots, describeChange, type CatalogSnapshot, type CatalogObject, type SchemaChange } from './verify/snapshot.js';
+export { diff, type DiffOptions, type DiffResult, type DraftedMigration } from './diff/diff.js';
+export type { DraftNote } from './diff/statements.js';

@@ -59,6 +59,7 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   validate: report,
   resolve: runner,
   verify: report,
+  diff: { settings: true, connects: true, formats: TEXT },
   hash: { settings: true, connects: false, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },

@@ -47,11 +47,15 @@ export interface CatalogObject {
 /** The schema of a database, sorted, so that two equal schemas give deep-equal snapshots. */
 export type CatalogSnapshot = CatalogObject[];
 
-/** Reads the catalog of the session's database, leaving out the tracking table. */
-export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable): Promise<CatalogSnapshot> {
+/**
+ * Reads the catalog of the session's database, leaving out the tracking table.
+ * `exactDefinitions` keeps function sources exactly as written (for `diff`,
+ * which writes them out again) instead of with whitespace runs as one space.
+ */
+export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable, options: { exactDefinitions?: boolean } = {}): Promise<CatalogSnapshot> {
   const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, [tracking.schema, tracking.table]);
   return rows
-    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: normalized(row) }))
+    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: options.exactDefinitions ? row.properties : normalized(row) }))
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));
 }
 
@@ -61,7 +65,7 @@ export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable)
  * change what it does (outside string literals, which this accepts), so runs
  * of it count as one space.
  */
-function normalized(row: CatalogObject): CatalogObject['properties'] {
+export function normalized(row: CatalogObject): CatalogObject['properties'] {
   const definition = row.properties.definition;
   if (row.kind !== 'function' || typeof definition !== 'string') return row.properties;
   return { ...row.properties, definition: definition.replace(/\s+/g, ' ').trim() };

@@ -151,11 +151,12 @@ function serverConnection(config: Config, options: VerifyOptions): ResolvedConne
   });
 }
 
-type Outcome =
+export type Outcome =
   | { verification: MigrationVerification; next: CatalogSnapshot }
   | { verification: MigrationVerification; next: null; stopReason: string };
 
-async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal): Promise<Outcome> {
+/** One migration's round trip from `before` (the schema with every earlier migration applied); `sqlmig diff` checks its drafts so. */
+export async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal): Promise<Outcome> {
   const started = performance.now();
   const verification: MigrationVerification = {
     version: migration.version,

@@ -60,7 +60,7 @@ describe('run(argv, io)', () => {
 
   describe("each command's --help", () => {
     // lint connects only when given --url (table sizes, the server's version), and then retries like the others.
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'lint'];
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'diff', 'lint'];
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],

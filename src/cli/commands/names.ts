@@ -17,6 +17,7 @@ export const COMMAND_NAMES = [
   'validate',
   'resolve',
   'verify',
+  'diff',
   'hash',
   'rules',
   'explain',
