@@ -7,21 +7,22 @@
  * so the draft has up to three, each with the exact snapshot it must produce:
  *
  * 1. the main migration: everything, except that on tables that existed
- *    before, indexes and UNIQUE / PRIMARY KEY constraints wait for step 2, a
+ *    before, indexes and UNIQUE / PRIMARY KEY constraints wait for step 3, a
  *    FOREIGN KEY or CHECK is added NOT VALID, and a column that becomes NOT
  *    NULL stays nullable with a `CHECK (col IS NOT NULL) NOT VALID` (and a
  *    backfill placeholder);
- * 2. `concurrent indexes` (`-- sqlmig:no-transaction`): those indexes built
- *    CONCURRENTLY, the constraints added USING INDEX;
- * 3. `validate`: VALIDATE CONSTRAINT, then SET NOT NULL (no scan: the check is
- *    valid) and the check dropped.
+ * 2. `validate`: VALIDATE CONSTRAINT, then SET NOT NULL (no scan: the check is
+ *    valid) and the check dropped;
+ * 3. `concurrent indexes` (`-- sqlmig:no-transaction`): those indexes built
+ *    CONCURRENTLY, the constraints added USING INDEX (after step 2, so that a
+ *    new PRIMARY KEY finds its columns NOT NULL and scans nothing).
  *
  * Each file is drafted by statements.ts from the snapshot before it to the one
  * after it, and its down file from after to before.
  */
 import type { CatalogObject, CatalogSnapshot } from '../verify/snapshot.js';
 import { diffSnapshots } from '../verify/snapshot.js';
-import { ident, relationOf, memberName, text } from './sql.js';
+import { ident, memberName, mentions, relationOf, text } from './sql.js';
 import { constraintKind, draftFile, type DraftNote } from './statements.js';
 
 export interface DraftMigration {
@@ -48,19 +49,21 @@ const DOWN_REASON = 'restores the schema from before the up file exactly';
 export function planDiff(current: CatalogSnapshot, desired: CatalogSnapshot, columnOrder?: ReadonlyMap<string, number>): DiffPlan {
   const existing = existingRelations(current, desired);
   const deferred = (object: CatalogObject, snapshot: CatalogSnapshot) => isDeferred(object, snapshot, existing);
+  // What step 1 keeps of the current indexes and keys: not those on a column it drops (they go with it).
+  const dropped = droppedColumns(current, desired);
   const afterMain = sorted([
     ...validLater(
       desired.filter((object) => !deferred(object, desired)),
       current,
       existing,
     ),
-    ...current.filter((object) => deferred(object, current)),
+    ...current.filter((object) => deferred(object, current) && !readsDroppedColumn(object, current, dropped)),
   ]);
-  const afterIndexes = sorted([...afterMain.filter((object) => !deferred(object, afterMain)), ...desired.filter((object) => deferred(object, desired))]);
+  const afterValidate = sorted([...desired.filter((object) => !deferred(object, desired)), ...current.filter((object) => deferred(object, current) && !readsDroppedColumn(object, current, dropped))]);
   const steps = [
     { suffix: '', noTransaction: false, before: current, after: afterMain },
-    { suffix: 'concurrent indexes', noTransaction: true, before: afterMain, after: afterIndexes },
-    { suffix: 'validate', noTransaction: false, before: afterIndexes, after: desired },
+    { suffix: 'validate', noTransaction: false, before: afterMain, after: afterValidate },
+    { suffix: 'concurrent indexes', noTransaction: true, before: afterValidate, after: desired },
   ];
   const migrations: DraftMigration[] = [];
   const notes: DraftNote[] = [];
@@ -72,6 +75,30 @@ export function planDiff(current: CatalogSnapshot, desired: CatalogSnapshot, col
     migrations.push({ suffix: step.suffix, noTransaction: step.noTransaction, up: up.statements, down: down.statements, after: step.after });
   }
   return { migrations, notes: unique(notes) };
+}
+
+/** `schema.table` → the columns of it that the desired schema no longer has. */
+function droppedColumns(current: CatalogSnapshot, desired: CatalogSnapshot): Map<string, string[]> {
+  const wanted = new Set(desired.filter((object) => object.kind === 'column').map((object) => object.name));
+  const dropped = new Map<string, string[]>();
+  for (const column of current) {
+    if (column.kind !== 'column' || wanted.has(column.name)) continue;
+    const table = relationOf(column);
+    dropped.set(table, [...(dropped.get(table) ?? []), memberName(column)]);
+  }
+  return dropped;
+}
+
+/** An index or key whose definition names a column that is dropped (a word match: at worst it is rebuilt in step 3). */
+function readsDroppedColumn(object: CatalogObject, snapshot: CatalogSnapshot, dropped: ReadonlyMap<string, string[]>): boolean {
+  const table = relationOf(object);
+  if (object.kind === 'index' && object.parent?.startsWith('constraint ')) {
+    const constraint = snapshot.find((other) => other.kind === 'constraint' && `constraint ${other.name}` === object.parent);
+    if (constraint) return readsDroppedColumn(constraint, snapshot, dropped);
+  }
+  const columns = dropped.get(table) ?? [];
+  const definition = text(object, 'definition') ?? '';
+  return columns.some((column) => mentions(definition, column));
 }
 
 /** Tables and views that are in both snapshots as the same kind of relation: they existed before the draft. */
@@ -88,7 +115,7 @@ function existingRelations(current: CatalogSnapshot, desired: CatalogSnapshot): 
 }
 
 /**
- * Built in step 2 on a relation that existed: its own indexes, and its UNIQUE
+ * Built in step 3 on a relation that existed: its own indexes, and its UNIQUE
  * and PRIMARY KEY constraints with their indexes.
  */
 function isDeferred(object: CatalogObject, snapshot: CatalogSnapshot, existing: ReadonlySet<string>): boolean {

@@ -63,3 +63,8 @@ export function text(object: CatalogObject, property: string): string | null {
   const value = object.properties[property];
   return typeof value === 'string' ? value : null;
 }
+
+/** Whether SQL text names `name` as a whole word (quoted or not): an over-approximation of what a definition reads. */
+export function mentions(definition: string, name: string): boolean {
+  return new RegExp(`(^|[^a-zA-Z0-9_$])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^a-zA-Z0-9_$])`).test(definition);
+}

@@ -15,7 +15,7 @@
  *   containers first); `stage` numbers below order them.
  */
 import type { CatalogObject, CatalogSnapshot, PropertyValue } from '../verify/snapshot.js';
-import { functionSignature, ident, literal, memberName, qualified, relationOf, text } from './sql.js';
+import { functionSignature, ident, literal, memberName, mentions, qualified, relationOf, text } from './sql.js';
 
 export interface DraftNote {
   /** `manual`: a change the draft leaves out, to write by hand; `rename`: a drop and an add that may be one rename. */
@@ -454,7 +454,12 @@ class FileWriter {
       const p = column.properties;
       const sql = `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${columnSql(column)};`;
       const fillsItself = p.default !== null || p.identity !== null || p.generated !== null;
-      if (p['not null'] && !fillsItself) this.addDisabled(STAGE.alterColumn, 'not-null-needs-default', sql);
+      // Only a down file re-adds a column so (plan.ts splits the up side): it restores a column whose data is gone anyway.
+      const broken = [
+        ...(p['not null'] && !fillsItself ? ['not-null-needs-default'] : []),
+        ...(this.options.direction === 'down' && rewritesTable(column) ? ['table-rewrite'] : []),
+      ];
+      if (broken.length > 0) this.addDisabled(STAGE.alterColumn, broken.join(', '), sql);
       else this.add(STAGE.alterColumn, sql);
       if (text(column, 'comment') !== null) this.comment(STAGE.comment, `COLUMN ${name}.${ident(memberName(column))}`, text(column, 'comment'));
     }
@@ -782,6 +787,12 @@ function changedProperties(old: CatalogObject, now: CatalogObject): string[] {
   return [...keys].filter((key) => key !== 'comment' && old.properties[key] !== now.properties[key]);
 }
 
+/** Adding it rewrites the table: a volatile DEFAULT (a sequence, a random value), an identity, a stored generated column. */
+function rewritesTable(column: CatalogObject): boolean {
+  const p = column.properties;
+  return p.identity !== null || p.generated !== null || /\b(nextval|random|gen_random_uuid|uuid_generate_v4|clock_timestamp|timeofday)\(/.test(String(p.default ?? ''));
+}
+
 function columnSql(column: CatalogObject): string {
   const p = column.properties;
   let sql = `${ident(memberName(column))} ${p.type}`;
@@ -816,9 +827,6 @@ function localName(name: string): string {
   return name.slice(name.indexOf('.') + 1);
 }
 
-function mentions(definition: string, name: string): boolean {
-  return new RegExp(`(^|[^a-zA-Z0-9_$])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^a-zA-Z0-9_$])`).test(definition);
-}
 
 function isSqlFunction(fn: CatalogObject): boolean {
   return /\bLANGUAGE sql\b/i.test(text(fn, 'definition') ?? '');

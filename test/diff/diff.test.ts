@@ -64,19 +64,19 @@ describe('sqlmig diff', () => {
     expect(drafted.stdout.trim().split('\n')).toEqual([
       'sql/0002_users_and_posts.up.sql',
       'sql/0002_users_and_posts.down.sql',
-      'sql/0003_users_and_posts_concurrent_indexes.up.sql',
-      'sql/0003_users_and_posts_concurrent_indexes.down.sql',
-      'sql/0004_users_and_posts_validate.up.sql',
-      'sql/0004_users_and_posts_validate.down.sql',
+      'sql/0003_users_and_posts_validate.up.sql',
+      'sql/0003_users_and_posts_validate.down.sql',
+      'sql/0004_users_and_posts_concurrent_indexes.up.sql',
+      'sql/0004_users_and_posts_concurrent_indexes.down.sql',
     ]);
     const main = await readFile(join(project.sqlDir, '0002_users_and_posts.up.sql'), 'utf8');
     expect(main).toContain('ALTER TABLE public.users ADD CONSTRAINT users_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) NOT VALID;');
     expect(main).toContain('-- UPDATE public.teams SET title = … WHERE title IS NULL;');
-    const concurrent = await readFile(join(project.sqlDir, '0003_users_and_posts_concurrent_indexes.up.sql'), 'utf8');
+    const concurrent = await readFile(join(project.sqlDir, '0004_users_and_posts_concurrent_indexes.up.sql'), 'utf8');
     expect(concurrent.split('\n')[0]).toBe('-- sqlmig:no-transaction');
     expect(concurrent).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON public.users USING btree (email);');
     const sum = await readFile(join(project.sqlDir, 'sqlmig.sum'), 'utf8');
-    expect(sum).toContain('0004_users_and_posts_validate.down.sql');
+    expect(sum).toContain('0004_users_and_posts_concurrent_indexes.down.sql');
 
     expect((await cli(project, ['lint'])).code).toBe(0);
     expect((await cli(project, ['verify', '--url', database.url])).code).toBe(0);
