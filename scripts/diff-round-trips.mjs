@@ -6,7 +6,8 @@
 // the schema after the draft equals the later state's snapshot. Prints the success rate and the
 // cause of every failure. Needs the built CLI (npm run build) and a PostgreSQL server.
 //
-// Usage: node scripts/diff-round-trips.mjs [--pairs N] [--project substring] [--server URL] [corpus-dir]
+// Usage: node scripts/diff-round-trips.mjs [--pairs N] [--project substring] [--server URL] [--cli path] [corpus-dir]
+//   --cli: another copy of dist/cli/sqlmig.cjs (e.g. a copy of dist/, so a build meanwhile does not change a run).
 //   --server defaults to SQLMIG_TEST_DATABASE_URL, then postgres://postgres@127.0.0.1:5432/postgres.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,8 @@ const option = (name, fallback) => {
 const pairsPerProject = Number(option('--pairs', '6'));
 const only = option('--project', '');
 const server = option('--server', process.env.SQLMIG_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const cli = option('--cli', fileURLToPath(new URL('../dist/cli/sqlmig.cjs', import.meta.url)));
 const corpus = args.find((arg) => !arg.startsWith('--')) ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli/sqlmig.cjs', import.meta.url));
 
 const admin = postgres(server, { max: 1, onnotice: () => {} });
 let databases = 0;

@@ -155,7 +155,7 @@ describe('planDiff', () => {
     const [migration] = planDiff(current, desired).migrations;
     expect(migration!.up).toEqual([
       'DROP VIEW IF EXISTS public."user";',
-      'ALTER TABLE public.users ALTER COLUMN email TYPE character varying(255) USING email::character varying(255);',
+      'ALTER TABLE public.users ALTER COLUMN email TYPE character varying(255);',
       'CREATE OR REPLACE VIEW public."user" AS\nSELECT users.email\n   FROM users;',
     ]);
   });
