@@ -31,7 +31,7 @@ import { PlanRefusedError } from '../runner/refused.js';
 import { readApplied, trackingTable, type TrackingTable } from '../runner/tracking.js';
 import { RoundTrip } from '../verify/round-trip.js';
 import { describeChange, diffSnapshots, normalized, takeSnapshot, type CatalogSnapshot } from '../verify/snapshot.js';
-import { openThrowaway, type ThrowawayDatabase } from '../verify/throwaway.js';
+import { openThrowaway, throwawayServer, type ThrowawayDatabase } from '../verify/throwaway.js';
 import { verifyOne } from '../verify/verify.js';
 import { planDiff, type DraftMigration } from './plan.js';
 import type { DraftNote } from './statements.js';
@@ -84,7 +84,7 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   }
   const description = options.name ?? 'schema changes';
   migrationSlug(description);
-  const server = throwawayServer(config, options);
+  const server = throwawayServer(config, options, 'diff');
   const tracking = trackingTable(config.schema, config.table);
   const openOptions: OpenOptions = { wait: options.wait };
   const { signal } = options;
@@ -121,27 +121,10 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   }
 }
 
-/** The server named by `url` for the throwaway databases, or null for PGlite in memory (as verify). */
-function throwawayServer(config: Config, options: DiffOptions): ResolvedConnection | null {
-  if (options.url === undefined) return null;
-  const connection = resolveConnection(config, { url: options.url, env: options.env });
-  if (!connection.pglite) return connection;
-  if (connection.pglite.dataDir === null) return null;
-  throw new UsageError(`diff builds both schemas in throwaway databases, not in ${connection.redacted}`, {
-    hint: 'leave out --url to use PGlite in memory, or pass a postgres:// server URL to use temporary databases there',
-  });
-}
-
 /** Every migration applied, as `up` would; a file that fails stops diff (the current schema is unknown). */
 async function applyAll(db: DatabaseSession, config: Config, tracking: TrackingTable): Promise<{ current: CatalogSnapshot }> {
-  const loaded = loadMigrations(config.dir);
-  const chosen = plan({ set: loaded.set, checksums: loaded.checksums, applied: [] }, { direction: 'up' });
-  if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, config.dir);
-  const trip = await RoundTrip.start(db, loaded, tracking, config);
-  for (const step of chosen.steps) {
-    const migration = loaded.set.migrations.find((m) => m.version === step.version)!;
-    await trip.apply('up', migration);
-  }
+  const trip = await RoundTrip.start(db, loadMigrations(config.dir), tracking, config);
+  await trip.upTo();
   return { current: await trip.snapshot() };
 }
 

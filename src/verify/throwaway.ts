@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedConnection } from '../config/types.js';
+import { resolveConnection } from '../config/index.js';
+import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
 import { ServerError, type DatabaseSession, type OpenOptions } from '../db/port.js';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, UsageError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 
 /** A database made for one verify run. */
@@ -75,4 +76,19 @@ async function openTemporaryDatabase(server: ResolvedConnection, options: OpenOp
     throw error;
   }
   return { db, description: connection.redacted, dispose };
+}
+
+/**
+ * The server named by `url`, or null for PGlite in memory (no `url`, or
+ * `pglite://memory`). Only `url` selects a server: databaseUrl and
+ * DATABASE_URL name the database to migrate, not one to experiment in.
+ */
+export function throwawayServer(config: Config, options: { url?: string; env?: Record<string, string | undefined> }, command: 'verify' | 'dump' | 'diff'): ResolvedConnection | null {
+  if (options.url === undefined) return null;
+  const connection = resolveConnection(config, { url: options.url, env: options.env });
+  if (!connection.pglite) return connection;
+  if (connection.pglite.dataDir === null) return null;
+  throw new UsageError(`${command} runs in a throwaway database, not in ${connection.redacted}`, {
+    hint: `leave out --url to ${command} in PGlite in memory, or pass a postgres:// server URL to ${command} in a temporary database there`,
+  });
 }

@@ -1,7 +1,7 @@
-import { loadConfig, resolveConnection } from '../config/index.js';
-import type { Config, ResolvedConnection } from '../config/types.js';
+import { loadConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
 import type { Notice } from '../db/port.js';
-import { MigrationError, UsageError } from '../errors.js';
+import { MigrationError } from '../errors.js';
 import type { Migration } from '../migrations/types.js';
 import { loadMigrations } from '../runner/files.js';
 import { plan } from '../runner/plan.js';
@@ -9,7 +9,7 @@ import { PlanRefusedError } from '../runner/refused.js';
 import { trackingTable } from '../runner/tracking.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
-import { openThrowaway, type ThrowawayDatabase } from './throwaway.js';
+import { openThrowaway, throwawayServer, type ThrowawayDatabase } from './throwaway.js';
 
 export interface VerifyOptions {
   /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
@@ -90,7 +90,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
-  const server = serverConnection(config, options);
+  const server = throwawayServer(config, options, 'verify');
   const loaded = loadMigrations(config.dir);
   const chosen = plan({ set: loaded.set, checksums: loaded.checksums, applied: [] }, { direction: 'up', to: options.to });
   if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, cwd);
@@ -138,17 +138,6 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     const problem = await database?.dispose();
     if (problem) onEvent({ type: 'cleanup-failed', message: problem });
   }
-}
-
-/** The server named by `url`, or null for PGlite in memory. */
-function serverConnection(config: Config, options: VerifyOptions): ResolvedConnection | null {
-  if (options.url === undefined) return null;
-  const connection = resolveConnection(config, { url: options.url, env: options.env });
-  if (!connection.pglite) return connection;
-  if (connection.pglite.dataDir === null) return null;
-  throw new UsageError(`verify runs in a throwaway database, not in ${connection.redacted}`, {
-    hint: 'leave out --url to verify in PGlite in memory, or pass a postgres:// server URL to verify in a temporary database there',
-  });
 }
 
 export type Outcome =
