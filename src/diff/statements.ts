@@ -65,11 +65,12 @@ const STAGE = {
   addUniqueIndex: 27.5,
   addConstraint: 28,
   validate: 28.2,
-  addForeignKey: 28.5,
+  addForeignKey: 30.2,
   setNotNull: 29,
   dropNotNullCheck: 29.5,
   createIndex: 30,
   createViewOrSqlFunction: 31,
+  createViewIndex: 31.5,
   createTrigger: 32,
   createPolicy: 33,
   comment: 34,
@@ -133,6 +134,8 @@ class FileWriter {
   private readonly existing = new Set<string>();
   private readonly droppedRelations = new Set<string>();
   private readonly createdRelations = new Set<string>();
+  /** Enums that lose values: created again (see recreateEnum). */
+  private readonly recreatedEnums = new Set<string>();
   /** Views dropped and created again (see viewsToRecreate). */
   private readonly recreatedViews: Set<string>;
 
@@ -150,6 +153,14 @@ class FileWriter {
       else this.createdRelations.add(object.name);
     }
     for (const object of from) if (object.kind === 'table' && !this.existing.has(object.name)) this.droppedRelations.add(object.name);
+    for (const type of to) {
+      const old = this.before.get(keyOf(type));
+      if (type.kind !== 'type' || type.properties.kind !== 'enum' || old?.properties.kind !== 'enum') continue;
+      const was = splitLabels(text(old, 'labels') ?? '');
+      const is = splitLabels(text(type, 'labels') ?? '');
+      const removedOnly = is.every((label, index) => was.includes(label) && (index === 0 || was.indexOf(label) > was.indexOf(is[index - 1]!)));
+      if (is.length < was.length && removedOnly) this.recreatedEnums.add(type.name);
+    }
     const droppedFunctions = from.filter((object) => object.kind === 'function' && !this.after.has(keyOf(object)));
     this.recreatedViews = this.viewsToRecreate(droppedFunctions);
     for (const object of to) {
@@ -298,10 +309,14 @@ class FileWriter {
   private enumValues(old: CatalogObject, now: CatalogObject): void {
     const was = splitLabels(text(old, 'labels') ?? '');
     const is = splitLabels(text(now, 'labels') ?? '');
+    if (this.recreatedEnums.has(now.name)) {
+      this.recreateEnum(now, was, is);
+      return;
+    }
     const kept = is.filter((label) => was.includes(label));
     if (kept.length !== was.length || kept.some((label, index) => label !== was[index])) {
       this.manual(
-        `enum ${now.name}: values removed or reordered (${was.join(', ')} → ${is.join(', ')}); PostgreSQL cannot drop an enum value: ` +
+        `enum ${now.name}: values reordered (${was.join(', ')} → ${is.join(', ')}); PostgreSQL cannot move an enum value: ` +
           'create a new type, move the columns to it, drop the old one, by hand',
       );
       return;
@@ -313,6 +328,34 @@ class FileWriter {
       const position = next !== undefined ? ` BEFORE ${next}` : previous !== undefined ? ` AFTER ${previous}` : '';
       this.add(STAGE.createType, `ALTER TYPE ${qualified(now.name)} ADD VALUE IF NOT EXISTS ${label}${position};`);
     }
+  }
+
+  /**
+   * PostgreSQL cannot drop an enum value (nor can a down file undo ADD VALUE):
+   * the type is created again without it and its columns moved over, which
+   * fails while a row holds a removed value, as it should.
+   */
+  private recreateEnum(now: CatalogObject, was: readonly string[], is: readonly string[]): void {
+    const name = qualified(now.name);
+    const local = localName(now.name);
+    const retired = `${local}__old`;
+    if (this.options.direction === 'up') {
+      this.manual(`enum ${now.name}: values ${was.filter((label) => !is.includes(label)).join(', ')} removed: the draft creates the type again and moves its columns to it, which fails while a row holds a removed value`);
+    }
+    this.add(STAGE.createType, `ALTER TYPE ${name} RENAME TO ${ident(retired)};`);
+    this.add(STAGE.createType, `CREATE TYPE ${name} AS ENUM (${is.join(', ')});`);
+    for (const column of this.to) {
+      if (column.kind !== 'column' || !this.existing.has(relationOf(column)) || !this.before.has(keyOf(column))) continue;
+      const type = enumOfColumn(String(column.properties.type), this.recreatedEnums);
+      if (type !== now.name) continue;
+      const alter = `ALTER TABLE ${qualified(relationOf(column))} ALTER COLUMN ${ident(memberName(column))}`;
+      const array = String(column.properties.type).endsWith('[]') ? '[]' : '';
+      const fallback = column.properties.default;
+      if (fallback !== null) this.add(STAGE.alterColumn, `${alter} DROP DEFAULT;`);
+      this.addDisabled(STAGE.alterColumn, 'table-rewrite', `${alter} TYPE ${name}${array} USING ${ident(memberName(column))}::text${array}::${name}${array};`);
+      if (fallback !== null) this.add(STAGE.alterColumn, `${alter} SET DEFAULT ${fallback};`);
+    }
+    this.add(STAGE.alterColumn + 0.1, `DROP TYPE IF EXISTS ${qualified(`${now.name.slice(0, now.name.indexOf('.'))}.${retired}`)};`);
   }
 
   // Sequences
@@ -359,10 +402,15 @@ class FileWriter {
     const added = this.to.filter((object) => object.kind === 'table' && this.createdRelations.has(object.name));
     const removed = this.from.filter((object) => object.kind === 'table' && this.droppedRelations.has(object.name));
     for (const table of parentsFirst(added, this.to)) this.createTable(table);
+    const plain: string[] = [];
     for (const table of childrenFirst(removed, this.from)) {
       if (this.after.has(keyOf(table))) this.manual(`table ${table.name} changes kind, partitioning or inheritance: the draft drops and re-creates it (its rows are lost)`);
-      this.add(STAGE.dropTable, `DROP ${table.properties.kind === 'foreign table' ? 'FOREIGN TABLE' : 'TABLE'} IF EXISTS ${qualified(table.name)};`);
+      if (table.properties.kind === 'foreign table') this.add(STAGE.dropTable, `DROP FOREIGN TABLE IF EXISTS ${qualified(table.name)};`);
+      else plain.push(qualified(table.name));
     }
+    // One statement: tables that reference each other (even in a cycle) go together.
+    if (plain.length === 1) this.add(STAGE.dropTable, `DROP TABLE IF EXISTS ${plain[0]};`);
+    else if (plain.length > 1) this.add(STAGE.dropTable, `DROP TABLE IF EXISTS\n  ${plain.join(',\n  ')};`);
     for (const table of this.to) {
       if (table.kind !== 'table' || !this.existing.has(table.name)) continue;
       const old = this.before.get(keyOf(table))!;
@@ -408,7 +456,9 @@ class FileWriter {
       for (const column of this.columnsOf(table.name)) inline.push(columnSql(column));
       for (const constraint of this.membersOf(this.to, 'constraint', table.name)) {
         const definition = text(constraint, 'definition')!;
-        if (constraintKind(definition) === 'foreign key') continue;
+        const kind = constraintKind(definition);
+        // CREATE TABLE silently leaves out a UNIQUE that repeats another key: those come after it (see constraints()).
+        if (kind === 'foreign key' || kind === 'unique') continue;
         inline.push(`CONSTRAINT ${ident(memberName(constraint))} ${definition}`);
       }
       const unlogged = p.unlogged ? 'UNLOGGED ' : '';
@@ -552,12 +602,16 @@ class FileWriter {
       const definition = text(constraint, 'definition')!;
       if (this.existing.has(relationOf(constraint))) this.addToExistingTable(constraint, constraintKind(definition), definition);
     }
-    // A table created in this file has all but its foreign keys in CREATE TABLE (see createTable).
+    // A table created in this file has all but its foreign keys and UNIQUE constraints in CREATE TABLE (see createTable).
     for (const constraint of this.to) {
       if (constraint.kind !== 'constraint' || !this.createdRelations.has(relationOf(constraint))) continue;
+      const table = this.after.get(`table ${relationOf(constraint)}`);
+      if (table?.properties['partition of']) continue;
       const definition = text(constraint, 'definition')!;
-      if (constraintKind(definition) === 'foreign key') {
-        this.add(STAGE.addForeignKey, `ALTER TABLE ${qualified(relationOf(constraint))} ADD CONSTRAINT ${ident(memberName(constraint))} ${definition};`);
+      const kind = constraintKind(definition);
+      if (kind === 'foreign key' || kind === 'unique') {
+        const stage = kind === 'foreign key' ? STAGE.addForeignKey : STAGE.addConstraint;
+        this.add(stage, `ALTER TABLE ${qualified(relationOf(constraint))} ADD CONSTRAINT ${ident(memberName(constraint))} ${definition};`);
       }
     }
   }
@@ -600,8 +654,12 @@ class FileWriter {
   private indexes(): void {
     const { added, removed, changed } = this.changes('index');
     const own = (index: CatalogObject) => index.parent !== null && !index.parent.startsWith('constraint ');
+    const droppedColumns = this.changes('column').removed;
+    // DROP COLUMN drops the indexes on the column: a DROP INDEX (not CONCURRENTLY) before it would only lock the table.
+    const goesWithColumn = (index: CatalogObject) =>
+      droppedColumns.some((column) => relationOf(column) === relationOf(index) && mentions(text(index, 'definition') ?? '', memberName(column)));
     for (const index of [...removed, ...changed.filter(([old, now]) => !same(old, now, ['valid'])).map(([old]) => old)]) {
-      if (!own(index) || !this.existing.has(relationOf(index))) continue;
+      if (!own(index) || !this.existing.has(relationOf(index)) || goesWithColumn(index)) continue;
       const keyword = this.options.noTransaction ? 'DROP INDEX CONCURRENTLY' : 'DROP INDEX';
       this.add(STAGE.dropIndex, `${keyword} IF EXISTS ${qualified(index.name)};`);
     }
@@ -612,9 +670,9 @@ class FileWriter {
       const existing = this.existing.has(relationOf(index));
       // Lint cannot tell a materialized view created in this file from an old one; nothing reads a new one yet.
       if (!existing && index.parent?.startsWith('view ')) {
-        this.addDisabled(STAGE.createIndex, 'require-concurrent-index', `${ifNotExists(definition)};`, 'the materialized view is created in this file: nothing reads it yet');
+        this.addDisabled(STAGE.createViewIndex, 'require-concurrent-index', `${ifNotExists(definition)};`, 'the materialized view is created in this file: nothing reads it yet');
       } else if (!existing) this.add(STAGE.createIndex, `${ifNotExists(definition)};`);
-      else if (this.options.noTransaction) this.add(STAGE.createIndex, `${concurrently(definition)};`);
+      else if (this.options.noTransaction) this.add(index.parent?.startsWith('view ') ? STAGE.createViewIndex : STAGE.createIndex, `${concurrently(definition)};`);
       else this.addDisabled(STAGE.createIndex, 'require-concurrent-index', `${ifNotExists(definition)};`);
     }
   }
@@ -642,12 +700,12 @@ class FileWriter {
     const viewsBefore = this.from.filter((object) => object.kind === 'view');
     const viewsAfter = this.to.filter((object) => object.kind === 'view');
     const dropped = viewsBefore.filter((view) => recreatedViews.has(view.name) || !this.after.has(keyOf(view)));
-    for (const view of referencedLast(dropped).reverse()) {
+    for (const view of dependenciesFirst(dropped).reverse()) {
       const keyword = view.properties.kind === 'materialized view' ? 'MATERIALIZED VIEW' : 'VIEW';
       this.add(STAGE.dropView, `DROP ${keyword} IF EXISTS ${qualified(view.name)};`);
     }
     const created = viewsAfter.filter((view) => recreatedViews.has(view.name) || !this.before.has(keyOf(view)));
-    for (const object of referencedLast([...created, ...late]).reverse()) {
+    for (const object of dependenciesFirst([...created, ...late])) {
       if (object.kind === 'function') this.createFunction(object, STAGE.createViewOrSqlFunction);
       else this.createView(object);
     }
@@ -678,6 +736,9 @@ class FileWriter {
       if (!now || now.properties.type !== old.properties.type || now.properties.collation !== old.properties.collation) touched.add(relationOf(old));
     }
     for (const relation of this.droppedRelations) touched.add(relation);
+    for (const column of this.from) {
+      if (column.kind === 'column' && enumOfColumn(String(column.properties.type), this.recreatedEnums) !== null) touched.add(relationOf(column));
+    }
     const names = [...touched, ...recreate].map(localName);
     for (const fn of droppedFunctions) names.push(fn.name.slice(fn.name.indexOf('.') + 1, fn.name.indexOf('(')));
     const views = this.from.filter((object) => object.kind === 'view' && this.after.has(keyOf(object)));
@@ -846,6 +907,16 @@ function ownedBy(owner: string): string {
   return `${owner.slice(0, dot)}.${ident(owner.slice(dot + 1))}`;
 }
 
+/** The recreated enum (by snapshot name) a column type names (`status`, `public.status[]`, `"Status"`), or null. */
+function enumOfColumn(type: string, enums: ReadonlySet<string>): string | null {
+  const bare = type.replace(/\[\]$/, '');
+  for (const name of enums) {
+    const local = name.slice(name.indexOf('.') + 1);
+    if (bare === ident(local) || bare === qualified(name)) return name;
+  }
+  return null;
+}
+
 function splitLabels(labels: string): string[] {
   return labels.match(/'(?:[^']|'')*'/g) ?? [];
 }
@@ -868,7 +939,7 @@ function viewKeyword(view: CatalogObject): string {
 }
 
 /** Sorted so that an object comes after every object it mentions (views and SQL functions), by name otherwise. */
-function referencedLast(objects: readonly CatalogObject[]): CatalogObject[] {
+function dependenciesFirst(objects: readonly CatalogObject[]): CatalogObject[] {
   const nameOf = (object: CatalogObject) =>
     object.kind === 'function' ? object.name.slice(object.name.indexOf('.') + 1, object.name.indexOf('(')) : localName(object.name);
   const sorted: CatalogObject[] = [];
@@ -881,7 +952,7 @@ function referencedLast(objects: readonly CatalogObject[]): CatalogObject[] {
     sorted.push(object);
   };
   for (const object of objects) visit(object);
-  return sorted.reverse();
+  return sorted;
 }
 
 /** Tables referenced by foreign keys or partitioned/inherited from come first. */

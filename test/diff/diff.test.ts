@@ -99,17 +99,32 @@ describe('sqlmig diff', () => {
     await withConnection(database.url, (sql) => sql.unsafe('DROP VIEW active_users; DROP TABLE posts, users, teams; DROP TYPE status;'));
   }, 120_000);
 
-  it('exits 1 with the reason when the draft cannot revert (an enum value cannot be dropped)', async () => {
+  it('exits 1 with the reasons when the draft cannot reach the desired schema (a generation expression cannot be altered)', async () => {
     const project = await open();
-    await project.write('0002_status.up.sql', "CREATE TYPE status AS ENUM ('active');\n");
-    await project.write('0002_status.down.sql', 'DROP TYPE IF EXISTS status;\n');
+    await project.write('0002_totals.up.sql', 'CREATE TABLE IF NOT EXISTS totals (a bigint, b bigint GENERATED ALWAYS AS (a * 2) STORED);\n');
+    await project.write('0002_totals.down.sql', 'DROP TABLE IF EXISTS totals;\n');
     expect((await cli(project, ['hash'])).code).toBe(0);
-    await writeFile(join(project.dir, 'schema.sql'), `${USERS_UP}CREATE TYPE status AS ENUM ('active', 'gone');\n`);
-    const drafted = await cli(project, ['diff', '--url', database.url, '--name', 'gone status']);
+    await writeFile(join(project.dir, 'schema.sql'), `${USERS_UP}CREATE TABLE totals (a bigint, b bigint GENERATED ALWAYS AS (a * 3) STORED);\n`);
+    const drafted = await cli(project, ['diff', '--url', database.url, '--name', 'triple']);
     expect(drafted.code).toBe(1);
-    expect(drafted.stderr).toContain("by hand: down: enum public.status: values removed or reordered ('active', 'gone' → 'active')");
-    expect(drafted.stderr).toMatch(/verify: 0003_gone_status.up.sql: left behind by down: type public.status|changed by up and down: type public.status labels/);
-    expect(await project.files()).toContain('0003_gone_status.up.sql');
+    expect(drafted.stderr).toContain('by hand: column public.totals.b: its generation expression changes ((a * 2) → (a * 3))');
+    expect(drafted.stderr).toContain('schema after the draft: differs from the desired schema: column public.totals.b generated (a * 3) → (a * 2)');
+    expect(await project.files()).toContain('0003_triple.up.sql');
+  }, 120_000);
+
+  it('adds an enum value, and its down file removes it again', async () => {
+    const project = await open();
+    await project.write('0002_status.up.sql', "CREATE TYPE status AS ENUM ('active');\nALTER TABLE users ADD COLUMN IF NOT EXISTS state status DEFAULT 'active';\n");
+    await project.write('0002_status.down.sql', 'ALTER TABLE users DROP COLUMN IF EXISTS state;\nDROP TYPE IF EXISTS status;\n');
+    expect((await cli(project, ['hash'])).code).toBe(0);
+    await writeFile(
+      join(project.dir, 'schema.sql'),
+      `${USERS_UP}CREATE TYPE status AS ENUM ('active', 'gone');\nALTER TABLE users ADD COLUMN state status DEFAULT 'active';\n`,
+    );
+    const drafted = await cli(project, ['diff', '--url', database.url, '--name', 'gone status']);
+    expect(drafted.stderr).toContain('the draft passes lint and verify');
+    expect(drafted.code).toBe(0);
+    expect(await readFile(join(project.sqlDir, '0003_gone_status.up.sql'), 'utf8')).toContain("ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'gone' AFTER 'active';");
   }, 120_000);
 
   it('says where the desired schema fails to build (exit 1), and refuses --to with --to-url (exit 2)', async () => {

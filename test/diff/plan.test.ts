@@ -129,14 +129,30 @@ describe('planDiff', () => {
     ]);
   });
 
-  it('adds enum values in place and reports what it cannot undo', () => {
+  it('adds enum values in place; the down file creates the type again without them and moves its columns over', () => {
     const type = (labels: string): CatalogObject => ({ kind: 'type', name: 'public.status', parent: null, properties: { kind: 'enum', labels, comment: null } });
-    const { migrations, notes } = planDiff([type("'active', 'gone'")], [type("'new', 'active', 'paused', 'gone'")]);
+    const state = column('public.users.state', 'status', { default: "'active'::status" });
+    const { migrations, notes } = planDiff([...USERS, state, type("'active', 'gone'")], [...USERS, state, type("'new', 'active', 'paused', 'gone'")]);
     expect(migrations[0]!.up).toEqual([
       "ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'new' BEFORE 'active';",
       "ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'paused' BEFORE 'gone';",
     ]);
-    expect(notes).toEqual([{ kind: 'manual', message: expect.stringMatching(/^down: enum public.status: values removed .* cannot drop an enum value/) }]);
+    expect(migrations[0]!.down).toEqual([
+      'ALTER TYPE public.status RENAME TO status__old;',
+      "CREATE TYPE public.status AS ENUM ('active', 'gone');",
+      'ALTER TABLE public.users ALTER COLUMN state DROP DEFAULT;',
+      '-- sqlmig-disable-next-line table-rewrite -- restores the schema from before the up file exactly\n' +
+        'ALTER TABLE public.users ALTER COLUMN state TYPE public.status USING state::text::public.status;',
+      "ALTER TABLE public.users ALTER COLUMN state SET DEFAULT 'active'::status;",
+      'DROP TYPE IF EXISTS public.status__old;',
+    ]);
+    expect(notes).toEqual([]);
+  });
+
+  it('reports a reordered enum for hand editing', () => {
+    const type = (labels: string): CatalogObject => ({ kind: 'type', name: 'public.status', parent: null, properties: { kind: 'enum', labels, comment: null } });
+    const { notes } = planDiff([type("'active', 'gone'")], [type("'gone', 'active'")]);
+    expect(notes).toContainEqual({ kind: 'manual', message: expect.stringMatching(/^enum public.status: values reordered .* cannot move an enum value/) });
   });
 
   it('hints at a rename for a dropped and an added column of the same type', () => {
