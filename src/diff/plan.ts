@@ -4,8 +4,11 @@
  * Pure.
  *
  * The SOP spreads some changes of an existing table over several migrations,
- * so the draft has up to three, each with the exact snapshot it must produce:
+ * so the draft has up to four, each with the exact snapshot it must produce:
  *
+ * 0. `enum values`: values added to existing enums, committed before a later
+ *    migration may use them (PostgreSQL refuses a new value in the
+ *    transaction that added it);
  * 1. the main migration: everything, except that on tables that existed
  *    before, indexes and UNIQUE / PRIMARY KEY constraints wait for step 3, a
  *    FOREIGN KEY or CHECK is added NOT VALID, and a column that becomes NOT
@@ -22,7 +25,7 @@
  */
 import type { CatalogObject, CatalogSnapshot } from '../verify/snapshot.js';
 import { diffSnapshots } from '../verify/snapshot.js';
-import { ident, memberName, mentions, relationOf, text } from './sql.js';
+import { enumLabels, ident, memberName, mentions, relationOf, text } from './sql.js';
 import { constraintKind, draftFile, type DraftNote } from './statements.js';
 
 export interface DraftMigration {
@@ -49,6 +52,12 @@ const DOWN_REASON = 'restores the schema from before the up file exactly';
 export function planDiff(current: CatalogSnapshot, desired: CatalogSnapshot, columnOrder?: ReadonlyMap<string, number>): DiffPlan {
   const existing = existingRelations(current, desired);
   const deferred = (object: CatalogObject, snapshot: CatalogSnapshot) => isDeferred(object, snapshot, existing);
+  // A value added to an enum cannot be used in the transaction that adds it: it gets a migration of its own, first.
+  const desiredTypes = new Map(desired.filter((object) => object.kind === 'type').map((object) => [object.name, object]));
+  const withNewEnumValues = current.map((object): CatalogObject => {
+    const wanted = desiredTypes.get(object.name);
+    return object.kind === 'type' && wanted && onlyAddsValues(object, wanted) ? { ...object, properties: { ...object.properties, labels: wanted.properties.labels ?? null } } : object;
+  });
   // What step 1 keeps of the current indexes and keys: not those on a column it drops (they go with it).
   const dropped = droppedColumns(current, desired);
   const afterMain = sorted([
@@ -61,7 +70,8 @@ export function planDiff(current: CatalogSnapshot, desired: CatalogSnapshot, col
   ]);
   const afterValidate = sorted([...desired.filter((object) => !deferred(object, desired)), ...current.filter((object) => deferred(object, current) && !readsDroppedColumn(object, current, dropped))]);
   const steps = [
-    { suffix: '', noTransaction: false, before: current, after: afterMain },
+    { suffix: 'enum values', noTransaction: false, before: current, after: withNewEnumValues },
+    { suffix: '', noTransaction: false, before: withNewEnumValues, after: afterMain },
     { suffix: 'validate', noTransaction: false, before: afterMain, after: afterValidate },
     { suffix: 'concurrent indexes', noTransaction: true, before: afterValidate, after: desired },
   ];
@@ -75,6 +85,14 @@ export function planDiff(current: CatalogSnapshot, desired: CatalogSnapshot, col
     migrations.push({ suffix: step.suffix, noTransaction: step.noTransaction, up: up.statements, down: down.statements, after: step.after });
   }
   return { migrations, notes: unique(notes) };
+}
+
+/** An enum whose desired labels are its labels with others added (in any place). */
+function onlyAddsValues(type: CatalogObject, wanted: CatalogObject): boolean {
+  if (type.properties.kind !== 'enum' || wanted.properties.kind !== 'enum' || type.properties.labels === wanted.properties.labels) return false;
+  const was = enumLabels(type);
+  const kept = enumLabels(wanted).filter((label) => was.includes(label));
+  return kept.length === was.length && kept.every((label, index) => label === was[index]);
 }
 
 /** `schema.table` → the columns of it that the desired schema no longer has. */

@@ -68,3 +68,8 @@ export function text(object: CatalogObject, property: string): string | null {
 export function mentions(definition: string, name: string): boolean {
   return new RegExp(`(^|[^a-zA-Z0-9_$])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^a-zA-Z0-9_$])`).test(definition);
 }
+
+/** An enum's labels as quoted literals (`'active'`), in order. */
+export function enumLabels(type: CatalogObject): string[] {
+  return (text(type, 'labels') ?? '').match(/'(?:[^']|'')*'/g) ?? [];
+}

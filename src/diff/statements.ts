@@ -15,7 +15,7 @@
  *   containers first); `stage` numbers below order them.
  */
 import type { CatalogObject, CatalogSnapshot, PropertyValue } from '../verify/snapshot.js';
-import { functionSignature, ident, literal, memberName, mentions, qualified, relationOf, text } from './sql.js';
+import { enumLabels, functionSignature, ident, literal, memberName, mentions, qualified, relationOf, text } from './sql.js';
 
 export interface DraftNote {
   /** `manual`: a change the draft leaves out, to write by hand; `rename`: a drop and an add that may be one rename. */
@@ -156,8 +156,8 @@ class FileWriter {
     for (const type of to) {
       const old = this.before.get(keyOf(type));
       if (type.kind !== 'type' || type.properties.kind !== 'enum' || old?.properties.kind !== 'enum') continue;
-      const was = splitLabels(text(old, 'labels') ?? '');
-      const is = splitLabels(text(type, 'labels') ?? '');
+      const was = enumLabels(old);
+      const is = enumLabels(type);
       const removedOnly = is.every((label, index) => was.includes(label) && (index === 0 || was.indexOf(label) > was.indexOf(is[index - 1]!)));
       if (is.length < was.length && removedOnly) this.recreatedEnums.add(type.name);
     }
@@ -307,8 +307,8 @@ class FileWriter {
 
   /** Labels added anywhere can be added; a removed or reordered label cannot (PostgreSQL has no DROP VALUE). */
   private enumValues(old: CatalogObject, now: CatalogObject): void {
-    const was = splitLabels(text(old, 'labels') ?? '');
-    const is = splitLabels(text(now, 'labels') ?? '');
+    const was = enumLabels(old);
+    const is = enumLabels(now);
     if (this.recreatedEnums.has(now.name)) {
       this.recreateEnum(now, was, is);
       return;
@@ -917,9 +917,6 @@ function enumOfColumn(type: string, enums: ReadonlySet<string>): string | null {
   return null;
 }
 
-function splitLabels(labels: string): string[] {
-  return labels.match(/'(?:[^']|'')*'/g) ?? [];
-}
 
 function localName(name: string): string {
   return name.slice(name.indexOf('.') + 1);

@@ -124,7 +124,7 @@ describe('sqlmig diff', () => {
     const drafted = await cli(project, ['diff', '--url', database.url, '--name', 'gone status']);
     expect(drafted.stderr).toContain('the draft passes lint and verify');
     expect(drafted.code).toBe(0);
-    expect(await readFile(join(project.sqlDir, '0003_gone_status.up.sql'), 'utf8')).toContain("ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'gone' AFTER 'active';");
+    expect(await readFile(join(project.sqlDir, '0003_gone_status_enum_values.up.sql'), 'utf8')).toContain("ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'gone' AFTER 'active';");
   }, 120_000);
 
   it('says where the desired schema fails to build (exit 1), and refuses --to with --to-url (exit 2)', async () => {
