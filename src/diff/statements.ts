@@ -46,6 +46,7 @@ const STAGE = {
   dropForeignKey: 13,
   dropConstraint: 14,
   dropIndex: 14.5,
+  disownSequence: 14.9,
   dropColumn: 15,
   dropTable: 16,
   dropFunction: 17,
@@ -384,8 +385,10 @@ class FileWriter {
       if (old.properties.cycle !== p.cycle) options.push(p.cycle ? 'CYCLE' : 'NO CYCLE');
       if (options.length > 0) this.add(STAGE.createSequence, `ALTER SEQUENCE ${qualified(now.name)} ${options.join(' ')};`);
       if (old.properties['owned by'] !== p['owned by']) {
+        // Released before its old column or table is dropped (which would drop it too), owned again once the new one exists.
         const owner = text(now, 'owned by');
-        this.add(STAGE.ownSequence, `ALTER SEQUENCE ${qualified(now.name)} OWNED BY ${owner === null ? 'NONE' : ownedBy(owner)};`);
+        this.add(STAGE.disownSequence, `ALTER SEQUENCE ${qualified(now.name)} OWNED BY NONE;`);
+        if (owner !== null) this.add(STAGE.ownSequence, `ALTER SEQUENCE ${qualified(now.name)} OWNED BY ${ownedBy(owner)};`);
       }
       this.privilegesDiffer(old, now);
     }
@@ -798,10 +801,18 @@ class FileWriter {
         this.add(STAGE.createTrigger, `ALTER TABLE ${qualified(relationOf(trigger))} ${how} TRIGGER ${ident(memberName(trigger))};`);
       }
     };
-    for (const trigger of [...removed, ...changed.map(([old]) => old)]) drop(trigger);
+    // PostgreSQL cannot change the type of a column a trigger's WHEN reads: such a trigger is dropped and created again.
+    const retyped = this.changes('column').changed.filter(([old, now]) => old.properties.type !== now.properties.type).map(([, now]) => now);
+    const readsRetyped = this.to.filter(
+      (trigger) =>
+        trigger.kind === 'trigger' &&
+        this.before.has(keyOf(trigger)) &&
+        retyped.some((column) => relationOf(column) === relationOf(trigger) && mentions(text(trigger, 'definition') ?? '', memberName(column))),
+    );
+    for (const trigger of new Set([...removed, ...changed.map(([old]) => old), ...readsRetyped])) drop(trigger);
     // A relation created (or created again) in this file gets all its triggers.
     const onCreated = this.to.filter((trigger) => trigger.kind === 'trigger' && this.before.has(keyOf(trigger)) && this.createdRelations.has(relationOf(trigger)));
-    for (const trigger of new Set([...added, ...changed.map(([, now]) => now), ...onCreated])) create(trigger);
+    for (const trigger of new Set([...added, ...changed.map(([, now]) => now), ...onCreated, ...readsRetyped])) create(trigger);
   }
 
   private policies(): void {
@@ -827,9 +838,12 @@ class FileWriter {
     for (const kind of ['table', 'column', 'view', 'index', 'constraint', 'function', 'type', 'sequence', 'trigger'] as const) {
       const added = this.to.filter((object) => object.kind === kind && !this.before.has(keyOf(object)));
       const removed = this.from.filter((object) => object.kind === kind && !this.after.has(keyOf(object)));
+      const paired = new Set<CatalogObject>();
       for (const gone of removed) {
-        const candidate = added.find((object) => object.parent === gone.parent && (kind !== 'column' || object.properties.type === gone.properties.type));
+        // One hint per object: the first unpaired addition in the same place (of the same type, for a column).
+        const candidate = added.find((object) => !paired.has(object) && object.parent === gone.parent && (kind !== 'column' || object.properties.type === gone.properties.type));
         if (!candidate) continue;
+        paired.add(candidate);
         this.notes.push({
           kind: 'rename',
           message:
