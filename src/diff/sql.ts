@@ -30,10 +30,8 @@ export function ident(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A string literal. */
-export function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+/** A string literal, as dump writes it. */
+export { literal } from '../dump/render.js';
 
 /** `schema.name` (as snapshots write a relation, type or sequence), quoted. */
 export function qualified(name: string): string {
