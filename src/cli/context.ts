@@ -1,5 +1,9 @@
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { detectLayout } from '../migrations/layouts/index.js';
+import { inPlaceFolder, type InPlaceFolder } from '../migrations/layouts/in-place.js';
+import type { LayoutId } from '../migrations/layouts/types.js';
 import { collectSecrets, scrub } from '../redact.js';
 import type { CliIO, OutputStream } from './io.js';
 
@@ -11,6 +15,7 @@ export interface GlobalOptions {
   envFile?: string;
   url?: string;
   dir?: string;
+  layout?: LayoutId;
   format?: OutputFormat;
   color: boolean;
   quiet: boolean;
@@ -31,8 +36,13 @@ export interface CommandContext {
   err(text: string): void;
   /** Informational line on stderr, suppressed by --quiet. */
   info(text: string): void;
-  /** Reads `.migraterc.json` once (--config, --env, --dir applied). */
+  /**
+   * Reads `.migraterc.json` once (--config, --env, --dir, --layout applied). For a command that
+   * works in place on another tool's folder, `dir` is that folder converted to sqlmig files (see inPlace).
+   */
   config(): Promise<Config>;
+  /** After config(): the other tool's folder the command works on in place, if any. */
+  inPlace(): InPlaceFolder | undefined;
   /** Secrets to keep out of output; commands add the ones they learn (resolved URLs). */
   addSecrets(secrets: readonly string[]): void;
 }
@@ -43,6 +53,20 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
     stream.write(scrub(text, secrets) + (text.endsWith('\n') ? '' : '\n'));
   };
   let configPromise: Promise<Config> | undefined;
+  let inPlace: InPlaceFolder | undefined;
+  const inLayout = (config: Config): Config => {
+    if (IN_PLACE_COMMANDS.has(command)) {
+      inPlace = inPlaceFolder(config.dir, config.layout);
+      return inPlace ? { ...config, dir: inPlace.dir } : config;
+    }
+    const layout = SQLMIG_ONLY_COMMANDS.has(command) ? (config.layout ?? detectLayout(config.dir)) : 'sqlmig';
+    if (layout !== 'sqlmig') {
+      throw new UsageError(`sqlmig ${command} works on sqlmig's own layout, and ${config.dir} is a ${layout} folder`, {
+        hint: `keep using ${layout}'s own command for this, or move to sqlmig with \`sqlmig import\``,
+      });
+    }
+    return config;
+  };
   return {
     io,
     command,
@@ -60,15 +84,22 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
         env: io.env,
         environment: globals.env,
         dir: globals.dir,
+        layout: globals.layout,
         envFile: globals.envFile,
-      });
+      }).then(inLayout);
       return configPromise;
     },
+    inPlace: () => inPlace,
     addSecrets: (more) => {
       for (const secret of more) if (!secrets.includes(secret)) secrets.push(secret);
     },
   };
 }
+
+/** The commands that lint or run another tool's folder in place (issue 17). */
+const IN_PLACE_COMMANDS = new Set(['lint', 'up', 'down', 'redo', 'status', 'current', 'history', 'validate', 'verify', 'stamp', 'resolve']);
+/** The commands that write into the migrations folder: they refuse another tool's. */
+const SQLMIG_ONLY_COMMANDS = new Set(['new', 'hash', 'diff']);
 
 export function initialSecrets(io: CliIO, url: string | undefined): string[] {
   return collectSecrets(io.env, [url]);

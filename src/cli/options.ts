@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import type { CommandName } from './commands/names.js';
 import type { OutputFormat } from './context.js';
 
@@ -9,7 +10,7 @@ import type { OutputFormat } from './context.js';
  * config (all but init), `connection` those that connect, `format` those
  * with more than one output format, `output` every command.
  */
-type Scope = 'project' | 'settings' | 'connection' | 'format' | 'output';
+type Scope = 'project' | 'settings' | 'connection' | 'layout' | 'format' | 'output';
 
 const FORMATS: readonly OutputFormat[] = ['pretty', 'json', 'github', 'sarif'];
 
@@ -24,6 +25,11 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
   { scope: 'connection', option: () => new Option('--url <url>', 'database URL (overrides every other connection setting)') },
   { scope: 'project', option: () => new Option('--dir <dir>', 'migrations folder (overrides "dir")') },
   {
+    scope: 'layout',
+    option: () =>
+      new Option('--layout <tool>', 'the migration tool whose layout the folder has, to lint and run it in place (overrides "layout"; default: detected)').choices(LAYOUT_IDS),
+  },
+  {
     scope: 'format',
     option: () =>
       new Option('--format <format>', 'output format (lint: all four; status, current, history, validate, verify, rules: pretty|json)').choices(FORMATS),
@@ -37,18 +43,20 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
 interface CommandUse {
   settings: boolean;
   connects: boolean;
+  /** Reads the migrations folder, which --layout describes (in place, or refused by new and hash). */
+  layout?: boolean;
   formats: readonly OutputFormat[];
 }
 
 const TEXT: readonly OutputFormat[] = ['pretty'];
 const PRETTY_OR_JSON: readonly OutputFormat[] = ['pretty', 'json'];
-const runner = { settings: true, connects: true, formats: TEXT };
-const report = { settings: true, connects: true, formats: PRETTY_OR_JSON };
+const runner = { settings: true, connects: true, layout: true, formats: TEXT };
+const report = { settings: true, connects: true, layout: true, formats: PRETTY_OR_JSON };
 
 const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   init: { settings: false, connects: false, formats: TEXT },
-  new: { settings: true, connects: false, formats: TEXT },
-  lint: { settings: true, connects: true, formats: FORMATS },
+  new: { settings: true, connects: false, layout: true, formats: TEXT },
+  lint: { settings: true, connects: true, layout: true, formats: FORMATS },
   up: runner,
   down: runner,
   redo: runner,
@@ -59,8 +67,9 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   validate: report,
   resolve: runner,
   verify: report,
-  diff: { settings: true, connects: true, formats: TEXT },
-  hash: { settings: true, connects: false, formats: TEXT },
+  diff: { settings: true, connects: true, layout: true, formats: TEXT },
+  hash: { settings: true, connects: false, layout: true, formats: TEXT },
+  import: { settings: true, connects: false, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },
 };
@@ -75,7 +84,15 @@ export function globalOptionsFor(command: string, options: readonly Option[]): O
   const use = COMMAND_USE[command as CommandName] as CommandUse | undefined;
   if (use === undefined) return [];
   const used = (scope: Scope) =>
-    scope === 'settings' ? use.settings : scope === 'connection' ? use.connects : scope === 'format' ? use.formats.length > 1 : true;
+    scope === 'settings'
+      ? use.settings
+      : scope === 'connection'
+        ? use.connects
+        : scope === 'layout'
+          ? use.layout === true
+          : scope === 'format'
+            ? use.formats.length > 1
+            : true;
   const shown = new Set(GLOBAL_OPTIONS.filter((global) => used(global.scope)).map((global) => global.option().long));
   return options
     .filter((option) => option.long !== undefined && shown.has(option.long))

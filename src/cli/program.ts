@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { closestMatch } from '../config/closest.js';
+import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
@@ -167,6 +168,14 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .action(action('diff'));
 
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
+
+  program
+    .command('import')
+    .description("write another tool's migrations (goose, dbmate, flyway, diesel, prisma, …) as sqlmig files and sqlmig.sum")
+    .argument('<dir>', "the other tool's migrations folder")
+    .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
+    .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
+    .action(action('import'));
 
   program.command('rules').description('list the lint rules and their severities').action(action('rules'));
 

@@ -1,6 +1,8 @@
 import { constants } from 'node:os';
+import { relative, resolve } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { SqlmigError, type ExitCode } from '../errors.js';
+import { toolPlace, type InPlaceFolder } from '../migrations/layouts/in-place.js';
 import { scrub } from '../redact.js';
 import { createContext, initialSecrets, type CommandContext, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
@@ -50,7 +52,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     const verbose = context?.globals.verbose ?? argv.includes('--verbose');
     const write = context ? context.err : (text: string) => rawErr(text + '\n');
-    write(formatError(error, { verbose, cwd: io.cwd }));
+    write(formatError(atToolPlace(error, context?.inPlace(), io.cwd), { verbose, cwd: io.cwd }));
     return interruptedExitCode(io) ?? (error instanceof SqlmigError ? error.exitCode : 2);
   }
   return interruptedExitCode(io) ?? exitCode;
@@ -67,6 +69,36 @@ function interruptedExitCode(io: CliIO): number | undefined {
   return reason === 'SIGINT' || reason === 'SIGTERM' ? signalExitCode(reason) : undefined;
 }
 
+/**
+ * A failure in a converted file of another tool's folder (up or down in place) is shown at the
+ * tool's file and line: its location, and every `file:line` of a converted file its message names
+ * (the lint gate's findings, refusals).
+ */
+function atToolPlace(error: unknown, inPlace: InPlaceFolder | undefined, cwd: string): unknown {
+  if (!inPlace || !(error instanceof SqlmigError)) return error;
+  let location = error.location;
+  if (location !== undefined) {
+    const place = toolPlace(inPlace, resolve(cwd, location.file), location.line ?? 1);
+    location = { ...location, file: place.file, ...(location.line !== undefined ? { line: place.line } : {}) };
+  }
+  let message = error.message;
+  for (const converted of inPlace.origins.keys()) {
+    const shown = relative(cwd, converted);
+    if (!message.includes(shown)) continue;
+    message = message
+      .split(shown)
+      .map((piece, index) => {
+        if (index === 0) return piece;
+        const line = /^:(\d+)/.exec(piece);
+        const place = toolPlace(inPlace, converted, line ? Number(line[1]) : 1);
+        return relative(cwd, place.file) + (line ? `:${place.line}${piece.slice(line[0].length)}` : piece);
+      })
+      .join('');
+  }
+  // A copy with the tool's places: the error's fields are its own, so the copy formats the same way.
+  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as SqlmigError, error, { location, message, stack: error.stack });
+}
+
 function globalsOf(command: Command): GlobalOptions {
   const opts = command.optsWithGlobals() as Partial<GlobalOptions> & { color?: boolean };
   return {
@@ -75,6 +107,7 @@ function globalsOf(command: Command): GlobalOptions {
     envFile: opts.envFile,
     url: opts.url,
     dir: opts.dir,
+    layout: opts.layout,
     format: opts.format,
     color: opts.color !== false,
     quiet: opts.quiet === true,

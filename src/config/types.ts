@@ -1,3 +1,4 @@
+import type { LayoutId } from '../migrations/layouts/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { EnvFile } from './env-file.js';
 
@@ -44,6 +45,8 @@ export interface EnvironmentConfig {
 export interface FileConfig extends EnvironmentConfig {
   $schema?: string;
   dir?: string;
+  /** The migration tool whose layout `dir` has (lint and run in place); unset: detected. */
+  layout?: LayoutId;
   lint?: Partial<LintConfig>;
   environments?: Record<string, EnvironmentConfig>;
 }
@@ -56,6 +59,8 @@ export interface Config {
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
+  /** `--layout`, else the file's `layout`; unset: detected from the folder. */
+  layout?: LayoutId;
   /** After interpolation; null when unset or empty. */
   databaseUrl: string | null;
   schema: string;
@@ -97,6 +102,8 @@ export interface LoadConfigOptions {
   environment?: string;
   /** `--dir <dir>`, relative to cwd. */
   dir?: string;
+  /** `--layout <layout>`. */
+  layout?: LayoutId;
   /** `--env-file <path>`, relative to cwd; default: `.env` beside the config file. */
   envFile?: string;
 }

@@ -3,6 +3,7 @@ import { closestMatch } from './closest.js';
 import type { InterpolatedJson } from './interpolate.js';
 import type { JsonValue, ParsedJson } from './json-parse.js';
 import { itemPath, memberPath } from './json-path.js';
+import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import type { FileConfig, RuleSetting } from './types.js';
 
 /**
@@ -24,6 +25,8 @@ export type FieldSpec =
   /** A PostgreSQL version, `15` or `"15"` (`"15.4"`, `"9.6"`): kept as its major number. */
   | { kind: 'postgresVersion' }
   | { kind: 'textList' }
+  /** One of a fixed list of names (`layout`). */
+  | { kind: 'choice'; values: readonly string[] }
   /** Rule id → `off` | `warn` | `error` (rule ids are checked by the linter, which knows them). */
   | { kind: 'severities' }
   | { kind: 'object'; fields: Readonly<Record<string, FieldSpec>> }
@@ -56,6 +59,7 @@ export const configSpec: FieldSpec = {
   fields: {
     $schema: { kind: 'text' },
     dir: { kind: 'text' },
+    layout: { kind: 'choice', values: LAYOUT_IDS },
     ...connectionFields,
     lint: {
       kind: 'object',
@@ -128,6 +132,8 @@ class Validator {
         return this.checkList(value, path);
       case 'severities':
         return this.checkSeverities(value, path);
+      case 'choice':
+        return this.checkChoice(spec.values, value, path);
     }
   }
 
@@ -199,6 +205,13 @@ class Validator {
     return value
       .map((item, index) => this.expectString(item, itemPath(path, index), 'a string'))
       .filter((item) => item !== '');
+  }
+
+  private checkChoice(values: readonly string[], value: JsonValue, path: string): string | undefined {
+    if (value === '') return undefined;
+    if (typeof value === 'string' && values.includes(value)) return value;
+    const suggestion = typeof value === 'string' ? closestMatch(value, values) : undefined;
+    this.fail(path, `must be one of ${values.map((item) => `"${item}"`).join(', ')}, got ${this.describe(value, path)}`, suggestion && `did you mean "${suggestion}"?`);
   }
 
   private checkSeverities(value: JsonValue, path: string): Record<string, RuleSetting> {

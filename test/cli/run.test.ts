@@ -81,6 +81,7 @@ describe('run(argv, io)', () => {
       if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
       if (takesUrl.includes(name)) expected.push('--url');
       expected.push('--dir');
+      if (takesUrl.includes(name) || name === 'new' || name === 'hash') expected.push('--layout');
       if (formats[name]) expected.push('--format');
       expected.push('--no-color', '--quiet', '--verbose');
       expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);

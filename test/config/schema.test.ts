@@ -88,6 +88,9 @@ function expectInStep(node: SchemaNode, spec: FieldSpec, path: string): void {
     case 'textList':
       expect(node, path).toMatchObject({ type: 'array', items: { type: 'string' } });
       return;
+    case 'choice':
+      expect(node, path).toMatchObject({ type: 'string', enum: spec.values });
+      return;
     case 'severities':
       expect(node.type, path).toBe('object');
       expect(resolve(node.additionalProperties as SchemaNode).enum, path).toEqual(SEVERITIES);

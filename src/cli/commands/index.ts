@@ -24,6 +24,7 @@ export const commandLoaders: Record<string, Loader> = {
   verify: () => import('./verify.js'),
   diff: () => import('./diff.js'),
   hash: () => import('./hash.js'),
+  import: () => import('./import.js'),
   rules: () => import('./rules.js'),
   explain: () => import('./explain.js'),
 } satisfies Record<CommandName, Loader>;

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { hasStoredResult } from '../../lint/cache.js';
@@ -6,7 +6,9 @@ import { resolveConnection, type Config } from '../../config/index.js';
 import { openDatabase } from '../../db/index.js';
 import type { DatabaseSession } from '../../db/port.js';
 import { serverMajorVersion } from '../../db/server-version.js';
+import type { LintResult } from '../../lint/diagnostic.js';
 import { lintProject } from '../../lint/project.js';
+import { toolPlace, type InPlaceFolder } from '../../migrations/layouts/in-place.js';
 import { readTableSizes, weighByTableSize } from '../../lint/table-sizes.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
@@ -63,7 +65,17 @@ async function lintWith(
     options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
-  const linted = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
+  const inPlace = ctx.inPlace();
+  if (inPlace && (reportOn !== undefined || options.staged)) {
+    throw new UsageError(`files, --since and --staged name sqlmig files; ${inPlace.sourceDir} is a ${inPlace.layout} folder, linted whole`, {
+      hint: 'run `sqlmig lint` without them',
+    });
+  }
+  const lintedHere = await lintProject({ config, set, reportOn, cacheDir, withSources: format === 'pretty', staged: options.staged });
+  const linted = inPlace ? atOriginalLines(lintedHere, inPlace) : lintedHere;
+  if (inPlace) {
+    for (const item of inPlace.leftOut.filter((leftOut) => leftOut.needsAttention)) ctx.err(`not linted: ${relative(ctx.io.cwd, item.path)}: ${item.reason}`);
+  }
   const result = database ? weighByTableSize(linted, await readTableSizes(database, linted.diagnostics), config.lint.smallTableRows) : linted;
   // Only SARIF describes every rule: other formats need not load them (a cached result loads no rule at all).
   const rules = format === 'sarif' ? (await import('../../../rules/index.js')).rules : [];
@@ -86,6 +98,33 @@ async function openLintDatabase(ctx: CommandContext, config: Config, wait: numbe
   ctx.addSecrets(connection.secrets);
   if (connection.pglite?.dataDir && !existsSync(connection.pglite.dataDir)) return undefined;
   return openDatabase(connection, { wait, connectTimeout: config.connectTimeout, applicationName: 'sqlmig lint' });
+}
+
+/** Findings on the converted files, moved to the tool's own files and lines (code frames show the tool's files). */
+function atOriginalLines(result: LintResult, inPlace: InPlaceFolder): LintResult {
+  const place = (file: string, line: number) => toolPlace(inPlace, file, line);
+  // Messages name converted files; they say the tool's file instead (`20190226_x/down.sql`).
+  const names = new Map([...inPlace.origins].map(([path, origin]) => [basename(path), relative(inPlace.sourceDir, origin.path)]));
+  const renamed = (text: string) => text.replace(/\b\d+_[a-z0-9_]+\.(?:up|down)\.sql\b/g, (name) => names.get(name) ?? name);
+  const diagnostics = result.diagnostics
+    .map((diagnostic) => {
+      const start = place(diagnostic.file, diagnostic.line);
+      return {
+        ...diagnostic,
+        file: start.file,
+        line: start.line,
+        endLine: place(diagnostic.file, diagnostic.endLine).line,
+        message: renamed(diagnostic.message),
+        ...(diagnostic.hint !== undefined ? { hint: renamed(diagnostic.hint) } : {}),
+      };
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+  const sources = new Map<string, string>();
+  for (const path of result.sources.keys()) {
+    const original = inPlace.origins.get(path)?.path;
+    if (original !== undefined && !sources.has(original)) sources.set(original, readFileSync(original, 'utf8'));
+  }
+  return { ...result, diagnostics, sources };
 }
 
 function preloadParser(): void {

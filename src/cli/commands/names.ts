@@ -19,6 +19,7 @@ export const COMMAND_NAMES = [
   'verify',
   'diff',
   'hash',
+  'import',
   'rules',
   'explain',
 ] as const;
