@@ -441,6 +441,16 @@ class FileWriter {
     return snapshot.filter((object) => object.kind === kind && object.parent !== null && relationOf(object) === relation && object.parent.startsWith('table '));
   }
 
+  /**
+   * A down file restoring a status-like column typed TEXT (as status-column-varchar
+   * names them by default): the old type is what it must restore.
+   */
+  private restoresStatusText(column: CatalogObject): boolean {
+    if (this.options.direction !== 'down' || !['text', 'character varying'].includes(String(column.properties.type))) return false;
+    const name = memberName(column).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return /^(status|state)$|_(status|state)$/.test(name);
+  }
+
   private columnsOf(table: string): CatalogObject[] {
     const order = this.options.columnOrder;
     const columns = this.membersOf(this.to, 'column', table);
@@ -456,7 +466,10 @@ class FileWriter {
     if (partitionOf !== null) {
       sql = `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${partitionOf}`;
     } else {
-      for (const column of this.columnsOf(table.name)) inline.push(columnSql(column));
+      for (const column of this.columnsOf(table.name)) {
+        const definition = columnSql(column);
+        inline.push(this.restoresStatusText(column) ? `-- sqlmig-disable-next-line status-column-varchar -- ${this.options.disableReason}\n  ${definition}` : definition);
+      }
       for (const constraint of this.membersOf(this.to, 'constraint', table.name)) {
         const definition = text(constraint, 'definition')!;
         const kind = constraintKind(definition);
@@ -511,6 +524,7 @@ class FileWriter {
       const broken = [
         ...(p['not null'] && !fillsItself ? ['not-null-needs-default'] : []),
         ...(this.options.direction === 'down' && rewritesTable(column) ? ['table-rewrite'] : []),
+        ...(this.restoresStatusText(column) ? ['status-column-varchar'] : []),
       ];
       if (broken.length > 0) this.addDisabled(STAGE.alterColumn, broken.join(', '), sql);
       else this.add(STAGE.alterColumn, sql);

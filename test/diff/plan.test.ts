@@ -155,6 +155,17 @@ describe('planDiff', () => {
     expect(notes).toContainEqual({ kind: 'manual', message: expect.stringMatching(/^enum public.status: values reordered .* cannot move an enum value/) });
   });
 
+  it('restores a dropped table exactly in the down file, a TEXT status column with a disable comment saying why', () => {
+    const orders = [table('public.orders'), column('public.orders.status', 'text')];
+    const [migration] = planDiff([...USERS, ...orders], USERS).migrations;
+    expect(migration!.up).toEqual(['DROP TABLE IF EXISTS public.orders;']);
+    expect(migration!.down).toEqual([
+      'CREATE TABLE IF NOT EXISTS public.orders (\n' +
+        '  -- sqlmig-disable-next-line status-column-varchar -- restores the schema from before the up file exactly\n' +
+        '  status text\n);',
+    ]);
+  });
+
   it('hints at a rename for a dropped and an added column of the same type', () => {
     const desired = [...USERS.filter((object) => object.name !== 'public.users.email'), column('public.users.mail', 'text')];
     const { notes, migrations } = planDiff(USERS, desired);
