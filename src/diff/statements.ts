@@ -347,6 +347,8 @@ class FileWriter {
     this.add(STAGE.createType, `CREATE TYPE ${name} AS ENUM (${is.join(', ')});`);
     for (const column of this.to) {
       if (column.kind !== 'column' || !this.existing.has(relationOf(column)) || !this.before.has(keyOf(column))) continue;
+      // A partition's column follows its parent's.
+      if (this.after.get(`table ${relationOf(column)}`)?.properties['partition of']) continue;
       const type = enumOfColumn(String(column.properties.type), this.recreatedEnums);
       if (type !== now.name) continue;
       const alter = `ALTER TABLE ${qualified(relationOf(column))} ALTER COLUMN ${ident(memberName(column))}`;
