@@ -77,7 +77,7 @@ const rule: Rule = {
   },
   check(context) {
     /** `table.constraint` → the transaction that added it NOT VALID. */
-    const addedNotValid = new Map<string, Transaction>();
+    const { addedNotValid } = context.walkState(() => ({ addedNotValid: new Map<string, Transaction>() }));
     return {
       statement(statement, file) {
         const view = statement.view;

@@ -82,18 +82,21 @@ const rule: Rule = {
     ],
   },
   check(context) {
-    /** Up files visited so far: the age of an added column is counted in up files. */
-    let upFiles = 0;
-    /** `table.column` → the up file (count) that added it, tables the schema model does not know included. */
-    const addedAt = new Map<string, number>();
-    /** Added columns an UPDATE has already filled: a later UPDATE overwrites what that one wrote. */
-    const filled = new Set<string>();
+    const state = context.walkState(() => ({
+      /** Up files visited so far: the age of an added column is counted in up files. */
+      upFiles: 0,
+      /** `table.column` → the up file (count) that added it, tables the schema model does not know included. */
+      addedAt: new Map<string, number>(),
+      /** Added columns an UPDATE has already filled: a later UPDATE overwrites what that one wrote. */
+      filled: new Set<string>(),
+    }));
+    const { addedAt, filled } = state;
     const columnKey = (table: QualifiedName, column: string) => `${objectKey(table)}.${column}`;
     const createdBy = (table: QualifiedName, file: LintFile) => context.schema.table(table)?.createdIn === file;
     const justAdded = (table: QualifiedName, column: string) => {
       const key = columnKey(table, column);
       const added = addedAt.get(key);
-      return added !== undefined && upFiles - added <= BACKFILL_WINDOW && !filled.has(key);
+      return added !== undefined && state.upFiles - added <= BACKFILL_WINDOW && !filled.has(key);
     };
     /** Whether the file, before `statement`, copied the rows of `table` into another table (copy-and-swap). */
     const copiedBefore = (file: LintFile, statement: Statement, table: QualifiedName) =>
@@ -106,7 +109,7 @@ const rule: Rule = {
       );
     return {
       fileStart(file) {
-        if (file.direction === 'up') upFiles++;
+        if (file.direction === 'up') state.upFiles++;
       },
       statement(statement, file) {
         if (file.direction !== 'up') return;
@@ -133,8 +136,8 @@ const rule: Rule = {
           case 'alter-table': {
             if (view.objectType !== 'table' || createdBy(view.table, file)) return;
             for (const action of view.actions) {
-              if (action.type === 'add-column') addedAt.set(columnKey(view.table, action.column.name), upFiles);
-              if (action.type !== 'drop-column' || addedAt.get(columnKey(view.table, action.column)) === upFiles) continue;
+              if (action.type === 'add-column') addedAt.set(columnKey(view.table, action.column.name), state.upFiles);
+              if (action.type !== 'drop-column' || addedAt.get(columnKey(view.table, action.column)) === state.upFiles) continue;
               report(
                 `DROP COLUMN ${quoteIdent(action.column)} deletes the column and its data`,
                 'drop in two phases: first release code that no longer uses the column, then drop it in a later migration',

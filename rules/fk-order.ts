@@ -2,18 +2,26 @@ import { CONSTRAINT_LABELS, couldBeGeneratedName } from '../src/lint/generated-n
 import { displayName, pointAt } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { DEFAULT_SCHEMA, objectKey, type ObjectKey, type TableInfo } from '../src/lint/schema.js';
-import type { ConstraintView, QualifiedName, Statement } from '../src/parse/types.js';
+import type { ConstraintView, QualifiedName, Span, Statement } from '../src/parse/types.js';
 
 const FKEY = CONSTRAINT_LABELS['foreign-key'];
 
-/** The first file after `file` whose statements create table `key`, if any. */
-function createdLater(files: readonly LintFile[], file: LintFile, key: ObjectKey): LintFile | undefined {
-  const creates = (statement: Statement): boolean =>
+/** Whether `statement` (or a DO block's body) creates table `key`. */
+function creates(statement: Statement, key: ObjectKey): boolean {
+  return (
     (statement.view.kind === 'create-table' && objectKey(statement.view.table) === key) ||
-    (statement.view.kind === 'do-block' && statement.view.statements.some(creates));
-  return files
-    .slice(files.indexOf(file) + 1)
-    .find((later) => later.direction === 'up' && later.statements.some(creates));
+    (statement.view.kind === 'do-block' && statement.view.statements.some((embedded) => creates(embedded, key)))
+  );
+}
+
+/** A reference to a table that did not exist yet: reported at the end, when it is known whether a later file creates it. */
+interface DanglingReference {
+  file: LintFile;
+  span: Span;
+  parent: string;
+  key: ObjectKey;
+  /** The first later up file that creates the table. */
+  createdIn?: string;
 }
 
 const rule: Rule = {
@@ -82,24 +90,21 @@ const rule: Rule = {
     let droppedUnnamed = new Set<string>();
     const unnamedKey = (table: ObjectKey, columns: readonly string[]) => `${table}:${columns.join(',')}`;
 
-    /** References already reported as dangling (`child>parent`): dropping that parent later is the same mistake, reported once. */
-    const dangling = new Set<string>();
+    const { dangling, references } = context.walkState(() => ({
+      /** References already reported as dangling (`child>parent`): dropping that parent later is the same mistake, reported once. */
+      dangling: new Set<string>(),
+      /** The references to tables not created yet, in the order found. */
+      references: [] as DanglingReference[],
+    }));
+    /** Whether some reference still waits for a later file to create its table. */
+    const waiting = () => references.some((reference) => reference.createdIn === undefined);
     const edge = (child: ObjectKey, parent: ObjectKey) => `${child}>${parent}`;
 
     const checkReference = (constraint: ConstraintView, self: QualifiedName, statement: Statement, file: LintFile) => {
       const parent = constraint.references?.table;
       if (!parent || objectKey(parent) === objectKey(self) || context.schema.hasTable(parent)) return;
       dangling.add(edge(objectKey(self), objectKey(parent)));
-      const later = createdLater(context.files, file, objectKey(parent));
-      context.report({
-        span: pointAt(parent.span, statement),
-        message: later
-          ? `${displayName(parent)} is referenced here but only created later, in ${later.fileName}`
-          : `${displayName(parent)} is referenced here but no earlier migration creates it`,
-        hint: later
-          ? `create ${displayName(parent)} first: parent tables come before the tables that reference them`
-          : `create ${displayName(parent)} in an earlier migration, or list it in lint.knownTables (.migraterc.json) if it is made outside the migrations`,
-      });
+      references.push({ file, span: pointAt(parent.span, statement), parent: displayName(parent), key: objectKey(parent) });
     };
 
     /** The children still referencing `parent` (not dropped in the same statement, foreign keys not dropped). */
@@ -116,8 +121,28 @@ const rule: Rule = {
         );
 
     return {
-      fileStart() {
+      fileStart(file) {
         droppedUnnamed = new Set();
+        if (file.direction !== 'up' || !waiting()) return;
+        for (const reference of references) {
+          if (reference.createdIn === undefined && file.statements.some((statement) => creates(statement, reference.key))) {
+            reference.createdIn = file.fileName;
+          }
+        }
+      },
+      sequenceEnd() {
+        for (const { file, span, parent, createdIn } of references) {
+          context.report({
+            file,
+            span,
+            message: createdIn
+              ? `${parent} is referenced here but only created later, in ${createdIn}`
+              : `${parent} is referenced here but no earlier migration creates it`,
+            hint: createdIn
+              ? `create ${parent} first: parent tables come before the tables that reference them`
+              : `create ${parent} in an earlier migration, or list it in lint.knownTables (.migraterc.json) if it is made outside the migrations`,
+          });
+        }
       },
       statement(statement, file) {
         const view = statement.view;

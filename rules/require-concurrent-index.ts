@@ -2,13 +2,12 @@ import { displayName, headSpan } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
 import { existedBefore, objectKey } from '../src/lint/schema.js';
 import type { QualifiedName } from '../src/parse/types.js';
+import { USERS, USERS_ROWS } from '../src/lint/example-fixtures.js';
 
-const USERS = { name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);' };
 const USERS_WITH_INDEX = {
   name: '0001_create_users.up.sql',
   sql: USERS.sql + '\nCREATE INDEX IF NOT EXISTS idx_users_email ON users (email);',
 };
-const ROWS = "INSERT INTO users SELECT g, 'user' || g FROM generate_series(1, 1000) AS g;";
 
 const HINT =
   'in a migration of its own whose first line is -- sqlmig:no-transaction: DROP INDEX CONCURRENTLY IF EXISTS <index> ' +
@@ -36,21 +35,21 @@ const rule: Rule = {
         sql: 'CREATE INDEX IF NOT EXISTS idx_users_email ON users (email);',
         files: [USERS],
         expect: [{ line: 1, column: 1, message: 'SHARE lock' }],
-        effect: { table: 'users', rows: ROWS, lock: 'ShareLock', scan: true, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'ShareLock', scan: true, rewrite: false },
       },
       {
         name: '0002_drop_users_email_index.up.sql',
         sql: 'DROP INDEX IF EXISTS idx_users_email;',
         files: [USERS_WITH_INDEX],
         expect: [{ line: 1, column: 1, message: 'ACCESS EXCLUSIVE' }],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
         name: '0002_reindex_users.up.sql',
         sql: 'REINDEX TABLE users;',
         files: [USERS_WITH_INDEX],
         expect: [{ line: 1, column: 1, message: 'REINDEX' }],
-        effect: { table: 'users', rows: ROWS, lock: 'ShareLock', scan: true, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'ShareLock', scan: true, rewrite: false },
       },
     ],
     good: [
@@ -61,13 +60,13 @@ const rule: Rule = {
           'DROP INDEX CONCURRENTLY IF EXISTS idx_users_email;\n' +
           'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);',
         files: [USERS],
-        effect: { table: 'users', rows: ROWS, lock: 'ShareUpdateExclusiveLock', rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'ShareUpdateExclusiveLock', rewrite: false },
       },
       {
         name: '0001_create_users.down.sql',
         sql: 'DROP INDEX IF EXISTS idx_users_email;\nDROP TABLE IF EXISTS users;',
         files: [USERS_WITH_INDEX],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
         name: '0002_create_teams.up.sql',
@@ -75,14 +74,14 @@ const rule: Rule = {
           'CREATE TABLE IF NOT EXISTS teams (id bigint PRIMARY KEY, name text);\n' +
           'CREATE INDEX IF NOT EXISTS idx_teams_name ON teams (name);',
         files: [USERS],
-        effect: { table: 'users', rows: ROWS, lock: null, scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: null, scan: false, rewrite: false },
       },
     ],
   },
   check(context) {
     /** The table of an index, as far as the model knows (undefined: an index the sequence does not know). */
     const tableOfIndex = (index: QualifiedName) => {
-      const tableKey = context.schema.indexes.get(objectKey(index));
+      const tableKey = context.schema.indexes.get(objectKey(index))?.table;
       return tableKey === undefined ? undefined : context.schema.tables.get(tableKey);
     };
     const onExisting = (file: LintFile, table: QualifiedName | undefined, index?: QualifiedName) => {
@@ -102,7 +101,7 @@ const rule: Rule = {
       statement(statement, file) {
         const view = statement.view;
         if (view.kind === 'drop' && view.objectType === 'index') {
-          const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name)));
+          const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name))?.table);
           if (tables.every((key) => key !== undefined && dropped.has(key))) return;
         }
         if (view.kind === 'create-index' && !view.concurrently && onExisting(file, view.table)) {

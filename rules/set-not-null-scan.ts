@@ -1,8 +1,8 @@
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import { alterOfExistingTable } from '../src/lint/schema.js';
+import { USERS, USERS_ROWS } from '../src/lint/example-fixtures.js';
 
-const USERS = { name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);' };
 const CHECK_NOT_VALID = {
   name: '0002_users_email_not_null_check.up.sql',
   sql: 'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;',
@@ -11,7 +11,6 @@ const VALIDATE = {
   name: '0003_validate_users_email_not_null.up.sql',
   sql: 'ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;',
 };
-const ROWS = "INSERT INTO users SELECT g, 'user' || g FROM generate_series(1, 1000) AS g;";
 
 const rule: Rule = {
   id: 'set-not-null-scan',
@@ -23,7 +22,8 @@ const rule: Rule = {
     'scan is skipped when a valid CHECK constraint already proves it (PostgreSQL documentation, ALTER TABLE, ' +
     '"SET/DROP NOT NULL"). So take three steps: ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID (a brief lock); ' +
     'in a later migration VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on); then SET NOT NULL ' +
-    '(a brief lock, no scan) and DROP CONSTRAINT the check. Not flagged: a table this migration created.',
+    '(a brief lock, no scan) and DROP CONSTRAINT the check. Not flagged: a table this migration created, and a ' +
+    'column that is NOT NULL already (PostgreSQL then does nothing).',
   examples: {
     bad: [
       {
@@ -31,7 +31,7 @@ const rule: Rule = {
         sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
         files: [USERS],
         expect: [{ line: 1, column: 19, message: 'ACCESS EXCLUSIVE' }],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: true, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: true, rewrite: false },
       },
     ],
     good: [
@@ -41,7 +41,13 @@ const rule: Rule = {
           'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n' +
           'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_not_null;',
         files: [USERS, CHECK_NOT_VALID, VALIDATE],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+      },
+      {
+        name: '0002_users_email_not_null.up.sql',
+        sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+        files: [{ name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text NOT NULL);' }],
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
         name: '0002_create_teams.up.sql',
@@ -49,7 +55,7 @@ const rule: Rule = {
           'CREATE TABLE IF NOT EXISTS teams (id bigint PRIMARY KEY, name text);\n' +
           'ALTER TABLE teams ALTER COLUMN name SET NOT NULL;',
         files: [USERS],
-        effect: { table: 'users', rows: ROWS, lock: null, scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: null, scan: false, rewrite: false },
       },
     ],
   },
@@ -61,7 +67,8 @@ const rule: Rule = {
         const { view, table } = altered;
         for (const action of view.actions) {
           if (action.type !== 'set-not-null') continue;
-          if (table && context.schema.provenNotNull(table, action.column)) continue;
+          // Already NOT NULL: PostgreSQL does nothing, and reads nothing (verify --trace saw no scan).
+          if (table && (table.columns.get(action.column)?.notNull || context.schema.provenNotNull(table, action.column))) continue;
           const column = quoteIdent(action.column);
           const name = displayName(view.table);
           const check = `${view.table.name}_${action.column}_not_null`;

@@ -1,13 +1,12 @@
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { Rule } from '../src/lint/rule.js';
 import { alterOfExistingTable } from '../src/lint/schema.js';
+import { USERS, USERS_ROWS } from '../src/lint/example-fixtures.js';
 
-const USERS = { name: '0001_create_users.up.sql', sql: 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);' };
 const INDEX = {
   name: '0002_index_users_email.up.sql',
   sql: '-- sqlmig:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);',
 };
-const ROWS = "INSERT INTO users SELECT g, 'user' || g FROM generate_series(1, 1000) AS g;";
 
 const rule: Rule = {
   id: 'unique-needs-index',
@@ -28,7 +27,7 @@ const rule: Rule = {
         sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
         files: [USERS],
         expect: [{ line: 1, column: 19, message: 'ACCESS EXCLUSIVE' }],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: true, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: true, rewrite: false },
       },
     ],
     good: [
@@ -36,7 +35,7 @@ const rule: Rule = {
         name: '0003_users_email_unique.up.sql',
         sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;',
         files: [USERS, INDEX],
-        effect: { table: 'users', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
         name: '0002_create_teams.up.sql',
@@ -45,7 +44,7 @@ const rule: Rule = {
           'ALTER TABLE teams ADD CONSTRAINT teams_pkey PRIMARY KEY (id);\n' +
           'ALTER TABLE teams ADD CONSTRAINT teams_name_key UNIQUE (name);',
         files: [USERS],
-        effect: { table: 'users', rows: ROWS, lock: null, scan: false, rewrite: false },
+        effect: { table: 'users', rows: USERS_ROWS, lock: null, scan: false, rewrite: false },
       },
     ],
   },

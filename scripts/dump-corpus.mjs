@@ -60,7 +60,7 @@ for (const project of projects) {
     const loaded = await loadDump(first.sql, { schema: config.schema, table: config.table }, server);
     const differences = dumpDifferences(first.catalog.snapshot, loaded);
     roundTrip = differences.length === 0 ? 'same snapshot' : `${differences.length} differences`;
-    for (const difference of differences.slice(0, 10)) console.error(`  ${project}: ${describeChange(difference, words)}`);
+    for (const difference of differences.slice(0, Number(process.env.DUMP_SHOW ?? 10))) console.error(`  ${project}: ${describeChange(difference, words)}`);
   } catch (error) {
     roundTrip = `load failed: ${error.message.split('\n')[0].slice(0, 120)}`;
   }

@@ -13,6 +13,8 @@ export interface SourceLocation {
   line?: number;
   /** 1-based. */
   column?: number;
+  /** The file's text, when the error points into SQL: the CLI shows a code frame of `line` (as lint does). */
+  source?: string;
 }
 
 export interface SqlmigErrorOptions {

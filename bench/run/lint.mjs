@@ -38,6 +38,21 @@ function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
       if (rep === 0) await runUntimed(warm, ...sqlmigLint());
     },
   });
+  // Issue 20: one migration edited since the last lint (the pre-commit case). Each run starts from a
+  // cache that is warm for every file (an untimed lint), then one up file gets a new comment line.
+  const upFiles = files.filter((file) => file.endsWith('.up.sql'));
+  const edited = (key, label, file) => {
+    const line = sqlmigLine(key, label, {
+      command: () => sqlmigLint(),
+      async before(rep) {
+        await runUntimed(line, ...sqlmigLint());
+        fs.appendFileSync(path.join(cwd, file), `\n-- bench edit ${rep}\n`);
+      },
+    });
+    return line;
+  };
+  const newest = upFiles[upFiles.length - 1];
+  const middle = upFiles[Math.floor(upFiles.length / 2)];
   return {
     id,
     title,
@@ -50,6 +65,8 @@ function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
         unavailable: peers.sqlmigMissing ?? (peers.lintNoCache ? null : 'no --no-cache option'),
       }),
       warm,
+      edited('newest', `sqlmig lint, newest migration edited (${path.basename(newest)})`, newest),
+      edited('middle', `sqlmig lint, a middle migration edited (${path.basename(middle)})`, middle),
       contender('floor', 'floor: libpg-query alone (Node reads and parses each file)', {
         unavailable: peers.sqlmigMissing,
         command: () => [node, ['--liftoff-only', parserFloor, ...files], { cwd }],
@@ -75,6 +92,11 @@ function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
           return `reported ${fmtInt(findings.length)} findings in ${fmtInt(reported.size)} of ${fmtInt(files.length)} files`;
         },
       }),
+      contender('squawk-one', `squawk on the newest migration alone (${path.basename(newest)})`, {
+        okExitCodes: [0, 1],
+        unavailable: peers.squawk ? null : 'squawk binary not found (npm install)',
+        command: () => [peers.squawk, ['--reporter', 'json', newest], { cwd }],
+      }),
     ],
   };
 }
@@ -90,9 +112,12 @@ export function lintSyntheticGroup(set, peers, reps) {
   );
 }
 
-/** The largest project of the shared corpus, linted from a copy under `workDir`. */
+/**
+ * LemmyNet's project of the shared corpus (the one issue 20's targets name), else the largest, linted
+ * from a copy under `workDir`.
+ */
 export function lintCorpusGroup(workDir, peers, reps) {
-  const project = largestCorpusProject();
+  const project = corpusProject('LemmyNet__lemmy') ?? largestCorpusProject();
   if (!project) {
     return { id: 'lint-corpus', title: 'Lint the largest corpus project', ratioTo: 'squawk', reps: 0, contenders: [], note: `no corpus at ${corpusRoot}` };
   }
@@ -102,11 +127,17 @@ export function lintCorpusGroup(workDir, peers, reps) {
   const files = project.files.map((f) => path.join(project.name, f));
   return lintGroup(
     'lint-corpus',
-    `Lint the largest corpus project, ${project.name} (${fmtInt(files.length)} files)`,
+    `Lint the corpus project ${project.name} (${fmtInt(files.length)} files)`,
     { cwd, dir: project.name, files },
     peers,
     reps,
   );
+}
+
+function corpusProject(name) {
+  const dir = path.join(corpusRoot, name);
+  if (!fs.existsSync(dir)) return null;
+  return { name, files: fs.readdirSync(dir).filter((f) => f.endsWith('.sql')) };
 }
 
 function largestCorpusProject() {

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { LAYOUT_IDS } from '../migrations/layouts/types.js';
+import { IN_PLACE_LAYOUT_IDS } from '../migrations/layouts/types.js';
 import type { CommandName } from './commands/names.js';
 import type { OutputFormat } from './context.js';
 
@@ -27,12 +27,12 @@ export const GLOBAL_OPTIONS: readonly { scope: Scope; option: () => Option }[] =
   {
     scope: 'layout',
     option: () =>
-      new Option('--layout <tool>', 'the migration tool whose layout the folder has, to lint and run it in place (overrides "layout"; default: detected)').choices(LAYOUT_IDS),
+      new Option('--layout <tool>', 'the migration tool whose layout the folder has, to lint and run it in place (overrides "layout"; default: detected)').choices(IN_PLACE_LAYOUT_IDS),
   },
   {
     scope: 'format',
     option: () =>
-      new Option('--format <format>', 'output format (lint: all four; status, current, history, validate, verify, rules: pretty|json)').choices(FORMATS),
+      new Option('--format <format>', 'output format (lint, verify: all four; status, current, history, validate, rules: pretty|json)').choices(FORMATS),
   },
   { scope: 'output', option: () => new Option('--no-color', 'disable colors (also NO_COLOR; FORCE_COLOR forces them)') },
   { scope: 'output', option: () => new Option('-q, --quiet', 'print only errors and results') },
@@ -66,10 +66,13 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   stamp: runner,
   validate: report,
   resolve: runner,
-  verify: report,
+  // github and sarif carry the locks of verify --trace.
+  verify: { settings: true, connects: true, layout: true, formats: FORMATS },
+  dump: runner,
   diff: { settings: true, connects: true, layout: true, formats: TEXT },
   hash: { settings: true, connects: false, layout: true, formats: TEXT },
-  import: { settings: true, connects: false, formats: TEXT },
+  // Connects with --history (the takeover of the tool's history table).
+  import: { settings: true, connects: true, formats: TEXT },
   rules: { settings: true, connects: false, formats: PRETTY_OR_JSON },
   explain: { settings: true, connects: false, formats: TEXT },
 };

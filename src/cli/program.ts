@@ -5,6 +5,7 @@ import { LAYOUT_IDS } from '../migrations/layouts/types.js';
 import { COMMAND_NAMES, PEER_COMMANDS } from './commands/names.js';
 import type { CommandContext } from './context.js';
 import { GLOBAL_OPTIONS, globalOptionsFor } from './options.js';
+import { HISTORY_TOOLS } from '../runner/takeover/tools.js';
 
 /** Runs a command's handler and records its exit code; supplied by run(). */
 export type Dispatch = (commandName: string, args: unknown[], command: Command) => Promise<void>;
@@ -122,8 +123,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('stamp')
-    .description('record migrations up to <version> as applied without running them (baseline)')
-    .argument('<version>', 'the version the database is already at')
+    .description('record migrations up to <version> as applied without running them (baseline), or take over another tool\'s history (--from)')
+    .argument('[version]', 'the version the database is already at')
+    .addOption(new Option('--from <tool>', "record what this tool's history table records as applied (leaves that table as it is)").choices([...HISTORY_TOOLS]))
+    .option('--from-table <[schema.]table>', "with --from: the tool's history table when it is not under the tool's own name")
     .addOption(lockWait())
     .addOption(connectWait())
     .addOption(runTimeout())
@@ -155,8 +158,18 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('verify')
     .description('round-trip test in a throwaway database: up, down, up for each migration')
     .option('--to <version>', 'verify migrations up to this version')
+    .option('--trace', "record what each up file locks and rewrites on the tables that existed before it, beside lint's predictions")
+    .option('--fail-on-lock <mode>', 'exit 1 when a migration takes this lock mode or a stronger one on an existing table (implies --trace), e.g. ShareLock')
     .addOption(connectWait())
     .action(action('verify'));
+
+  program
+    .command('dump')
+    .description('write the schema the migrations produce as SQL (applied in a throwaway database)')
+    .option('--to <version>', 'the schema after this version (default: all migrations)')
+    .option('-o, --output <file>', 'write it to this file instead of stdout (e.g. schema.sql)')
+    .addOption(connectWait())
+    .action(action('dump'));
 
   program
     .command('diff')
@@ -175,6 +188,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .argument('<dir>', "the other tool's migrations folder")
     .option('--from <layout>', `the tool whose layout it is (default: detected): ${LAYOUT_IDS.join(', ')}`)
     .option('--to <dir>', 'where the sqlmig files go (default: the migrations folder, "dir")')
+    .option('--history', "then take over the tool's history table in the database (as `stamp --from <tool>`; needs --url or a configured database)")
+    .option('--from-table <[schema.]table>', "with --history: the tool's history table when it is not under the tool's own name")
+    .addOption(lockWait())
+    .addOption(connectWait())
     .action(action('import'));
 
   program.command('rules').description('list the lint rules and their severities').action(action('rules'));

@@ -55,7 +55,7 @@ function liveOutput(ctx: CommandContext): ((text: string) => void) | undefined {
 }
 
 /** Commands that change a database say what they change even with --quiet: a deploy log must show it. */
-const CHANGING_COMMANDS = new Set(['up', 'down', 'redo', 'stamp', 'resolve']);
+const CHANGING_COMMANDS = new Set(['up', 'down', 'redo', 'stamp', 'resolve', 'import']);
 
 /**
  * Which config and which database (redacted) the run uses, on stderr; and,

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+// The line index alone: config never loads the SQL parser.
+import { LineIndex } from '../parse/line-index.js';
 import { itemPath, memberPath } from './json-path.js';
 
 /**
@@ -39,14 +41,14 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b
 
 class Parser {
   private offset = 0;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
   private readonly locations = new Map<string, NodeLocation>();
 
   constructor(
     private readonly text: string,
     private readonly file: string,
   ) {
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(text);
   }
 
   parseDocument(): ParsedJson {
@@ -265,13 +267,6 @@ class Parser {
   }
 
   private position(offset: number): Position {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - this.lineStarts[low]! + 1 };
+    return this.lines.position(offset);
   }
 }

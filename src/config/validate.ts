@@ -3,7 +3,7 @@ import { closestMatch } from './closest.js';
 import type { InterpolatedJson } from './interpolate.js';
 import type { JsonValue, ParsedJson } from './json-parse.js';
 import { itemPath, memberPath } from './json-path.js';
-import { LAYOUT_IDS } from '../migrations/layouts/types.js';
+import { IN_PLACE_LAYOUT_IDS } from '../migrations/layouts/types.js';
 import type { FileConfig, RuleSetting } from './types.js';
 
 /**
@@ -59,7 +59,8 @@ export const configSpec: FieldSpec = {
   fields: {
     $schema: { kind: 'text' },
     dir: { kind: 'text' },
-    layout: { kind: 'choice', values: LAYOUT_IDS },
+    dumpSchema: { kind: 'text' },
+    layout: { kind: 'choice', values: IN_PLACE_LAYOUT_IDS },
     ...connectionFields,
     lint: {
       kind: 'object',

@@ -41,7 +41,7 @@ export interface DiffOptions {
   config?: Config;
   cwd?: string;
   env?: Record<string, string | undefined>;
-  /** The desired schema as a SQL file (relative to `cwd`); default `schema.sql`. */
+  /** The desired schema as a SQL file (relative to `cwd`); default: config `dumpSchema`, else `schema.sql`. */
   to?: string;
   /** The desired schema as a live database, read only. Excludes `to`. */
   toUrl?: string;
@@ -148,7 +148,8 @@ async function readDesired(
       await db.close();
     }
   }
-  const path = resolve(cwd, options.to ?? DEFAULT_SCHEMA_FILE);
+  // The project's schema dump (config dumpSchema) is the file to edit, when it keeps one.
+  const path = options.to !== undefined ? resolve(cwd, options.to) : (config.dumpSchema ?? resolve(cwd, DEFAULT_SCHEMA_FILE));
   let sql: string;
   try {
     sql = readFileSync(path, 'utf8');

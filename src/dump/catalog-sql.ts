@@ -42,6 +42,8 @@ SELECT CASE WHEN r.relkind IN ('v', 'm') THEN 'view' WHEN r.relkind = 'S' THEN '
          'ident', ${RELATION_IDENT},
          'partition of', (SELECT ${QUALIFIED('pn.nspname', 'p.relname')} FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
                            WHERE i.inhrelid = r.oid AND r.relispartition),
+         'partition of key', (SELECT 'table ' || pn.nspname || '.' || p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+                               WHERE i.inhrelid = r.oid AND r.relispartition),
          'partition bound', CASE WHEN r.relispartition THEN pg_get_expr(r.relpartbound, r.oid) END,
          'inherits', (SELECT json_agg(${QUALIFIED('pn.nspname', 'p.relname')} ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
                        WHERE i.inhrelid = r.oid AND NOT r.relispartition),
@@ -102,6 +104,7 @@ SELECT 'function', fn.nspname || '.' || p.proname || '(' || pg_get_function_iden
        json_build_object(
          'ident', ${QUALIFIED('fn.nspname', 'p.proname')} || '(' || pg_get_function_identity_arguments(p.oid) || ')',
          'source', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END,
+         'implicit', EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i'),
          'aggregate', (SELECT json_build_object(
                          'sfunc', g.aggtransfn::regproc::text, 'stype', format_type(g.aggtranstype, NULL),
                          'finalfunc', NULLIF(g.aggfinalfn, 0)::regproc::text, 'combinefunc', NULLIF(g.aggcombinefn, 0)::regproc::text,

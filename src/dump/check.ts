@@ -1,5 +1,5 @@
 import type { ResolvedConnection } from '../config/types.js';
-import type { TrackingTable } from '../runner/tracking.js';
+import { trackingTable } from '../runner/tracking.js';
 import { diffSnapshots, takeSnapshot, type CatalogSnapshot, type SchemaChange } from '../verify/snapshot.js';
 import { openThrowaway } from '../verify/throwaway.js';
 
@@ -10,12 +10,14 @@ import { openThrowaway } from '../verify/throwaway.js';
  */
 const NOT_DUMPED = ['privileges'];
 
-/** Loads `sql` into an empty throwaway database (PGlite in memory when `server` is null) and snapshots it. */
-export async function loadDump(sql: string, tracking: TrackingTable, server: ResolvedConnection | null = null): Promise<CatalogSnapshot> {
+/** Loads `sql` into an empty throwaway database (PGlite in memory when `server` is null) and snapshots it, leaving out `tracking` (schema and table name) as snapshots do. */
+export async function loadDump(sql: string, tracking: { schema: string; table: string }, server: ResolvedConnection | null = null): Promise<CatalogSnapshot> {
   const database = await openThrowaway(server, {});
   try {
     await database.db.exec(sql);
-    return await takeSnapshot(database.db, tracking);
+    // A dump may change session settings (pg_dump empties search_path), which would change how the snapshot deparses names.
+    await database.db.exec(database.db.resetSql);
+    return await takeSnapshot(database.db, trackingTable(tracking.schema, tracking.table));
   } finally {
     await database.dispose();
   }

@@ -1,39 +1,20 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import type { Notice } from '../db/port.js';
 import { loadMigrations, type LoadedMigrations } from '../runner/files.js';
 import { trackingTable } from '../runner/tracking.js';
 import { RoundTrip } from '../verify/round-trip.js';
-import { openThrowaway, throwawayServer, type ThrowawayDatabase } from '../verify/throwaway.js';
-import { readCatalog, type DumpCatalog } from './catalog.js';
-import { dumpHeader, migrationsDigest, type DumpOrigin } from './header.js';
-import { renderStatements } from './render.js';
+import { throwawayServer, withThrowaway, type ThrowawayEvent, type ThrowawayRunOptions } from '../verify/throwaway.js';
+import { objectKey, readCatalog, type DumpCatalog } from './catalog.js';
+import { dumpHeader, migrationsDigest, type DumpOrigin } from '../migrations/dump-origin.js';
+import { renderStatements, type RenderedStatement } from './render.js';
 
-export interface DumpOptions {
-  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
-  config?: Config;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /**
-   * A PostgreSQL server: apply the migrations in a temporary database created
-   * there and dropped afterwards. Default (and `pglite://memory`): PGlite in
-   * memory. databaseUrl / DATABASE_URL are ignored.
-   */
-  url?: string;
-  /** Seconds to keep retrying the first connection to `url`'s server. */
-  wait?: number;
-  /** Dump the schema of the migrations up to and including this version. */
-  to?: number;
-  /** Aborting drops the throwaway database at once and makes dump reject. */
-  signal?: AbortSignal;
+/** `to`: dump the schema after this version (default: all migrations). */
+export interface DumpOptions extends ThrowawayRunOptions {
   onEvent?: (event: DumpEvent) => void;
 }
 
-export type DumpEvent =
-  | { type: 'notice'; notice: Notice }
-  | { type: 'connect-retry'; reason: string }
-  | { type: 'cleanup-failed'; message: string };
+export type DumpEvent = ThrowawayEvent;
 
 export interface DumpResult {
   /** The schema.sql text: header, then one statement group per object, in dependency order. */
@@ -42,6 +23,8 @@ export interface DumpResult {
   origin: DumpOrigin;
   /** The catalog it was rendered from (the snapshot the migrations produced). */
   catalog: DumpCatalog;
+  /** How many schemas, tables, views, types, functions… the file creates (not counting their columns, constraints, indexes…). */
+  objectCount: number;
   /** Where the migrations ran: `PGlite in memory`, or the temporary database's redacted URL. */
   database: string;
 }
@@ -58,31 +41,24 @@ export async function dump(options: DumpOptions = {}): Promise<DumpResult> {
   const server = throwawayServer(config, options, 'dump');
   const loaded = loadMigrations(config.dir);
   const onEvent = options.onEvent ?? (() => {});
-  const { signal } = options;
-  signal?.throwIfAborted();
-  let database: ThrowawayDatabase | undefined;
-  const abandon = () => void database?.dispose();
-  signal?.addEventListener('abort', abandon, { once: true });
-  try {
-    database = await openThrowaway(server, {
-      wait: options.wait,
-      onNotice: (notice) => onEvent({ type: 'notice', notice }),
-      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
-    });
-    signal?.throwIfAborted();
+  return withThrowaway(server, { wait: options.wait, signal: options.signal, onEvent }, async (database) => {
     const tracking = trackingTable(config.schema, config.table);
     const trip = await RoundTrip.start(database.db, loaded, tracking, config);
     await trip.upTo(options.to);
-    signal?.throwIfAborted();
+    options.signal?.throwIfAborted();
     const catalog = await readCatalog(database.db, tracking);
     const origin = originOf(loaded, options.to);
-    const sql = renderDump(catalog, origin, relative(cwd, config.dir) || '.');
-    return { sql, origin, catalog, database: database.description };
-  } finally {
-    signal?.removeEventListener('abort', abandon);
-    const problem = await database?.dispose();
-    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
-  }
+    const statements = renderStatements(catalog.objects);
+    const sql = renderDump(statements, origin, relative(cwd, config.dir) || '.');
+    const topLevel = new Set(catalog.objects.filter((object) => object.parent === null).map(objectKey));
+    const objectCount = statements.filter((s) => s.key === s.object && topLevel.has(s.key)).length;
+    return { sql, origin, catalog, objectCount, database: database.description };
+  });
+}
+
+/** The origin a dump of all of the project's migrations records now (reads the up files, runs nothing). */
+export function currentOrigin(config: Config): DumpOrigin {
+  return originOf(loadMigrations(config.dir));
 }
 
 /** The digest of the up files a dump up to `to` applies. */
@@ -94,11 +70,10 @@ function originOf(loaded: LoadedMigrations, to?: number): DumpOrigin {
 }
 
 /**
- * The whole file. Function bodies are not checked while it loads (as in
+ * The whole file, from statements in dependency order (renderStatements). Function bodies are not checked while it loads (as in
  * pg_dump's output): a function may name a table that comes later, and
  * PostgreSQL records no dependency for that.
  */
-export function renderDump(catalog: DumpCatalog, origin: DumpOrigin, dir: string): string {
-  const statements = renderStatements(catalog.objects).map((s) => s.sql);
-  return [dumpHeader(origin, dir.split('\\').join('/')), 'SET check_function_bodies = false;', ...statements].join('\n\n') + '\n';
+export function renderDump(statements: readonly RenderedStatement[], origin: DumpOrigin, dir: string): string {
+  return [dumpHeader(origin, dir.split('\\').join('/')), 'SET check_function_bodies = false;', ...statements.map((s) => s.sql)].join('\n\n') + '\n';
 }

@@ -77,7 +77,8 @@ export function renderObject(object: SchemaObject, schema: SchemaIndex): Rendere
     case 'type':
       return [statement(object, RANK.type, renderType(object))];
     case 'function':
-      return [statement(object, RANK.function, renderFunction(object))];
+      // A range type's constructors are made by CREATE TYPE … AS RANGE.
+      return object.details.implicit === true ? [] : [statement(object, RANK.function, renderFunction(object))];
     case 'sequence':
       return renderSequence(object);
     case 'table':
@@ -286,13 +287,7 @@ function renderTable(object: SchemaObject, schema: SchemaIndex): RenderedStateme
   if (p['partition key']) head += `\nPARTITION BY ${text(p['partition key'])}`;
   if (p.options) head += `\nWITH (${text(p.options)})`;
   lines.push(`${head};`);
-  if (typeof partitionOf === 'string') {
-    for (const column of columns) {
-      if (column.properties.default && !column.properties.generated) {
-        lines.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${text(column.details.ident)} SET DEFAULT ${text(column.properties.default)};`);
-      }
-    }
-  }
+  if (typeof partitionOf === 'string') lines.push(...partitionDefaults(object, columns, schema));
   if (p['row security'] === 'enabled' || p['row security'] === 'forced') lines.push(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
   if (p['row security'] === 'forced') lines.push(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
   if (p.comment !== null && p.comment !== undefined) lines.push(`COMMENT ON TABLE ${name} IS ${literal(text(p.comment))};`);
@@ -304,6 +299,26 @@ function renderTable(object: SchemaObject, schema: SchemaIndex): RenderedStateme
   for (const column of columns) for (const d of column.dependsOn) dependsOn.add(d);
   dependsOn.delete(key);
   return [{ key, object: key, rank: RANK.table, dependsOn: [...dependsOn].sort(), sql: lines.join('\n') }];
+}
+
+/**
+ * A partition takes its parent's column defaults when it is created (PARTITION
+ * OF); a table attached later keeps its own. What differs is set after.
+ */
+function partitionDefaults(partition: SchemaObject, columns: readonly SchemaObject[], schema: SchemaIndex): string[] {
+  const parentKey = text(partition.details['partition of key']);
+  const parentName = parentKey.replace(/^table /, '');
+  const name = ident(partition);
+  const lines: string[] = [];
+  for (const column of columns) {
+    if (column.properties.generated) continue;
+    const own = column.properties.default ?? null;
+    const inherited = schema.get(`column ${parentName}.${column.name.slice(partition.name.length + 1)}`)?.properties.default ?? null;
+    if (own === inherited) continue;
+    const change = own === null ? 'DROP DEFAULT' : `SET DEFAULT ${text(own)}`;
+    lines.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${text(column.details.ident)} ${change};`);
+  }
+  return lines;
 }
 
 /** Constraints a table inherits (from a partitioned parent or INHERITS) come with the parent's. */

@@ -18,7 +18,7 @@
  * where a file is provably unchanged, so a run where nothing changed reads no migration.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
@@ -29,11 +29,13 @@ import type { ParsedSql } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
 import type { LintInput, ParseCache } from './engine.js';
 import type { Rule } from './rule.js';
+import { CheckpointStore } from './checkpoint-store.js';
 
 /** Changes when the files' layout changes. */
 const CACHE_FORMAT = 1;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
+const CHECKPOINTS_DIR = 'checkpoints';
 const CHECKSUM_LENGTH = 64;
 
 /** Whether `cacheDir` holds a last result at all (one that may match: the parser is then perhaps not needed). */
@@ -74,24 +76,48 @@ export class LintCache {
     const cached = key === undefined ? undefined : await this.readResult(key, input);
     if (cached) return cached;
 
-    const parsed = this.readParsed();
+    const parsed = this.readParsed(new Set(input.digests.map((digest) => digest.checksum)));
     const { lintSequence } = await import('./engine.js');
     const { digests, sources, withSources, builtinRules, ...rest } = input;
+    // Checkpoints hold rule state, which custom rules' code (not covered by any key) may shape differently.
+    const store = key === undefined ? undefined : new CheckpointStore(join(this.dir, CHECKPOINTS_DIR), this.walkKey(input), digests);
+    const point = store?.resumePoint();
+    const behindFindings = point && store!.findingsBehind(point.position);
+    const resume = behindFindings && point && { ...point, findings: behindFindings };
     let result: LintResult;
     try {
-      result = await lintSequence({ ...rest, rules: rest.rules ?? (await builtinRules()), sources: sources(), parseCache: parsed });
+      result = await lintSequence({
+        ...rest,
+        rules: rest.rules ?? (await builtinRules()),
+        sources: resume ? sources(store!.files.slice(resume.position)) : sources(),
+        parseCache: parsed,
+        checkpoints: store && {
+          resume: resume && { ...resume, source: (file) => sources([file])[0]!, all: () => sources() },
+          started: (position) => store.started(position),
+          wanted: (position) => store.wanted(position),
+          record: (position, findings) => store.record(position, findings),
+          save: (position, text) => store.save(position, text),
+        },
+      });
     } catch (error) {
       parsed.abort();
       throw error;
     }
     // Best effort: a cache that cannot be written (a read-only checkout) only means parsing again next time.
     parsed.save();
+    store?.prune();
     if (key !== undefined) writeCacheFile(this.dir, RESULT_FILE, serializeResult(key, result));
-    return result;
+    return withSources ? withTexts(result, input) : result;
+  }
+
+  /** What the walk depends on besides the files: a checkpoint's key chains the files onto it. */
+  private walkKey(input: CachedLintInput): string {
+    const { config, schemaName, configFile } = input;
+    return createHash('sha256').update(JSON.stringify({ header: this.header, config, schemaName: schemaName ?? null, configFile: configFile ?? null })).digest('hex');
   }
 
   private resultKey(input: CachedLintInput): string {
-    const { digests, config, reportOn, schemaName, configFile, fileProblems, sum } = input;
+    const { digests, config, reportOn, schemaName, configFile, fileProblems, sum, schemaDump } = input;
     const parts = {
       header: this.header,
       files: digests.map((digest) => [digest.file.path, digest.checksum, digest.validUtf8]),
@@ -102,12 +128,13 @@ export class LintCache {
       fileProblems: fileProblems ?? [],
       // entries is a Map, which JSON.stringify would write as {}: its lines locate findings on sqlmig.sum.
       sum: sum?.found ? { ...sum, entries: [...sum.entries] } : (sum ?? null),
+      schemaDump: schemaDump ?? null,
     };
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }
 
   private async readResult(key: string, input: CachedLintInput): Promise<LintResult | undefined> {
-    const stored = readJson(join(this.dir, RESULT_FILE)) as Partial<StoredResult> | undefined;
+    const stored = readResultFile(join(this.dir, RESULT_FILE), key);
     if (stored?.key !== key || !Array.isArray(stored.diagnostics)) return undefined;
     const { reportOn } = input;
     const reported = input.digests.filter((digest) => !reportOn || reportOn.has(digest.file.path)).map((digest) => digest.file);
@@ -120,21 +147,46 @@ export class LintCache {
     );
   }
 
-  private readParsed(): ParsedPack {
+  /** `live`: the content hashes of the files now; their entries are kept even when this run does not use them (a resumed walk). */
+  private readParsed(live: ReadonlySet<string>): ParsedPack {
+    return new ParsedPack(
+      () => this.readParsedEntries(),
+      live,
+      () => this.openParsed(),
+      (lines) => this.appendParsed(lines),
+    );
+  }
+
+  private readParsedEntries(): Map<string, string> {
+    const entries = new Map<string, string>();
     let text: string;
     try {
       text = readFileSync(join(this.dir, PARSED_FILE), 'utf8');
     } catch {
-      return new ParsedPack(new Map(), () => this.openParsed());
+      return entries;
     }
     const lines = text.split('\n');
-    const entries = new Map<string, string>();
     if (lines[0] === this.header) {
       for (const line of lines.slice(1)) {
         if (line.charAt(CHECKSUM_LENGTH) === ' ') entries.set(line.slice(0, CHECKSUM_LENGTH), line);
       }
     }
-    return new ParsedPack(entries, () => this.openParsed());
+    return entries;
+  }
+
+  /** Adds entries without reading the file; a later run that reads it drops what no file uses. */
+  private appendParsed(lines: readonly string[]): void {
+    const file = join(this.dir, PARSED_FILE);
+    try {
+      // Under another header they would be ignored with the rest: the file is then replaced.
+      if (startsWith(file, `${this.header}\n`)) {
+        appendFileSync(file, `${lines.join('\n')}\n`);
+        return;
+      }
+    } catch {
+      // no file yet
+    }
+    writeCacheFile(this.dir, PARSED_FILE, `${this.header}\n${lines.join('\n')}\n`);
   }
 
   private openParsed(): CacheFileWriter {
@@ -157,11 +209,29 @@ class ParsedPack implements ParseCache {
   /** Checksums of the entries written this run. */
   private readonly written = new Set<string>();
   private file: CacheFileWriter | undefined;
+  /** parsed.jsonl's entries, read on the first `get`: a resumed walk that parses its few files never reads them. */
+  private entries: Map<string, string> | undefined;
+  /** Entries made before any `get`: appended to parsed.jsonl instead of rewriting it. */
+  private readonly appended: string[] = [];
 
   constructor(
-    private readonly stored: Map<string, string>,
+    private readonly read: () => Map<string, string>,
+    private readonly live: ReadonlySet<string>,
     private readonly open: () => CacheFileWriter,
+    private readonly append: (lines: readonly string[]) => void,
   ) {}
+
+  private get stored(): Map<string, string> {
+    if (!this.entries) {
+      this.entries = this.read();
+      // What was parsed before is written into the replacement file now.
+      if (this.appended.length > 0) {
+        this.file ??= this.open();
+        for (const line of this.appended.splice(0)) this.file.write(`${line}\n`);
+      }
+    }
+    return this.entries;
+  }
 
   get(checksum: string): ParsedSql | undefined {
     const line = this.stored.get(checksum);
@@ -174,22 +244,59 @@ class ParsedPack implements ParseCache {
     // Files with the same content are parsed once each, and written once.
     if (this.written.has(checksum)) return;
     this.written.add(checksum);
-    this.file ??= this.open();
     // Serialised now, before rules see the statements.
-    this.file.write(`${checksum} ${JSON.stringify(parsed)}\n`);
+    const line = `${checksum} ${JSON.stringify(parsed)}`;
+    if (!this.entries) {
+      this.appended.push(line);
+      return;
+    }
+    this.file ??= this.open();
+    this.file.write(`${line}\n`);
   }
 
-  /** Replaces parsed.jsonl when something was parsed, or some stored entry is no longer used. */
+  /** Replaces parsed.jsonl when something was parsed, or some stored entry is no longer used nor a current file's. */
   save(): void {
-    if (this.written.size === 0 && this.reused.size === this.stored.size) return;
+    if (!this.entries) {
+      if (this.appended.length > 0) this.append(this.appended);
+      return;
+    }
+    const kept = [...this.stored].filter(([checksum]) => this.reused.has(checksum) || this.live.has(checksum));
+    if (this.written.size === 0 && kept.length === this.stored.size) return;
     this.file ??= this.open();
-    for (const [checksum, line] of this.reused) if (!this.written.has(checksum)) this.file.write(`${line}\n`);
+    for (const [checksum, line] of kept) if (!this.written.has(checksum)) this.file.write(`${line}\n`);
     this.file.commit();
   }
 
   abort(): void {
     this.file?.abort();
   }
+}
+
+/** The result with the texts of its files with findings, for code frames: a resumed walk did not read the files behind its checkpoint. */
+function withTexts(result: LintResult, input: CachedLintInput): LintResult {
+  const byPath = new Map(input.digests.map((digest) => [digest.file.path, digest.file]));
+  const missing = new Map<string, MigrationFile>();
+  for (const { file } of result.diagnostics) {
+    const migration = byPath.get(file);
+    if (migration && !result.sources.has(file)) missing.set(file, migration);
+  }
+  if (missing.size === 0) return result;
+  const sources = new Map(result.sources);
+  for (const source of input.sources([...missing.values()])) sources.set(source.file.path, source.text);
+  return { ...result, sources };
+}
+
+/** Whether the file begins with `text`, reading no more of it. Throws when it cannot be read. */
+function startsWith(file: string, text: string): boolean {
+  const expected = Buffer.from(text);
+  const start = Buffer.alloc(expected.length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, start, 0, start.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return start.equals(expected);
 }
 
 function parseEntry(line: string): ParsedSql | undefined {
@@ -216,9 +323,12 @@ function serializeResult(key: string, result: LintResult): string {
   return JSON.stringify(stored);
 }
 
-function readJson(file: string): unknown {
+/** The stored result when it is `key`'s: its start is compared before the whole (megabytes for thousands of findings) is parsed. */
+function readResultFile(file: string, key: string): Partial<StoredResult> | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    // serializeResult writes the key first.
+    if (!startsWith(file, `{"key":${JSON.stringify(key)},`)) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredResult>;
   } catch {
     return undefined;
   }

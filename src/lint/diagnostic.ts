@@ -1,3 +1,5 @@
+import type { Span } from '../parse/types.js';
+
 /** Severity of a reported finding (config says `warn`, output says `warning`, as DESIGN.md §4). */
 export type DiagnosticSeverity = 'error' | 'warning';
 
@@ -22,6 +24,21 @@ export interface Diagnostic {
 export interface TableName {
   schema?: string;
   name: string;
+}
+
+/**
+ * A finding as a rule or the engine reports it, before the engine applies
+ * disable comments, severities and the baseline. Plain data: checkpoints of
+ * the lint cache keep the findings of the walk so far.
+ */
+export interface Finding {
+  rule: string;
+  file: string;
+  span: Span;
+  message: string;
+  hint?: string;
+  maxSeverity?: 'warn';
+  table?: TableName;
 }
 
 /** What `lint()` returns; reporters turn it into text. */

@@ -9,6 +9,7 @@
  * stack above one statement. A diagnostic is suppressed when it starts on
  * that line.
  */
+import { LineIndex, lastAtOrBefore } from '../parse/line-index.js';
 import type { Comment, Span } from '../parse/types.js';
 
 export interface DisableDirective {
@@ -25,7 +26,7 @@ const DIRECTIVE = /^(?:--|\/\*)\s*sqlmig-disable(-next-line)?(?=\s|\*\/|$)([\s\S
 
 export function readDisableDirectives(text: string, comments: readonly Comment[]): DisableDirective[] {
   const directives: DisableDirective[] = [];
-  let lineStarts: number[] | undefined;
+  let lines: LineIndex | undefined;
   let commentStarts: number[] | undefined;
   for (const comment of comments) {
     const match = DIRECTIVE.exec(comment.text);
@@ -34,13 +35,13 @@ export function readDisableDirectives(text: string, comments: readonly Comment[]
     const listStart = comment.text.length - (comment.text.endsWith('*/') ? 2 : 0) - match[2]!.length;
     // The rule list ends where the reason starts (` -- reason`).
     const list = match[2]!.split('--')[0]!;
-    lineStarts ??= computeLineStarts(text);
+    lines ??= new LineIndex(text);
     commentStarts ??= comments.map((each) => each.span.start);
     const line =
-      scope === 'next-line' ? nextCodeLine(text, lineStarts, comments, commentStarts, comment.span.endLine) : undefined;
+      scope === 'next-line' ? nextCodeLine(lines, comments, commentStarts, comment.span.endLine) : undefined;
     for (const id of list.matchAll(/[^\s,]+/g)) {
       const start = comment.span.start + listStart + id.index;
-      directives.push({ scope, ruleId: id[0], span: spanIn(lineStarts, start, start + id[0].length), line, used: false });
+      directives.push({ scope, ruleId: id[0], span: lines.span(start, start + id[0].length), line, used: false });
     }
     if (!/[^\s,]/.test(list)) {
       directives.push({ scope, ruleId: '', span: comment.span, line, used: false });
@@ -49,45 +50,17 @@ export function readDisableDirectives(text: string, comments: readonly Comment[]
   return directives;
 }
 
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** Index of the last element of sorted `values` that is <= `target` (0 when none). */
-function lastAtOrBefore(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (values[mid]! <= target) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-function spanIn(lineStarts: number[], start: number, end: number): Span {
-  const position = (offset: number) => {
-    const line = lastAtOrBefore(lineStarts, offset);
-    return { line: line + 1, column: offset - lineStarts[line]! + 1 };
-  };
-  const from = position(start);
-  const to = position(end);
-  return { start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
-}
-
 /** The first line after `afterLine` with SQL on it (not blank, not only comments). */
 function nextCodeLine(
-  text: string,
-  lineStarts: number[],
+  lines: LineIndex,
   comments: readonly Comment[],
   commentStarts: number[],
   afterLine: number,
 ): number | undefined {
-  for (let line = afterLine + 1; line <= lineStarts.length; line++) {
-    const lineEnd = line < lineStarts.length ? lineStarts[line]! - 1 : text.length;
-    let offset = lineStarts[line - 1]!;
+  const { text } = lines;
+  for (let line = afterLine + 1; line <= lines.lineCount; line++) {
+    const lineEnd = lines.lineEnd(line);
+    let offset = lines.lineStart(line);
     while (offset < lineEnd) {
       if (/\s/.test(text[offset]!)) {
         offset++;

@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import type { DirectiveComment, FileProblem, MigrationSource } from '../migrations/types.js';
+import type { DirectiveComment, Directives, FileProblem, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
-import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type LintResult, type TableName } from './diagnostic.js';
+import { hasDirectives, lazyFile, readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointHead } from './checkpoint.js';
+import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type Finding, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
-import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
+import { compareFiles } from './order.js';
+import type { LintFile, LintMigration, LintSchemaDump, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
 
 /** Diagnostics the engine itself reports. Config may set `unknown-rule`, `unused-disable` and `invalid-directive`; `syntax-error` is always an error. */
@@ -19,6 +21,8 @@ const UNKNOWN_RULE = 'unknown-rule';
 const UNUSED_DISABLE = 'unused-disable';
 /** A `-- sqlmig:` directive that has no effect: misplaced (an error by default) or unknown (a warning). */
 const INVALID_DIRECTIVE = 'invalid-directive';
+/** A resumed walk over at most this many files parses them without reading the parse cache. */
+const DIRECT_PARSE_FILES = 8;
 
 export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
@@ -38,6 +42,10 @@ export interface LintInput {
   fileProblems?: readonly FileProblem[];
   /** sqlmig.sum compared with the files, for edited-migration; absent: not checked. */
   sum?: LintSum;
+  /** The configured schema dump, for stale-schema-dump; absent: none configured. */
+  schemaDump?: LintSchemaDump;
+  /** Checkpoints to resume from and to capture (the lint cache); absent: a full walk, nothing captured. */
+  checkpoints?: WalkCheckpoints;
 }
 
 /**
@@ -51,40 +59,132 @@ export interface ParseCache {
   set(checksum: string, parsed: ParsedSql): void;
 }
 
-interface Finding {
-  rule: string;
-  file: string;
-  span: Span;
-  message: string;
-  hint?: string;
-  maxSeverity?: 'warn';
-  table?: TableName;
+
+/**
+ * Checkpoints of the walk (checkpoint.ts), for the lint cache: a checkpoint
+ * to resume from, and which new ones to capture.
+ */
+export interface WalkCheckpoints {
+  /** Resume from this checkpoint: `sources` then holds only the files after it. */
+  resume?: {
+    text: string;
+    /** The files behind it, in walk order. */
+    behind: readonly MigrationFile[];
+    /** A file behind it, read only if a rule asks for its text or statements. */
+    source(file: MigrationFile): MigrationSource;
+    /** Every file, for a full walk when the checkpoint cannot be read. */
+    all(): readonly MigrationSource[];
+    /** Every finding behind it (as `record` was given them). */
+    findings: readonly Finding[];
+  };
+  /** The findings of the migration that ends after the first `position` files: the engine's on its files, and the rules' while walking it. */
+  record(position: number, findings: Finding[]): void;
+  /** Where the walk starts: the resumed checkpoint's position, or 0 (it could not be read, or there was none). */
+  started(position: number): void;
+  /** Whether to capture a checkpoint after the first `position` files (called at each migration boundary). */
+  wanted(position: number): boolean;
+  save(position: number, checkpoint: string): void;
 }
 
 export async function lintSequence(input: LintInput): Promise<LintResult> {
-  await loadParser();
   const rules = input.rules;
   const knownIds = new Set(rules.map((rule) => rule.id));
   const settings = new Map(rules.map((rule) => [rule.id, input.config.rules[rule.id] ?? rule.defaultSeverity]));
   const enabled = rules.filter((rule) => settings.get(rule.id) !== 'off');
+  const { checkpoints, parseCache } = input;
 
-  const findings: Finding[] = [];
-  const files = [...input.sources].sort(compareSources).map((source) => readFile(source, findings, input.parseCache));
+  let resumeFrom: Checkpoint | undefined;
+  let sources = [...input.sources].sort((a, b) => compareFiles(a.file, b.file));
+  let behind: LintFile[] = [];
+  const resume = checkpoints?.resume;
+  if (resume) {
+    const lazyFiles = new Map<string, LintFile>();
+    // Directives are known only once the head is read; the files are made when the state names them.
+    let directives: Record<string, Directives> = {};
+    const lazy = (file: MigrationFile) =>
+      lazyFile(
+        file,
+        directives[file.path],
+        () => resume.source(file),
+        (source) => parsedOf(source, parseCache),
+      );
+    try {
+      const newline = resume.text.indexOf('\n');
+      directives = (JSON.parse(resume.text.slice(0, Math.max(0, newline))) as CheckpointHead).directives;
+      behind = resume.behind.map((file) => {
+        const lintFile = lazy(file);
+        lazyFiles.set(file.path, lintFile);
+        return lintFile;
+      });
+      resumeFrom = readCheckpoint(resume.text, (path) => {
+        const lintFile = lazyFiles.get(path);
+        if (!lintFile) throw new Error(`checkpoint names ${path}, which is not behind it`);
+        return lintFile;
+      });
+      if (resumeFrom.head.position !== behind.length) throw new Error('checkpoint is not at its position');
+    } catch {
+      // An unreadable checkpoint (another build, a torn file) only means walking from the start.
+      resumeFrom = undefined;
+      behind = [];
+      sources = [...resume.all()].sort((a, b) => compareFiles(a.file, b.file));
+    }
+  }
+
+  // The WebAssembly parser is loaded only when some file is not in the parse cache. A resumed walk over a
+  // few files parses them: at least one changed, so the parser loads anyway, and reading the whole parse
+  // cache (megabytes for a large project) costs more than parsing a few files.
+  const direct = resumeFrom !== undefined && sources.length <= DIRECT_PARSE_FILES;
+  const parsed = sources.map((source) => (direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, parseCache)));
+  // A resumed walk loads it too: a rule may ask for the statements of a file behind the checkpoint, which
+  // are parsed then, synchronously. (A resumed walk almost always parses a changed file anyway.)
+  if (resumeFrom || parsed.some((entry) => entry === undefined)) await loadParser();
+
+  const fileFindings = sources.map((): Finding[] => []);
+  const walked = sources.map((source, index) => readFile(source, fileFindings[index]!, parsed[index], parseCache, direct));
+  const files = [...behind, ...walked];
   const migrations = groupByVersion(files);
+  const findings: Finding[] = [];
 
-  let schema = new SchemaModel(input.config.knownTables);
+  const main = resumeFrom?.state.schema ?? new SchemaModel(input.config.knownTables);
+  let schema = main;
+  const ruleStates = resumeFrom?.state.rules ?? new Map<string, object>();
   let current: LintFile | undefined;
+  // What every rule may read only at the end: a checkpoint's findings must not depend on the files after it.
+  let atEnd = false;
+  const onlyAtEnd = <T>(name: string, value: T): T => {
+    if (!atEnd) throw new Error(`context.${name} is read in sequenceEnd only (the walk is resumed from checkpoints)`);
+    return value;
+  };
   const hooks: RuleHooks[] = enabled.map((rule) => {
     const context: RuleContext = {
       config: input.config,
       schemaName: input.schemaName ?? DEFAULT_SCHEMA,
-      files,
-      migrations,
+      get files() {
+        return onlyAtEnd('files', files);
+      },
+      get migrations() {
+        return onlyAtEnd('migrations', migrations);
+      },
       get schema() {
         return schema;
       },
-      fileProblems: input.fileProblems ?? [],
-      sum: input.sum,
+      get fileProblems() {
+        return onlyAtEnd('fileProblems', input.fileProblems ?? []);
+      },
+      get sum() {
+        return onlyAtEnd('sum', input.sum);
+      },
+      get schemaDump() {
+        return onlyAtEnd('schemaDump', input.schemaDump);
+      },
+      walkState<T extends object>(initial: () => T): T {
+        let state = ruleStates.get(rule.id) as T | undefined;
+        if (state === undefined) {
+          state = initial();
+          ruleStates.set(rule.id, state);
+        }
+        return state;
+      },
       report(report: RuleReport) {
         findings.push(toFinding(rule.id, report, current));
       },
@@ -92,9 +192,15 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
     return rule.check(context);
   });
 
-  const main = schema;
-  let migrationIndex = 0;
-  for (const [index, file] of files.entries()) {
+  const start = behind.length;
+  checkpoints?.started(start);
+  let migrationIndex = resumeFrom?.head.migrationIndex ?? 0;
+  const fileIds = checkpoints ? new Map<object, string>(files.map((file) => [file, file.path])) : undefined;
+  /** Where the walk's findings of the current migration begin, and its first file. */
+  let migrationFindings = 0;
+  let migrationStart = start;
+  for (let index = start; index < files.length; index++) {
+    const file = files[index]!;
     // A down file runs against the state its up file left; the sequence goes on from the up file.
     schema = file.direction === 'up' ? main : main.fork();
     current = file;
@@ -111,11 +217,32 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       schema = main;
       const migration = migrations[migrationIndex++]!;
       for (const hook of hooks) hook.migration?.(migration);
+      const position = index + 1;
+      if (checkpoints) {
+        const own = fileFindings.slice(migrationStart - start, position - start).flat();
+        checkpoints.record(position, [...own, ...findings.slice(migrationFindings)]);
+      }
+      migrationFindings = findings.length;
+      migrationStart = position;
+      if (checkpoints && fileIds && checkpoints.wanted(position)) {
+        const head: CheckpointHead = {
+          position,
+          migrationIndex,
+          directives: Object.fromEntries(files.slice(0, position).filter((f) => hasDirectives(f.directives)).map((f) => [f.path, f.directives])),
+          // Files behind a resumed checkpoint are not read again: their disable comments are known.
+          disables: [...(resumeFrom?.head.disables ?? []), ...files.slice(start, position).filter(hasDisableComment).map((f) => f.path)],
+        };
+        checkpoints.save(position, writeCheckpoint({ head, state: { schema: main, rules: ruleStates } }, fileIds));
+      }
     }
   }
+  atEnd = true;
   for (const hook of hooks) hook.sequenceEnd?.();
 
-  for (const file of files) applyDisableComments(file, findings, knownIds, settings);
+  findings.unshift(...(resume && resumeFrom ? resume.findings : []), ...fileFindings.flat());
+  const disables = new Set(resumeFrom?.head.disables ?? []);
+  for (const file of behind) if (disables.has(file.path)) applyDisableComments(file, findings, knownIds, settings);
+  for (const file of walked) applyDisableComments(file, findings, knownIds, settings);
   for (const id of Object.keys(input.config.rules)) {
     if (!knownIds.has(id) && id !== UNKNOWN_RULE && id !== UNUSED_DISABLE && id !== INVALID_DIRECTIVE) {
       findings.push({
@@ -128,7 +255,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
     }
   }
 
-  return result(findings, files, input, settings);
+  return result(findings, files, new Set(walked), input, settings);
 }
 
 function visit(statement: Statement, file: LintFile, hooks: RuleHooks[], schema: SchemaModel): void {
@@ -136,16 +263,37 @@ function visit(statement: Statement, file: LintFile, hooks: RuleHooks[], schema:
   schema.apply(statement, file);
 }
 
-function compareSources(a: MigrationSource, b: MigrationSource): number {
-  return (
-    a.file.version - b.file.version ||
-    Number(a.file.direction === 'down') - Number(b.file.direction === 'down') ||
-    (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0)
-  );
+/** The checksum under which the parse cache keeps a file's parse result. */
+function parseKey(source: MigrationSource): string {
+  // The checksum reads CRLF as LF, but parse results hold offsets into the text as written (keys stay sha256 hex).
+  return source.text.includes('\r') ? createHash('sha256').update(`${source.checksum} as written with CR`).digest('hex') : source.checksum;
 }
 
-function readFile(source: MigrationSource, findings: Finding[], cache: ParseCache | undefined): LintFile {
+/** The parse result the cache has for a file; null for a file that is not parsed (invalid UTF-8). */
+function cachedParse(source: MigrationSource, cache: ParseCache | undefined): ParsedSql | null | undefined {
+  if (!source.validUtf8) return null;
+  return cache?.get(parseKey(source));
+}
+
+/** The file's parse result, from the cache or parsed now (the parser must be loaded). */
+function parsedOf(source: MigrationSource, cache: ParseCache | undefined, direct = false): ParsedSql {
+  if (!source.validUtf8) return { statements: [], errors: [invalidUtf8(source.text)], comments: [] };
+  const cached = direct ? undefined : cachedParse(source, cache);
+  if (cached) return cached;
+  const parsed = parseSql(source.text);
+  cache?.set(parseKey(source), parsed);
+  return parsed;
+}
+
+/** PostgreSQL refuses the whole file; what the decoder made of it is not worth parsing. */
+function invalidUtf8(text: string): ParseError {
+  const offset = Math.max(0, text.indexOf('\uFFFD'));
+  return { message: 'invalid byte sequence for encoding "UTF8"', span: spanOfLine(text, offset) };
+}
+
+function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSql | null | undefined, cache: ParseCache | undefined, direct: boolean): LintFile {
   const { file, text, directives } = source;
+  const parsed = cached ?? parsedOf(source, cache, direct);
   const lintFile: LintFile = {
     path: file.path,
     fileName: file.fileName,
@@ -154,31 +302,18 @@ function readFile(source: MigrationSource, findings: Finding[], cache: ParseCach
     direction: file.direction,
     text,
     directives,
-    statements: [],
-    parseErrors: [],
-    comments: [],
+    statements: parsed.statements,
+    parseErrors: parsed.errors,
+    comments: parsed.comments,
   };
-  if (!source.validUtf8) {
-    // PostgreSQL refuses the whole file; what the decoder made of it is not worth parsing.
-    const offset = Math.max(0, text.indexOf('\uFFFD'));
-    const span = spanOfLine(text, offset);
-    lintFile.parseErrors = [{ message: 'invalid byte sequence for encoding "UTF8"', span }];
-  } else {
-    // The checksum reads CRLF as LF, but parse results hold offsets into the text as written (keys stay sha256 hex).
-    const key = text.includes('\r') ? createHash('sha256').update(`${source.checksum} as written with CR`).digest('hex') : source.checksum;
-    let parsed = cache?.get(key);
-    if (!parsed) {
-      parsed = parseSql(text);
-      cache?.set(key, parsed);
-    }
-    lintFile.statements = parsed.statements;
-    lintFile.parseErrors = parsed.errors;
-    lintFile.comments = parsed.comments;
-  }
   for (const error of lintFile.parseErrors) findings.push(syntaxError(file.path, error));
   for (const directive of directives.misplaced) findings.push(invalidDirective(lintFile, directive, 'misplaced'));
   for (const directive of directives.unknown) findings.push(invalidDirective(lintFile, directive, 'unknown'));
   return lintFile;
+}
+
+function hasDisableComment(file: LintFile): boolean {
+  return file.comments.some((comment) => comment.text.includes('sqlmig-disable'));
 }
 
 function invalidDirective(file: LintFile, directive: DirectiveComment, problem: 'misplaced' | 'unknown'): Finding {
@@ -274,7 +409,7 @@ function applyDisableComments(
   knownIds: ReadonlySet<string>,
   settings: ReadonlyMap<string, RuleSetting>,
 ): void {
-  if (!file.comments.some((comment) => comment.text.includes('sqlmig-disable'))) return;
+  if (!hasDisableComment(file)) return;
   const directives = readDisableDirectives(file.text, file.comments);
   if (directives.length === 0) return;
   for (let index = findings.length - 1; index >= 0; index--) {
@@ -318,6 +453,8 @@ function applyDisableComments(
 function result(
   findings: Finding[],
   files: LintFile[],
+  /** The files whose text is at hand (when resumed, those behind the checkpoint are not read). */
+  walked: ReadonlySet<LintFile>,
   input: LintInput,
   settings: ReadonlyMap<string, RuleSetting>,
 ): LintResult {
@@ -359,5 +496,8 @@ function result(
       a.column - b.column ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
-  return lintResultOf(diagnostics, reported);
+  return lintResultOf(
+    diagnostics,
+    reported.map((file) => ({ path: file.path, text: walked.has(file) ? file.text : undefined })),
+  );
 }

@@ -11,6 +11,7 @@
  */
 
 const REMOVED = Symbol('removed');
+const NOTHING: ReadonlySet<never> = new Set();
 type Slot<V> = V | typeof REMOVED;
 
 /** One key's values, oldest first; `position` orders keys as a Map orders its insertions. */
@@ -36,6 +37,9 @@ export class Clock {
 
 class Store<K, V> {
   readonly histories = new Map<K, History<V>>();
+  /** Every write's key and version, in order (versions never decrease): what changed between two versions, without a scan of every key. */
+  readonly writeVersions: number[] = [];
+  readonly writeKeys: K[] = [];
   private nextPosition = 0;
 
   constructor(readonly clock: Clock) {}
@@ -55,6 +59,8 @@ class Store<K, V> {
 
   write(key: K, slot: Slot<V>): void {
     const version = this.clock.version;
+    this.writeVersions.push(version);
+    this.writeKeys.push(key);
     const history = this.histories.get(key);
     if (!history) {
       if (slot !== REMOVED) this.histories.set(key, { position: this.nextPosition++, versions: [version], slots: [slot] });
@@ -90,16 +96,16 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
     private readonly store: Store<K, V>,
     /** The root's version this fork reads; undefined for the root itself. */
     private readonly version?: number,
-    /** This fork's own writes. */
-    private readonly overlay?: Map<K, Slot<V>>,
+    /** This fork's own writes; made on its first write (most forks of most collections never write). */
+    private overlay?: Map<K, Slot<V>>,
     /** Keys this fork added, with their positions (after every key of the version it reads). */
-    private readonly addedPositions?: Map<K, number>,
+    private addedPositions?: Map<K, number>,
   ) {}
 
   /** An independent copy reading the root at `version` (a fork of a fork reads what its parent reads). */
   fork(version: number): ForkableMap<K, V> {
-    if (this.version === undefined) return new ForkableMap(this.store, version, new Map(), new Map());
-    return new ForkableMap(this.store, this.version, new Map(this.overlay), new Map(this.addedPositions));
+    if (this.version === undefined) return new ForkableMap(this.store, version);
+    return new ForkableMap(this.store, this.version, this.overlay && new Map(this.overlay), this.addedPositions && new Map(this.addedPositions));
   }
 
   get size(): number {
@@ -127,6 +133,31 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
     const had = this.has(key);
     if (had) this.write(key, REMOVED);
     return had;
+  }
+
+  /**
+   * The keys whose value may differ between `base`, a fork of the same root
+   * made earlier, and this collection: root writes after `base`'s version (up
+   * to this fork's) and either fork's own writes. Costs what changed, not
+   * the size of the collection.
+   */
+  keysChangedSince(base: ForkableMap<K, V>): ReadonlySet<K> {
+    const { writeVersions, writeKeys } = this.store;
+    const from = base.version ?? this.store.clock.version;
+    const to = this.version ?? Number.POSITIVE_INFINITY;
+    let low = 0;
+    let high = writeVersions.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (writeVersions[mid]! <= from) low = mid + 1;
+      else high = mid;
+    }
+    const rootWrites = low < writeVersions.length && writeVersions[low]! <= to;
+    if (!rootWrites && !this.overlay?.size && !base.overlay?.size) return NOTHING;
+    const keys = new Set<K>(this.overlay?.keys());
+    for (const key of base.overlay?.keys() ?? []) keys.add(key);
+    for (let index = low; index < writeVersions.length && writeVersions[index]! <= to; index++) keys.add(writeKeys[index]!);
+    return keys;
   }
 
   /** Where `key` comes in iteration order: comparable between keys of one collection. */
@@ -170,11 +201,13 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   private write(key: K, slot: Slot<V>): void {
-    if (!this.overlay || !this.addedPositions) {
+    if (this.version === undefined) {
       this.store.write(key, slot);
       return;
     }
     const visibleBefore = this.has(key);
+    this.overlay ??= new Map();
+    this.addedPositions ??= new Map();
     this.overlay.set(key, slot);
     // A key new to this fork goes last; one it removes and adds again goes last again.
     if (slot !== REMOVED && !visibleBefore) this.addedPositions.set(key, this.store.newPosition());
@@ -193,6 +226,7 @@ export class ForkableSet<T> implements ReadonlySet<T> {
   fork(version: number): ForkableSet<T> {
     return new ForkableSet(this.map.fork(version));
   }
+
 
   get size(): number {
     return this.map.size;
@@ -231,3 +265,9 @@ export class ForkableSet<T> implements ReadonlySet<T> {
     for (const value of this.map.keys()) callback.call(thisArg, value, value, this);
   }
 }
+
+/** The classes and symbols a checkpoint of these collections holds (see snapshot.ts). */
+export const FORKABLE_SNAPSHOT_TYPES = {
+  classes: { Clock, Store, ForkableMap, ForkableSet },
+  symbols: { removed: REMOVED },
+};

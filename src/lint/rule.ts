@@ -24,8 +24,7 @@
  *       },
  *     };
  *
- * `check` runs once per lint run and returns hooks; keep per-run state in its
- * closure. The engine walks the whole sequence in version order, each up file
+ * `check` runs once per lint run and returns hooks. The engine walks the whole sequence in version order, each up file
  * before its down file, and calls, per file: `fileStart`, `statement` for each
  * statement (a DO block first, then the statements its body runs, marked
  * `embedded`), `fileEnd`; after both files of a version, `migration`; at the
@@ -35,6 +34,18 @@
  * `context.schema` is the schema model before the statement being visited: for
  * an up file, after every earlier up file and the statements before this one;
  * for a down file, after its own up file (the down file is applied to a copy).
+ *
+ * Walk state: the lint cache resumes the walk from checkpoints between two
+ * migrations (checkpoint.ts), so everything a rule carries from one migration
+ * to the next lives in `context.walkState(() => ({ … }))`, called once in
+ * `check`: plain data (objects, arrays, Maps, Sets), schema models, lint
+ * files and statements, which a checkpoint can write. Variables in the
+ * closure may only hold what is reset in `fileStart` (or `migration`).
+ * `context.files`, `context.migrations`, `context.sum` and
+ * `context.fileProblems` are read in `sequenceEnd` only (they throw before):
+ * findings behind a checkpoint must not depend on the files after it. A rule
+ * that wants to say something about later files keeps it in its walk state and
+ * reports it in `sequenceEnd`.
  *
  * Rules never set severity (config does), never filter by file (the engine
  * applies `reportOn`), and never read disable comments (the engine does).
@@ -54,6 +65,7 @@
  * `files`.
  */
 import type { LintConfig, RuleSetting } from '../config/types.js';
+import type { DumpOrigin } from '../migrations/dump-origin.js';
 import type { SumComparison, SumFile } from '../migrations/sum.js';
 import type { Directives, Direction, FileProblem } from '../migrations/types.js';
 import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
@@ -84,16 +96,24 @@ export interface RuleContext {
   readonly config: LintConfig;
   /** The configured schema (`schema` in .migraterc.json, default `public`). */
   readonly schemaName: string;
-  /** Every file, in the order visited (version, then up before down). */
+  /** Every file, in the order visited (version, then up before down). In `sequenceEnd` only. */
   readonly files: readonly LintFile[];
-  /** Files grouped by version, in version order. */
+  /** Files grouped by version, in version order. In `sequenceEnd` only. */
   readonly migrations: readonly LintMigration[];
   /** The schema before the statement being visited (see the top of this file). */
   readonly schema: SchemaModel;
-  /** What discovery found wrong with the folder's files (bad names, duplicate versions, …); empty when not given. */
+  /** What discovery found wrong with the folder's files (bad names, duplicate versions, …); empty when not given. In `sequenceEnd` only. */
   readonly fileProblems: readonly FileProblem[];
-  /** sqlmig.sum compared with the files; undefined when the caller did not read it. */
+  /** sqlmig.sum compared with the files; undefined when the caller did not read it. In `sequenceEnd` only. */
   readonly sum: LintSum | undefined;
+  /** The schema dump `dumpSchema` names; undefined when none is configured. */
+  readonly schemaDump: LintSchemaDump | undefined;
+  /**
+   * The rule's state carried across migrations (see the top of this file):
+   * `initial()` on a walk from the start, the state as a checkpoint kept it
+   * on a resumed walk. The same object on every call in one run.
+   */
+  walkState<T extends object>(initial: () => T): T;
   report(report: RuleReport): void;
 }
 
@@ -103,6 +123,20 @@ export interface RuleContext {
  * while `problems`, its malformed lines, is not empty).
  */
 export type LintSum = { found: false; path: string } | (SumFile & { found: true; comparison: SumComparison; history?: SumHistory });
+
+/**
+ * The schema dump (`dumpSchema`) as lint sees it, without a database: whether
+ * it exists, the origin its header records (which up files it came from), and
+ * the origin a dump of the files as they are now would record.
+ */
+export interface LintSchemaDump {
+  /** Absolute path. */
+  path: string;
+  found: boolean;
+  /** The header's origin line, or null when the file has none. */
+  recorded: (DumpOrigin & { line: number }) | null;
+  current: DumpOrigin;
+}
 
 /**
  * Where the files that sqlmig.sum disagrees with stand (absent when it agrees
@@ -172,6 +206,11 @@ export interface RuleExample {
    * hash` recorded them (names and contents then), or the file's literal text.
    */
   sum?: readonly ExampleFile[] | string;
+  /**
+   * The schema dump in the example's folder (`schema.sql`, and `dumpSchema` set to it): its text, where
+   * `{{origin}}` stands for the origin line a dump of the example's files records; null: configured but missing.
+   */
+  schemaDump?: string | null;
   /** Config for this example (e.g. `statusColumns`); the rule under test is always on. */
   config?: Partial<LintConfig>;
   /** The configured schema for this example (default `public`). */

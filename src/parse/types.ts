@@ -110,6 +110,8 @@ export interface ConstraintView {
   usingIndex?: string;
   /** For `CHECK (col IS NOT NULL)` exactly: that column (PostgreSQL 12+ lets SET NOT NULL trust it instead of scanning). */
   notNullColumn?: string;
+  /** For CHECK: every column its expression refers to (dropping one drops the constraint). */
+  referencedColumns?: string[];
   span: Span;
 }
 
@@ -188,6 +190,8 @@ export type StatementView =
       /** Table constraints (not the column ones). */
       constraints: ConstraintView[];
       partitionOf?: QualifiedName;
+      /** `PARTITION BY …`: a partitioned table, whose indexes take over matching indexes of its partitions. */
+      partitioned: boolean;
       /** `CREATE TABLE … AS` / `SELECT … INTO`. */
       asQuery: boolean;
     }
@@ -201,6 +205,8 @@ export type StatementView =
       unique: boolean;
       /** Plain column keys; expressions are not listed. */
       columns: string[];
+      /** Every column the index refers to: keys, expressions and the WHERE clause (dropping one drops the index). */
+      referencedColumns: string[];
       partial: boolean;
     }
   | {
@@ -229,7 +235,15 @@ export type StatementView =
       newName: string;
       ifExists: boolean;
     }
-  | { kind: 'create-view'; view: QualifiedName; orReplace: boolean; materialized: boolean; ifNotExists: boolean }
+  | {
+      kind: 'create-view';
+      view: QualifiedName;
+      orReplace: boolean;
+      materialized: boolean;
+      ifNotExists: boolean;
+      /** The relations its query reads: DROP … CASCADE of one drops the view. */
+      reads: QualifiedName[];
+    }
   | {
       kind: 'create-type';
       type: QualifiedName;
@@ -253,9 +267,28 @@ export type StatementView =
       procedure: boolean;
       language?: string;
     }
-  | { kind: 'create-trigger'; name: string; table: QualifiedName; orReplace: boolean }
+  | {
+      kind: 'create-trigger';
+      name: string;
+      table: QualifiedName;
+      orReplace: boolean;
+      /** The function it executes: DROP FUNCTION … CASCADE drops the trigger. */
+      function: QualifiedName;
+    }
   | { kind: 'create-schema'; name: string; ifNotExists: boolean }
-  | { kind: 'create-sequence'; sequence: QualifiedName; ifNotExists: boolean }
+  | {
+      kind: 'create-sequence';
+      sequence: QualifiedName;
+      ifNotExists: boolean;
+      /** The table of `OWNED BY table.column`: dropping the table drops the sequence. */
+      ownedBy?: QualifiedName;
+    }
+  | {
+      kind: 'alter-sequence';
+      sequence: QualifiedName;
+      /** The table of `OWNED BY table.column`; absent when not set (or `OWNED BY NONE`). */
+      ownedBy?: QualifiedName;
+    }
   | { kind: 'create-extension'; name: string; ifNotExists: boolean; schema?: string }
   | { kind: 'truncate'; tables: QualifiedName[] }
   | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }

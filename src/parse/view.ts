@@ -278,6 +278,7 @@ class ViewBuilder {
             concurrently: stmt.concurrent === true,
             unique: stmt.unique === true,
             columns: (stmt.indexParams ?? []).flatMap((param) => as(param, 'IndexElem')?.name ?? []),
+            referencedColumns: columnsIn([stmt.indexParams, stmt.whereClause]),
             partial: stmt.whereClause !== undefined,
           },
           notInTransaction: stmt.concurrent ? 'CREATE INDEX CONCURRENTLY' : undefined,
@@ -292,7 +293,8 @@ class ViewBuilder {
       case 'ViewStmt': {
         const stmt = as(node, 'ViewStmt')!;
         const view = this.rangeVar(stmt.view);
-        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false } };
+        const reads = this.relationsIn(stmt.query);
+        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, reads } };
       }
       case 'CreateEnumStmt': {
         const stmt = as(node, 'CreateEnumStmt')!;
@@ -333,7 +335,8 @@ class ViewBuilder {
       case 'CreateTrigStmt': {
         const stmt = as(node, 'CreateTrigStmt')!;
         const table = this.rangeVar(stmt.relation);
-        return { view: { kind: 'create-trigger', name: stmt.trigname ?? '', table, orReplace: stmt.replace === true } };
+        const fn = this.names(stmt.funcname);
+        return { view: { kind: 'create-trigger', name: stmt.trigname ?? '', table, orReplace: stmt.replace === true, function: fn } };
       }
       case 'CreateSchemaStmt': {
         const stmt = as(node, 'CreateSchemaStmt')!;
@@ -342,7 +345,17 @@ class ViewBuilder {
       }
       case 'CreateSeqStmt': {
         const stmt = as(node, 'CreateSeqStmt')!;
-        return { view: { kind: 'create-sequence', sequence: this.rangeVar(stmt.sequence), ifNotExists: stmt.if_not_exists === true } };
+        const ownedBy = this.ownedBy(stmt.options);
+        const view: ViewOf<'create-sequence'> = { kind: 'create-sequence', sequence: this.rangeVar(stmt.sequence), ifNotExists: stmt.if_not_exists === true };
+        if (ownedBy) view.ownedBy = ownedBy;
+        return { view };
+      }
+      case 'AlterSeqStmt': {
+        const stmt = as(node, 'AlterSeqStmt')!;
+        const ownedBy = this.ownedBy(stmt.options);
+        const view: ViewOf<'alter-sequence'> = { kind: 'alter-sequence', sequence: this.rangeVar(stmt.sequence) };
+        if (ownedBy) view.ownedBy = ownedBy;
+        return { view };
       }
       case 'CreateExtensionStmt': {
         const stmt = as(node, 'CreateExtensionStmt')!;
@@ -485,6 +498,18 @@ class ViewBuilder {
 
   // ---- names and types
 
+  /** The relations a query reads (FROM clauses, subqueries and CTEs). */
+  private relationsIn(query: Node | undefined): QualifiedName[] {
+    return rangeVarsIn(query).map((rangeVar) => this.rangeVar(rangeVar));
+  }
+
+  /** The table of `OWNED BY table.column` in a sequence's options; undefined for none or `OWNED BY NONE`. */
+  private ownedBy(options: Node[] | undefined): QualifiedName | undefined {
+    const option = (options ?? []).map((each) => as(each, 'DefElem')).find((each) => each?.defname === 'owned_by');
+    const parts = strings(as(option?.arg, 'List')?.items);
+    return parts.length >= 2 ? this.qualified(parts.slice(0, -1)) : undefined;
+  }
+
   private rangeVar(rangeVar: pg.RangeVar | undefined): QualifiedName {
     const name = rangeVar?.relname ?? '';
     const span = this.nameSpan(rangeVar?.location);
@@ -540,6 +565,7 @@ class ViewBuilder {
       columns,
       constraints,
       asQuery: false,
+      partitioned: stmt.partspec !== undefined,
     };
     if (parent) view.partitionOf = this.rangeVar(parent);
     return view;
@@ -549,7 +575,7 @@ class ViewBuilder {
     const target = this.rangeVar(stmt.into?.rel);
     const ifNotExists = stmt.if_not_exists === true;
     if (stmt.objtype === 'OBJECT_MATVIEW') {
-      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists };
+      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, reads: this.relationsIn(stmt.query) };
     }
     return {
       kind: 'create-table',
@@ -559,6 +585,7 @@ class ViewBuilder {
       columns: [],
       constraints: [],
       asQuery: true,
+      partitioned: false,
     };
   }
 
@@ -626,6 +653,7 @@ class ViewBuilder {
     const test = as(constraint.raw_expr, 'NullTest');
     const tested = test?.nulltesttype === 'IS_NOT_NULL' ? strings(as(test.arg, 'ColumnRef')?.fields) : [];
     if (kind === 'check' && tested.length === 1) view.notNullColumn = tested[0];
+    if (kind === 'check') view.referencedColumns = columnsIn(constraint.raw_expr);
     return view;
   }
 
@@ -799,4 +827,19 @@ function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
     }
   }
   return found;
+}
+
+/** The names of the columns a (sub)tree refers to (the last part of each column reference), once each. */
+function columnsIn(node: unknown, found = new Set<string>()): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) columnsIn(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'ColumnRef') {
+        const name = strings((value as pg.ColumnRef).fields).pop();
+        if (name !== undefined) found.add(name);
+      } else columnsIn(value, found);
+    }
+  }
+  return [...found];
 }

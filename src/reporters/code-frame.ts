@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../lint/diagnostic.js';
+import { LineIndex } from '../parse/line-index.js';
 import { TAB_WIDTH, cellWidth, sanitizeForTerminal } from './text-width.js';
 
 /** 1-based positions; endColumn exclusive. */
@@ -20,21 +21,16 @@ const MAX_LINE_WIDTH = 100;
  * file that may have thousands.
  */
 export class SourceLines {
-  /** Offset where each line starts. */
-  private readonly starts: number[] = [0];
+  private readonly index: LineIndex;
 
-  constructor(private readonly source: string) {
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  constructor(source: string) {
+    this.index = new LineIndex(source);
   }
 
   /** The 0-based line `index`; undefined past the end. */
   at(index: number): string | undefined {
-    const start = this.starts[index];
-    if (start === undefined) return undefined;
-    const next = this.starts[index + 1];
-    let end = next === undefined ? this.source.length : next - 1;
-    if (end > start && this.source.charCodeAt(end - 1) === 13 /* \r */) end--;
-    return this.source.slice(start, end);
+    if (index < 0 || index >= this.index.lineCount) return undefined;
+    return this.index.text.slice(this.index.lineStart(index + 1), this.index.lineEnd(index + 1, true));
   }
 }
 

@@ -78,26 +78,3 @@ export function locationAt(text: string, offset: number, unit: PositionUnit): Fi
   }
   return { line, column };
 }
-
-/**
- * A few lines of `text` around `location`, numbered, with a caret under the
- * column (tabs kept so the caret lines up).
- */
-export function codeFrame(text: string, location: FileLocation, context = 2): string {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
-  const first = Math.max(1, location.line - context);
-  const last = Math.min(lines.length, location.line + context);
-  const width = String(last).length;
-  const out: string[] = [];
-  for (let number = first; number <= last; number++) {
-    const content = lines[number - 1] ?? '';
-    const marker = number === location.line ? '>' : ' ';
-    out.push(`${marker} ${String(number).padStart(width)} | ${content}`.trimEnd());
-    if (number === location.line) {
-      const before = [...content].slice(0, location.column - 1).map((char) => (char === '\t' ? '\t' : ' '));
-      out.push(`  ${' '.repeat(width)} | ${before.join('')}^`);
-    }
-  }
-  return out.join('\n');
-}

@@ -1,6 +1,6 @@
 import { ConnectionError, MigrationError } from '../errors.js';
 import { ServerError, type DatabaseSession } from '../db/port.js';
-import { codeFrame, locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
+import { locateInFile, locateInStatement, serverMessage, type FileLocation } from './error-mapping.js';
 import type { EventSink } from './events.js';
 import { dropInvalidIndexesList, invalidIndexes, type InvalidIndex } from './invalid-indexes.js';
 import { describeProgress, type Progress, type ProgressNotes } from './progress-note.js';
@@ -28,6 +28,8 @@ export async function execute(
   signal?: AbortSignal,
   notes?: ProgressNotes,
   lockRetries = 0,
+  /** Called after each statement of a no-transaction file has returned (verify --trace reads what it rewrote). */
+  afterStatement?: (index: number) => Promise<void>,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const [index, script] of scripts.entries()) {
@@ -39,7 +41,7 @@ export async function execute(
     const started = performance.now();
     try {
       if (script.mode === 'transaction') await runWithLockRetries(db, script, signal, lockRetries, onEvent, index < scripts.length - 1);
-      else await runOutsideTransaction(db, script, signal, notes);
+      else await runOutsideTransaction(db, script, signal, notes, afterStatement);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       // A server error outside the file's statements (its tracking or timeout statements), or a session
@@ -145,6 +147,7 @@ async function runOutsideTransaction(
   script: Extract<StepScript, { mode: 'no-transaction' }>,
   signal: AbortSignal | undefined,
   notes: ProgressNotes | undefined,
+  afterStatement: ((index: number) => Promise<void>) | undefined,
 ): Promise<void> {
   // Known beforehand, so a failure reports only the invalid indexes this file left.
   const invalidBefore = new Set((await invalidIndexes(db)).map((index) => index.oid));
@@ -178,6 +181,7 @@ async function runOutsideTransaction(
     }
     progress.completed = index + 1;
     progress.lastLine = progress.runningLine;
+    await afterStatement?.(index);
   }
   progress.runningLine = null;
   notes?.record(version, progress);
@@ -256,14 +260,13 @@ function migrationFailed(
 ): MigrationError {
   const error = typeof cause === 'string' ? undefined : cause;
   const lines = [error ? serverMessage(error) : cause];
-  if (location) lines.push(codeFrame(script.source.text, location));
   if (error?.detail) lines.push(`detail: ${error.detail}`);
   if (error?.where) lines.push(`where: ${error.where}`);
   lines.push(what.outcome);
   const hint = [error?.hint, error && advice(error), what.hint].filter((part) => part !== undefined).join('\n');
   return new MigrationError(
     lines.join('\n'),
-    { hint, location: { file: script.source.file.path, line: location?.line, column: location?.column } },
+    { hint, location: { file: script.source.file.path, line: location?.line, column: location?.column, ...(location ? { source: script.source.text } : {}) } },
     what.code,
   );
 }

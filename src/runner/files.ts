@@ -65,7 +65,7 @@ export function assertSendable(source: MigrationSource): void {
   const { line, column } = locationAt(source.text, lengthIn(source.text.slice(0, problem.index), 'character'), 'character');
   throw new MigrationError(
     `the file contains ${problem.what} (nothing was run)`,
-    { location: { file: source.file.path, line, column }, hint: 'save the file as UTF-8 text without NUL characters, then run the command again' },
+    { location: { file: source.file.path, line, column, source: source.text }, hint: 'save the file as UTF-8 text without NUL characters, then run the command again' },
     'MIGRATION_UNSENDABLE',
   );
 }

@@ -153,7 +153,7 @@ export function fileProblemRefusal(problem: FileProblem): Refusal {
 }
 
 /** Refused in every direction: broken file sets and dirty rows. */
-function commonRefusals(input: PlanInput): Refusal[] {
+export function commonRefusals(input: PlanInput): Refusal[] {
   const refusals: Refusal[] = input.set.problems.map(fileProblemRefusal);
   const byVersion = migrationsByVersion(input.set);
   for (const row of input.applied) {

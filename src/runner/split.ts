@@ -50,7 +50,7 @@ export function refuseTransactionControl(source: MigrationSource): void {
     `${command} at the top level of a file that sqlmig runs in its own transaction, so it was not run: the file's own transaction ` +
       'commands would end that transaction early, committing the statements before them without their tracking row, beyond any rollback',
     {
-      location: { file: source.file.path, line: found.line, column: found.column },
+      location: { file: source.file.path, line: found.line, column: found.column, source: source.text },
       hint: "delete the file's own BEGIN/COMMIT (sqlmig wraps every file in a transaction), or, if it must control transactions itself, " +
         'make `-- sqlmig:no-transaction` its first line',
     },
@@ -70,7 +70,7 @@ export function splitStatements(source: MigrationSource): ScriptStatement[] {
   const error = parsed.errors[0];
   if (error) {
     throw new MigrationError(`${error.message} (nothing was run)`, {
-      location: { file: source.file.path, line: error.span.line, column: error.span.column },
+      location: { file: source.file.path, line: error.span.line, column: error.span.column, source: source.text },
       hint: 'fix the syntax error (`sqlmig lint` shows every one), then run the command again',
     }, 'MIGRATION_SYNTAX');
   }

@@ -29,7 +29,9 @@ export type RefusalKind =
   | 'out-of-order'
   | 'no-down-file'
   | 'file-problem'
-  | 'unknown-version';
+  | 'unknown-version'
+  /** The history table of the tool being taken over from says dirty or failed (`stamp --from`). */
+  | 'old-history';
 
 /** A reason not to run anything, naming the file and what to do. Data, never thrown by the planner. */
 export interface Refusal {

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import pc from 'picocolors';
 import { formatDuration } from '../reporters/progress.js';
 import { describeChange, type ChangeWords, type SchemaChange } from './snapshot.js';
+import { locksJson } from './trace-report.js';
 import type { MigrationVerification, Phase, VerifyResult } from './verify.js';
 
 /** What a difference means depends on what was compared. */
@@ -120,7 +121,10 @@ export function verifyJson(result: VerifyResult, cwd: string): unknown {
       durationMs: m.durationMs,
       differences: [...differences('down', m.afterDown, AFTER_DOWN), ...differences('up again', m.afterUpAgain, AFTER_UP_AGAIN)],
       error: m.failure === null ? null : errorJson(m.failure.phase, m.failure.error, path),
+      ...(result.traced ? { lockNotes: m.trace?.notes ?? [] } : {}),
     })),
+    ...(result.traced ? { locks: locksJson(result.migrations, cwd) } : {}),
+    ...(result.lockGate ? { failOnLock: { mode: result.lockGate.mode, violations: result.lockGate.violations.length } } : {}),
   };
 }
 

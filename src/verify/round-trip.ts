@@ -10,6 +10,7 @@ import { stepScript, type ScriptContext } from '../runner/script.js';
 import { loadSplitterFor, splitStatements } from '../runner/split.js';
 import { createTableSql, readApplied, tableState, type TrackingTable } from '../runner/tracking.js';
 import { takeSnapshot, type CatalogSnapshot } from './snapshot.js';
+import { traceStep, type MigrationTrace, type TraceContext } from './trace.js';
 
 /**
  * Applies and reverts single migrations in the throwaway database the way
@@ -56,8 +57,12 @@ export class RoundTrip {
     await execute(this.db, scripts);
   }
 
-  /** Runs `migration`'s up file (every earlier one is applied) or its down file (it is the newest applied). Throws MigrationError. */
-  async apply(direction: 'up' | 'down', migration: Migration): Promise<void> {
+  /**
+   * Runs `migration`'s up file (every earlier one is applied) or its down file (it is the newest applied).
+   * With `trace`, what the file locks and rewrites is observed statement by statement (see trace.ts) and
+   * returned. Throws MigrationError.
+   */
+  async apply(direction: 'up' | 'down', migration: Migration, trace?: TraceContext): Promise<MigrationTrace | null> {
     const input: PlanInput = { set: this.loaded.set, checksums: this.loaded.checksums, applied: await readApplied(this.db, this.table) };
     const chosen = direction === 'up' ? plan(input, { direction, to: migration.version }) : plan(input, { direction, step: 1 });
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, this.loaded.set.dir);
@@ -67,6 +72,11 @@ export class RoundTrip {
     }
     const sources = sourcesOf([step.file], this.loaded);
     await loadSplitterFor(sources);
-    await execute(this.db, [stepScript(step, sources[0]!, this.loaded.checksums.get(step.version) ?? '', this.context)]);
+    const script = stepScript(step, sources[0]!, this.loaded.checksums.get(step.version) ?? '', this.context);
+    if (!trace) {
+      await execute(this.db, [script]);
+      return null;
+    }
+    return traceStep(this.db, script, trace, (afterStatement) => execute(this.db, [script], undefined, undefined, undefined, 0, afterStatement));
   }
 }

@@ -1,44 +1,34 @@
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import type { Notice } from '../db/port.js';
 import { MigrationError } from '../errors.js';
-import type { Migration } from '../migrations/types.js';
+import type { Migration, MigrationSet } from '../migrations/types.js';
+import { loadParser } from '../parse/index.js';
 import { loadMigrations } from '../runner/files.js';
 import { plan } from '../runner/plan.js';
 import { PlanRefusedError } from '../runner/refused.js';
 import { trackingTable } from '../runner/tracking.js';
+import { LintPredictions } from './lint-predictions.js';
+import { atLeast, type LockMode } from './lock-modes.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
-import { openThrowaway, throwawayServer, type ThrowawayDatabase } from './throwaway.js';
+import { throwawayServer, withThrowaway, type ThrowawayEvent, type ThrowawayRunOptions } from './throwaway.js';
+import type { LockObservation, MigrationTrace, TraceContext } from './trace.js';
 
-export interface VerifyOptions {
-  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
-  config?: Config;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /**
-   * A PostgreSQL server: verify in a temporary database created there and
-   * dropped afterwards. Default (and `pglite://memory`): PGlite in memory.
-   * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
-   */
-  url?: string;
-  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
-  wait?: number;
-  /** Verify the migrations up to and including this version. */
-  to?: number;
-  /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
-  signal?: AbortSignal;
+export interface VerifyOptions extends ThrowawayRunOptions {
   onEvent?: (event: VerifyEvent) => void;
+  /**
+   * Observe what each transactional up file really locks and rewrites, statement by statement, on the tables
+   * and indexes that existed before it, and hold it against the lock rules' findings (`trace` of each
+   * migration). The throwaway tables are empty: lock modes and rewrites are as in production, durations are not.
+   */
+  trace?: boolean;
+  /** Implies `trace`: a migration that takes this lock mode or a stronger one on a table that existed before fails the run (`lockGate`). */
+  failOnLock?: LockMode;
 }
 
 export type VerifyEvent =
   /** A migration's round trip is over (whatever its outcome). */
-  | { type: 'migration'; migration: MigrationVerification }
-  | { type: 'notice'; notice: Notice }
-  /** The server is not reachable yet; verify retries while `wait` lasts. */
-  | { type: 'connect-retry'; reason: string }
-  /** The temporary database could not be dropped (its name and how to drop it by hand). */
-  | { type: 'cleanup-failed'; message: string };
+  { type: 'migration'; migration: MigrationVerification } | ThrowawayEvent;
 
 /**
  * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
@@ -64,6 +54,8 @@ export interface MigrationVerification {
   /** A file that failed to run, located in the file by the runner. */
   failure: { phase: Phase; error: MigrationError } | null;
   durationMs: number;
+  /** With `trace`: what the first up did to what existed before it; null without trace, or when up did not run. */
+  trace: MigrationTrace | null;
 }
 
 export interface VerifyResult {
@@ -75,6 +67,10 @@ export interface VerifyResult {
   /** Why the run stopped before the last migration; null when it did not. */
   stopped: string | null;
   durationMs: number;
+  /** Whether the migrations were traced (`trace` or `failOnLock`). */
+  traced: boolean;
+  /** With `failOnLock`: the mode, and every lock on a pre-existing table at or above it (any makes `ok` false). */
+  lockGate: { mode: LockMode; violations: LockObservation[] } | null;
 }
 
 /**
@@ -98,46 +94,48 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
 
   const onEvent = options.onEvent ?? (() => {});
   const { signal } = options;
-  signal?.throwIfAborted();
-  let database: ThrowawayDatabase | undefined;
-  // Listening before the database exists also tells the CLI that Ctrl-C has something to clean up.
-  const abandon = () => void database?.dispose();
-  signal?.addEventListener('abort', abandon, { once: true });
-  try {
-    database = await openThrowaway(server, {
-      wait: options.wait,
-      onNotice: (notice) => onEvent({ type: 'notice', notice }),
-      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
-    });
-    signal?.throwIfAborted();
-    const trip = await RoundTrip.start(database.db, loaded, trackingTable(config.schema, config.table), config);
-    const results: MigrationVerification[] = [];
-    let stopped: string | null = null;
-    let current = await trip.snapshot();
-    for (const migration of migrations) {
-      if (stopped !== null) {
-        results.push(notRun(migration));
-        continue;
+  return withThrowaway(server, { wait: options.wait, signal, onEvent }, async (database) => {
+      const table = trackingTable(config.schema, config.table);
+      const trip = await RoundTrip.start(database.db, loaded, table, config);
+      const trace = options.trace || options.failOnLock !== undefined ? await traceContext(config, loaded.set, table) : undefined;
+      const results: MigrationVerification[] = [];
+      let stopped: string | null = null;
+      let current = await trip.snapshot();
+      for (const migration of migrations) {
+        if (stopped !== null) {
+          results.push(notRun(migration));
+          continue;
+        }
+        const outcome = await verifyOne(trip, migration, current, signal, trace);
+        results.push(outcome.verification);
+        onEvent({ type: 'migration', migration: outcome.verification });
+        if (outcome.next === null) stopped = outcome.stopReason;
+        else current = outcome.next;
       }
-      const outcome = await verifyOne(trip, migration, current, signal);
-      results.push(outcome.verification);
-      onEvent({ type: 'migration', migration: outcome.verification });
-      if (outcome.next === null) stopped = outcome.stopReason;
-      else current = outcome.next;
-    }
-    return {
-      // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
-      ok: results.every((m) => m.status === 'verified'),
-      database: database.description,
-      migrations: results,
-      stopped,
-      durationMs: Math.round(performance.now() - started),
-    };
-  } finally {
-    signal?.removeEventListener('abort', abandon);
-    const problem = await database?.dispose();
-    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
-  }
+      const lockGate = options.failOnLock === undefined ? null : gate(options.failOnLock, results);
+      return {
+        // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
+        ok: results.every((m) => m.status === 'verified') && (lockGate?.violations.length ?? 0) === 0,
+        database: database.description,
+        migrations: results,
+        stopped,
+        durationMs: Math.round(performance.now() - started),
+        traced: trace !== undefined,
+        lockGate,
+      };
+  });
+}
+
+async function traceContext(config: Config, set: MigrationSet, table: TraceContext['table']): Promise<TraceContext> {
+  // The trace splits each file into statements with their lines.
+  await loadParser();
+  return { predictions: await LintPredictions.of(config, set), table, schema: config.schema };
+}
+
+/** Locks of `mode` or stronger on tables that existed before their migration (a lock on an index alone does not count). */
+function gate(mode: LockMode, results: readonly MigrationVerification[]): NonNullable<VerifyResult['lockGate']> {
+  const violations = results.flatMap((m) => m.trace?.locks ?? []).filter((lock) => lock.kind === 'table' && lock.mode !== null && atLeast(lock.mode, mode));
+  return { mode, violations };
 }
 
 export type Outcome =
@@ -145,7 +143,7 @@ export type Outcome =
   | { verification: MigrationVerification; next: null; stopReason: string };
 
 /** One migration's round trip from `before` (the schema with every earlier migration applied); `sqlmig diff` checks its drafts so. */
-export async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal): Promise<Outcome> {
+export async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal, trace?: TraceContext): Promise<Outcome> {
   const started = performance.now();
   const verification: MigrationVerification = {
     version: migration.version,
@@ -157,6 +155,7 @@ export async function verifyOne(trip: RoundTrip, migration: Migration, before: C
     afterUpAgain: [],
     failure: null,
     durationMs: 0,
+    trace: null,
   };
   const finish = (status: VerificationStatus) => {
     verification.status = status;
@@ -167,7 +166,8 @@ export async function verifyOne(trip: RoundTrip, migration: Migration, before: C
   const run = async (phase: Phase): Promise<boolean> => {
     signal?.throwIfAborted();
     try {
-      await trip.apply(phase === 'down' ? 'down' : 'up', migration);
+      const traced = await trip.apply(phase === 'down' ? 'down' : 'up', migration, phase === 'up' ? trace : undefined);
+      if (phase === 'up') verification.trace = traced;
       return true;
     } catch (error) {
       // Aborting ends the session mid-statement: that failure is the abort, not the migration's.
@@ -220,5 +220,6 @@ function notRun(migration: Migration): MigrationVerification {
     afterUpAgain: [],
     failure: null,
     durationMs: 0,
+    trace: null,
   };
 }

@@ -35,7 +35,6 @@ describe('run(argv, io)', () => {
       migrate: '`up`',
       rollback: '`down`',
       version: '`current`',
-      dump: 'pg_dump --schema-only',
     };
     for (const [name, suggestion] of Object.entries(expected)) {
       const io = fakeIO();
@@ -59,12 +58,13 @@ describe('run(argv, io)', () => {
   });
 
   describe("each command's --help", () => {
-    // lint connects only when given --url (table sizes, the server's version), and then retries like the others.
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'diff', 'lint'];
+    // lint connects only when given --url (table sizes, the server's version), import only with --history, and then they retry like the others.
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'dump', 'diff', 'lint', 'import'];
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],
-      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'verify', 'rules'].map((name) => [name, ['pretty', 'json']])),
+      verify: ['pretty', 'json', 'github', 'sarif'],
+      ...Object.fromEntries(['status', 'current', 'history', 'validate', 'rules'].map((name) => [name, ['pretty', 'json']])),
     };
 
     async function help(name: string) {
@@ -81,7 +81,8 @@ describe('run(argv, io)', () => {
       if (name !== 'init') expect(globals).toEqual(expect.arrayContaining(['--env', '--env-file']));
       if (takesUrl.includes(name)) expected.push('--url');
       expected.push('--dir');
-      if (takesUrl.includes(name) || name === 'new' || name === 'hash') expected.push('--layout');
+      // import names its source's tool with its own --from.
+      if ((takesUrl.includes(name) && name !== 'import') || name === 'new' || name === 'hash') expected.push('--layout');
       if (formats[name]) expected.push('--format');
       expected.push('--no-color', '--quiet', '--verbose');
       expect(globals.filter((flag) => flag !== '--env' && flag !== '--env-file')).toEqual(expected);
@@ -99,7 +100,7 @@ describe('run(argv, io)', () => {
       ['up', '--format', 'json'],
       ['--format', 'json', 'new', 'add users'],
       ['status', '--format', 'sarif'],
-      ['verify', '--format', 'github'],
+      ['validate', '--format', 'github'],
       ['hash', '--format', 'json'],
     ]) {
       const io = fakeIO({ cwd: '/nonexistent-sqlmig-folder' });

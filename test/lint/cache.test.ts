@@ -53,12 +53,19 @@ const parsedFile = () => join(cacheDir, 'parsed.jsonl');
 const resultFile = () => join(cacheDir, 'result.json');
 const packLines = () => readFileSync(parsedFile(), 'utf8').trimEnd().split('\n');
 
-/** Replaces every cached parse result with one of no statements (no findings), and drops the stored result unless told. */
+/**
+ * Replaces every cached parse result with one of no statements (no findings), and drops the stored
+ * result unless told, and the walk's checkpoints (test/lint/incremental.test.ts tests those), so that
+ * the files are walked again from their parse results.
+ */
 function tamperWithParsedFiles(options: { keepResult?: boolean } = {}): void {
   const [header, ...entries] = packLines();
   const empty = JSON.stringify({ statements: [], errors: [], comments: [] });
   writeFileSync(parsedFile(), [header, ...entries.map((line) => `${line.slice(0, 64)} ${empty}`)].join('\n') + '\n');
-  if (!options.keepResult) rmSync(resultFile());
+  if (!options.keepResult) {
+    rmSync(resultFile());
+    rmSync(join(cacheDir, 'checkpoints'), { recursive: true, force: true });
+  }
 }
 
 describe('lint cache', () => {
@@ -117,6 +124,7 @@ describe('lint cache', () => {
     const [header, first, second] = packLines();
     writeFileSync(parsedFile(), `${header}\n${first!.slice(0, 64)} {"statements": [tru\n${second!.slice(0, 80)}\n`);
     writeFileSync(resultFile(), '{"key": "');
+    rmSync(join(cacheDir, 'checkpoints'), { recursive: true, force: true });
     expect(await findings()).toEqual(expected);
     expect(packLines().slice(1).sort()).toEqual([first, second].sort());
     expect(() => JSON.parse(readFileSync(resultFile(), 'utf8'))).not.toThrow();

@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { Clock, ForkableMap, ForkableSet } from '../../src/lint/forkable.js';
 
 describe('ForkableMap', () => {
+  it('keysChangedSince: the keys written between an earlier fork and a later one (root writes and its own), nothing else', () => {
+    const clock = new Clock();
+    const root = ForkableMap.root<string, number>(clock);
+    root.set('old', 1).set('kept', 2);
+    const before = root.fork(clock.fork());
+    expect([...root.fork(clock.fork()).keysChangedSince(before)]).toEqual([]);
+    root.set('old', 10);
+    root.set('new', 3);
+    const after = root.fork(clock.fork());
+    after.delete('kept');
+    root.set('later', 4);
+    expect([...after.keysChangedSince(before)].sort()).toEqual(['kept', 'new', 'old']);
+    expect([...root.keysChangedSince(before)].sort()).toEqual(['later', 'new', 'old']);
+  });
+
   it('a fork reads the root as it was when forked, and neither sees the other’s later writes', () => {
     const clock = new Clock();
     const root = ForkableMap.root<string, number>(clock);

@@ -39,12 +39,13 @@ describe('SchemaModel', () => {
     const users = model.table({ name: 'users' })!;
     expect([...users.columns.keys()]).toEqual(['id', 'org_id', 'mail']);
     expect(users.columns.get('mail')).toMatchObject({ notNull: true, hasDefault: true });
-    expect([...users.constraints.keys()]).toEqual(['users_email_key']);
+    // Unnamed constraints under the names PostgreSQL gives them.
+    expect([...users.constraints.keys()]).toEqual(['users_pkey', 'users_org_id_fkey', 'users_email_key']);
     expect(users.foreignKeys).toEqual([{ columns: ['org_id'], references: 'public.organisations' }]);
     expect(model.referencingTables({ name: 'organisations' }).map((t) => t.name)).toEqual(['users']);
     expect([...users.indexes]).toEqual(['users_email']);
-    expect(model.indexes.get('public.users_email')).toBe('public.users');
-    expect([...users.triggers]).toEqual(['t']);
+    expect(model.indexes.get('public.users_email')?.table).toBe('public.users');
+    expect([...users.triggers.keys()]).toEqual(['t']);
 
     apply(model, 'DROP INDEX users_email; DROP TABLE users;');
     expect(model.hasTable({ name: 'users' })).toBe(false);
@@ -73,5 +74,30 @@ describe('SchemaModel', () => {
     apply(main, 'ALTER TABLE a ADD COLUMN y int;');
     expect([...main.table({ name: 'a' })!.columns.keys()]).toEqual(['id', 'y']);
     expect([...fork.table({ name: 'a' })!.columns.keys()]).toEqual(['id', 'x']);
+  });
+
+  it('DROP takes along what PostgreSQL drops with it: partitions, owned sequences, indexes on a column; with CASCADE views and foreign keys', () => {
+    const model = apply(
+      new SchemaModel(),
+      `CREATE TABLE events (id bigint PRIMARY KEY, at date, kind text) PARTITION BY RANGE (at);
+       CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+       CREATE INDEX events_2024_at ON events_2024 (at);
+       CREATE INDEX events_at ON events (at);
+       CREATE INDEX ON events (lower(kind)) WHERE kind IS NOT NULL;
+       CREATE SEQUENCE event_seq OWNED BY events.id;
+       CREATE TABLE tags (event_id bigint REFERENCES events (id));
+       CREATE VIEW recent AS SELECT * FROM events;`,
+    );
+    expect(model.indexes.get('public.events_2024_at')?.attachedTo).toBe('public.events_at');
+    expect(model.indexes.get('public.events_idx')).toMatchObject({ table: 'public.events', generatedLabel: 'idx', referencedColumns: ['kind'] });
+    const dropColumn = apply(model.fork(), 'ALTER TABLE events DROP COLUMN kind;');
+    expect(dropColumn.indexes.has('public.events_idx')).toBe(false);
+    const dropIndex = apply(model.fork(), 'DROP INDEX events_at;');
+    expect([dropIndex.indexes.has('public.events_2024_at'), dropIndex.indexes.has('public.events_idx')]).toEqual([false, true]);
+    const dropped = apply(model.fork(), 'DROP TABLE events CASCADE;');
+    expect([dropped.hasTable({ name: 'events_2024' }), dropped.sequences.has('public.event_seq'), dropped.views.has('public.recent')]).toEqual([false, false, false]);
+    expect([...dropped.table({ name: 'tags' })!.constraints.keys()]).toEqual([]);
+    const restricted = apply(model.fork(), 'DROP TABLE events;');
+    expect([restricted.views.has('public.recent'), [...restricted.table({ name: 'tags' })!.constraints.keys()]]).toEqual([true, ['tags_event_id_fkey']]);
   });
 });

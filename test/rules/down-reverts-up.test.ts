@@ -206,5 +206,48 @@ describe('down-reverts-up', () => {
       'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;';
     expect(await findings(up, restored, [orders])).toEqual([]);
   });
-});
 
+  it('DROP CONSTRAINT does not drop a plain unique index of that name (PostgreSQL refuses it: crates.io 0235)', async () => {
+    const up = 'CREATE UNIQUE INDEX IF NOT EXISTS users_email_uindex ON users (email);';
+    expect(await findings(up, 'ALTER TABLE users DROP CONSTRAINT users_email_uindex;')).toEqual([
+      '1:1 index users_email_uindex is created here, and 0002_change.down.sql does not drop it',
+    ]);
+    const constraint = 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);';
+    expect(await findings(constraint, 'ALTER TABLE users DROP CONSTRAINT users_email_key;')).toEqual([]);
+  });
+
+  it('columns and triggers added to a table from outside the folder count; DROP FUNCTION … CASCADE takes the trigger (Lemmy 0249)', async () => {
+    const up =
+      'ALTER TABLE legacy ADD COLUMN IF NOT EXISTS note text;\n' +
+      'CREATE FUNCTION forbid() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;\n' +
+      'CREATE TRIGGER forbid BEFORE INSERT ON legacy EXECUTE FUNCTION forbid();';
+    expect(await findings(up, 'DROP FUNCTION forbid CASCADE;')).toEqual([
+      '1:45 column note of legacy is created here, and 0002_change.down.sql does not drop it',
+    ]);
+    expect(await findings(up, 'DROP FUNCTION forbid;\nALTER TABLE legacy DROP COLUMN IF EXISTS note;')).toEqual([
+      '3:1 trigger forbid on legacy is created here, and 0002_change.down.sql does not drop it',
+    ]);
+  });
+
+  it('a constraint follows renames: of the table it references, and of its index (Lemmy 0118, 0192)', async () => {
+    const earlier: ExampleFile[] = [
+      {
+        name: '0001_create.up.sql',
+        sql:
+          'CREATE TABLE IF NOT EXISTS user_ (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE IF NOT EXISTS comment (id serial PRIMARY KEY, creator_id bigint REFERENCES user_ ON DELETE CASCADE);\n' +
+          'ALTER TABLE user_ RENAME TO person;\n' +
+          'ALTER TABLE comment RENAME TO note;\n' +
+          'ALTER INDEX comment_pkey RENAME TO note_pkey;',
+      },
+    ];
+    // Dropped and added again as it was (the referenced table now has another name; REFERENCES t means t's primary key).
+    const readded =
+      'ALTER TABLE note DROP CONSTRAINT IF EXISTS comment_creator_id_fkey;\n' +
+      'ALTER TABLE note ADD CONSTRAINT comment_creator_id_fkey FOREIGN KEY (creator_id) REFERENCES person (id) ON DELETE CASCADE;';
+    expect(await findings(readded, 'SELECT 1;', earlier)).toEqual([]);
+    // The primary key is note_pkey now: the down file that drops the up file's key and adds the old one back restores it.
+    const swapped = 'ALTER TABLE note DROP COLUMN id, ADD PRIMARY KEY (creator_id);';
+    expect(await findings(swapped, 'ALTER TABLE note DROP CONSTRAINT note_pkey, ADD COLUMN id serial PRIMARY KEY;', earlier)).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeFrame, lengthIn, locateInFile, locationAt } from '../../src/runner/error-mapping.js';
+import { lengthIn, locateInFile, locationAt } from '../../src/runner/error-mapping.js';
 
 describe('locateInFile', () => {
   const prefix = 'BEGIN;\nSET LOCAL lock_timeout = \'10s\';\n';
@@ -40,18 +40,5 @@ describe('locateInFile', () => {
 describe('locationAt', () => {
   it('handles CRLF line ends', () => {
     expect(locationAt('a;\r\nb;\r\nnope', 8, 'character')).toEqual({ line: 3, column: 1 });
-  });
-});
-
-describe('codeFrame', () => {
-  it('shows the lines around the error with a caret under the column', () => {
-    const text = 'one;\ntwo;\nthree nope;\nfour;\nfive;\nsix;\n';
-    expect(codeFrame(text, { line: 3, column: 7 })).toBe(
-      ['  1 | one;', '  2 | two;', '> 3 | three nope;', '    |       ^', '  4 | four;', '  5 | five;'].join('\n'),
-    );
-  });
-
-  it('keeps tabs so the caret lines up', () => {
-    expect(codeFrame('\tSELECT nope;', { line: 1, column: 9 }).split('\n')[1]).toBe('    | \t       ^');
   });
 });

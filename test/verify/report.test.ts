@@ -14,10 +14,11 @@ function result(statuses: VerificationStatus[], stopped: string | null = null): 
       afterUpAgain: [],
       failure: null,
       durationMs: 1,
+      trace: null,
     }),
   );
   const ok = statuses.every((status) => status === 'verified');
-  return { ok, database: 'PGlite in memory', migrations, stopped, durationMs: 1200 };
+  return { ok, database: 'PGlite in memory', migrations, stopped, durationMs: 1200, traced: false, lockGate: null };
 }
 
 describe('summaryLines', () => {

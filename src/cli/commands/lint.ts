@@ -10,11 +10,11 @@ import type { LintResult } from '../../lint/diagnostic.js';
 import { lintProject } from '../../lint/project.js';
 import { toolPlace, type InPlaceFolder } from '../../migrations/layouts/in-place.js';
 import { readTableSizes, weighByTableSize } from '../../lint/table-sizes.js';
+import { changedSince } from '../../migrations/git.js';
 import { discoverMigrations } from '../../migrations/index.js';
 import { formatLintResult } from '../../reporters/index.js';
 import { repositoryRoot } from '../../reporters/paths.js';
 import type { CommandContext } from '../context.js';
-import { changedSince } from '../git-changes.js';
 import { seconds } from '../runner-options.js';
 import { packageVersion } from '../../package-version.js';
 
@@ -62,7 +62,7 @@ async function lintWith(
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
   const set = discoverMigrations(config.dir);
   const reportOn =
-    options.since !== undefined ? changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
+    options.since !== undefined ? await changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';
   // Only the pretty format prints code frames.
   const inPlace = ctx.inPlace();

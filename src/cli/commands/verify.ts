@@ -1,45 +1,50 @@
 import type { ExitCode } from '../../errors.js';
-import { parseVersion, seconds } from '../runner-options.js';
+import { packageVersion } from '../../package-version.js';
+import { parseLockMode } from '../../verify/lock-modes.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
+import { traceGithubLines, traceLines, traceSummaryLines, verifySarif } from '../../verify/trace-report.js';
 import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';
+import { printThrowawayEvent, throwawayRunOptions } from '../throwaway-options.js';
 
 export interface VerifyCliOptions {
   to?: string;
   wait?: string;
+  trace?: boolean;
+  failOnLock?: string;
 }
 
 /**
- * `sqlmig verify [--url <server>] [--to V] [--wait S]`: the round-trip test. On Ctrl-C
- * or SIGTERM (`io.signal`) the throwaway database is dropped before the
- * process ends (run() then exits 130 / 143).
+ * `sqlmig verify [--url <server>] [--to V] [--wait S] [--trace] [--fail-on-lock MODE]`: the round-trip
+ * test, and with --trace what each up file locks. On Ctrl-C or SIGTERM (`io.signal`) the throwaway
+ * database is dropped before the process ends (run() then exits 130 / 143).
  */
 export default async function verify(ctx: CommandContext, options: VerifyCliOptions): Promise<ExitCode> {
-  const json = ctx.globals.format === 'json';
+  const format = ctx.globals.format ?? 'pretty';
+  // json and sarif print one document at the end, nothing before it.
+  const progress = (format === 'pretty' || format === 'github') && !ctx.globals.quiet;
+  const failOnLock = options.failOnLock === undefined ? undefined : parseLockMode(options.failOnLock, '--fail-on-lock');
   const { signal } = ctx.io;
   try {
     const result = await runVerify({
-      config: await ctx.config(),
-      cwd: ctx.io.cwd,
-      env: ctx.io.env,
-      url: ctx.globals.url,
-      to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
-      wait: seconds(options.wait, '--wait'),
-      signal,
+      ...(await throwawayRunOptions(ctx, options)),
+      trace: options.trace === true,
+      failOnLock,
       onEvent: (event) => {
-        if (event.type === 'migration' && !json && !ctx.globals.quiet) {
+        if (event.type !== 'migration') printThrowawayEvent(ctx, event);
+        else if (progress) {
           for (const line of migrationLines(event.migration, { color: ctx.color, cwd: ctx.io.cwd })) ctx.out(line);
-        } else if (event.type === 'notice' && ctx.globals.verbose) {
-          ctx.info(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
-        } else if (event.type === 'connect-retry') {
-          ctx.info(`waiting for the database: ${event.reason}`);
-        } else if (event.type === 'cleanup-failed') {
-          ctx.err(`warning: ${event.message}`);
+          if (event.migration.trace) for (const line of traceLines(event.migration.trace)) ctx.out(line);
         }
       },
     });
-    if (json) ctx.out(JSON.stringify(verifyJson(result, ctx.io.cwd), null, 2));
-    else for (const line of summaryLines(result)) ctx.out(line);
+    if (format === 'json') ctx.out(JSON.stringify(verifyJson(result, ctx.io.cwd), null, 2));
+    else if (format === 'sarif') ctx.out(verifySarif(result, ctx.io.cwd, packageVersion()));
+    else {
+      if (format === 'github') for (const line of traceGithubLines(result.migrations, ctx.io.cwd)) ctx.out(line);
+      for (const line of summaryLines(result)) ctx.out(line);
+      if (result.traced) for (const line of traceSummaryLines(result)) ctx.out(line);
+    }
     return result.ok ? 0 : 1;
   } catch (error) {
     if (!signal?.aborted) throw error;

@@ -16,6 +16,8 @@ export interface InPlaceFolder {
   /** Converted file path → where its lines are in the tool's folder. */
   origins: Map<string, Origin>;
   leftOut: LeftOut[];
+  /** The tool's version of each migration → its sqlmig version here (a history takeover maps the tool's table with it). */
+  versions: Map<string, number>;
 }
 
 /**
@@ -51,6 +53,7 @@ export function inPlaceFolder(dir: string, layout: LayoutId | undefined): InPlac
     dir: target,
     origins: new Map(conversion.files.map((file) => [join(target, file.fileName), file.origin])),
     leftOut: conversion.folder.leftOut,
+    versions: new Map(conversion.files.map((file) => [file.sourceVersion, file.version])),
   };
 }
 

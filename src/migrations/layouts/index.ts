@@ -6,6 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { alembic } from './alembic.js';
 import { autheliaStorage } from './authelia-storage.js';
 import { concourseMigration } from './concourse-migration.js';
 import { dbmate } from './dbmate.js';
@@ -38,6 +39,7 @@ const LAYOUTS: readonly Layout[] = [
   sqlx,
   concourseMigration,
   sqlmigLayout,
+  alembic,
 ];
 
 function layoutById(id: LayoutId): Layout {

@@ -74,9 +74,16 @@ export const LAYOUT_IDS = [
   'node-pg-migrate',
   'popx',
   'pop',
+  'alembic',
 ] as const;
 
 export type LayoutId = (typeof LAYOUT_IDS)[number];
+
+/**
+ * The layouts a folder can be linted and run in place with (config `layout`, `--layout`): all but Alembic's,
+ * whose SQL is taken out of Python, so its lines are not the file's; `import --from alembic` converts it once.
+ */
+export const IN_PLACE_LAYOUT_IDS: readonly LayoutId[] = LAYOUT_IDS.filter((id) => id !== 'alembic');
 
 export interface Layout {
   id: LayoutId;

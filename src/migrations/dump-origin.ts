@@ -5,6 +5,9 @@
  * sqlmig.sum entry line (`<sha256>  <file name>`), in version order.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { FileError } from '../errors.js';
+import { errnoCode, fsErrorReason } from './fs-error.js';
 
 export interface DumpOrigin {
   /** sha256 hex of the up files' entry lines (see migrationsDigest). */
@@ -47,4 +50,26 @@ export function readDumpOrigin(text: string): (DumpOrigin & { line: number }) | 
     if (match) return { digest: match[1]!, to: match[2] === 'none' ? null : Number(match[2]), line: index + 1 };
   }
   return null;
+}
+
+/** Writes a dump in one step (a reader never sees half a file). */
+export function writeDumpFile(path: string, sql: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, sql);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new FileError(`cannot write ${path}: ${fsErrorReason(error)}`, { location: { file: path }, cause: error });
+  }
+}
+
+/** A dump file's text; null when there is none. */
+export function readDumpFile(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw new FileError(`cannot read ${path}: ${fsErrorReason(error)}`, { location: { file: path }, cause: error });
+  }
 }

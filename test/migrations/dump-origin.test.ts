@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dumpHeader, migrationsDigest, readDumpOrigin } from '../../src/dump/header.js';
+import { dumpHeader, migrationsDigest, readDumpOrigin } from '../../src/migrations/dump-origin.js';
 
 const files = [
   { version: 2, fileName: '0002_orders.up.sql', checksum: 'b'.repeat(64) },

@@ -1,0 +1,208 @@
+/**
+ * Where the lint cache keeps checkpoints of the sequence walk
+ * (`.sqlmig/cache/checkpoints/<key>`, see checkpoint.ts for what one holds).
+ *
+ * A checkpoint after the first `position` files (in walk order, always
+ * between two migrations) is keyed by a hash chained over everything the
+ * walk depends on up to there: the config and versions (`base`), then each
+ * file's path and content hash. So a key still matches exactly when nothing
+ * before the checkpoint changed, and an edit to version V leaves every
+ * checkpoint before V usable. A run resumes from the last usable one.
+ *
+ * Which checkpoints a walk captures: before the newest migration (the newest
+ * migration edited resumes there, and so does a new migration, one migration
+ * earlier than it could), and near the middle of the sequence (a file in its
+ * second half edited). Each costs a write of the schema model (megabytes for
+ * thousands of tables), which a cold lint pays, so there are two.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { Finding } from './diagnostic.js';
+import { compareFiles } from './order.js';
+
+/** Where, as a share of the files, the checkpoint in the middle goes. */
+const MIDDLE = 0.5;
+/** The findings of each migration, one line each: `<key after it> <JSON array>`. */
+const FINDINGS_FILE = 'findings.jsonl';
+const KEY_LENGTH = 64;
+/** Usable checkpoints kept beyond the wanted ones (the most recent positions first). */
+const SPARE = 2;
+
+export interface ResumePoint {
+  /** How many files (in walk order) are behind it. */
+  position: number;
+  text: string;
+  /** The files behind it, in walk order. */
+  behind: readonly MigrationFile[];
+}
+
+export class CheckpointStore {
+  /** Every file, in walk order. */
+  readonly files: readonly MigrationFile[];
+  /** `keys[p]`: the key of a checkpoint after the first p files. */
+  private readonly keys: string[];
+  /** Positions between two migrations (after the last file included). */
+  private readonly boundaries: number[];
+  private readonly stored: Set<string>;
+  private readonly wantedPositions: Set<number>;
+  /** The findings log by key, read when first needed; and the lines this run added. */
+  private log: Map<string, string> | undefined;
+  private readonly added: string[] = [];
+  /** The key of the checkpoint resumePoint offered. */
+  private offered: string | undefined;
+
+  /** `dir`: the checkpoints folder; `base`: the hash of everything but the files that the walk depends on. */
+  constructor(
+    private readonly dir: string,
+    base: string,
+    digests: readonly FileDigest[],
+  ) {
+    const sorted = [...digests].sort((a, b) => compareFiles(a.file, b.file));
+    this.files = sorted.map((digest) => digest.file);
+    this.keys = [base];
+    for (const digest of sorted) {
+      const previous = this.keys[this.keys.length - 1]!;
+      this.keys.push(
+        createHash('sha256').update(`${previous}\0${digest.file.path}\0${digest.checksum}\0${digest.validUtf8}`).digest('hex'),
+      );
+    }
+    this.boundaries = [];
+    for (let position = 1; position <= sorted.length; position++) {
+      if (position === sorted.length || sorted[position]!.file.version !== sorted[position - 1]!.file.version) this.boundaries.push(position);
+    }
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      names = [];
+    }
+    // The folder also holds its .gitignore and files being written.
+    this.stored = new Set(names.filter((name) => /^[0-9a-f]{64}$/.test(name)));
+    this.wantedPositions = this.chosenPositions();
+  }
+
+  /** The last usable checkpoint, if any. */
+  resumePoint(): ResumePoint | undefined {
+    for (let index = this.boundaries.length - 1; index >= 0; index--) {
+      const position = this.boundaries[index]!;
+      const key = this.keys[position]!;
+      if (!this.stored.has(key)) continue;
+      let text: string;
+      try {
+        text = readFileSync(join(this.dir, key), 'utf8');
+      } catch {
+        continue;
+      }
+      this.offered = key;
+      return { position, text, behind: this.files.slice(0, position) };
+    }
+    return undefined;
+  }
+
+  /**
+   * Every finding behind `position`, from the findings log; undefined when
+   * some migration's entry is missing or unreadable (then the walk starts over).
+   */
+  findingsBehind(position: number): Finding[] | undefined {
+    const log = this.readLog();
+    const findings: Finding[] = [];
+    for (const boundary of this.boundaries) {
+      if (boundary > position) break;
+      const key = this.keys[boundary]!;
+      const line = log.get(key);
+      if (line === undefined) return undefined;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line.slice(KEY_LENGTH + 1));
+      } catch {
+        entry = undefined;
+      }
+      if (!Array.isArray(entry)) {
+        // Recorded again by the walk from the start (a later line of a key replaces an earlier one).
+        log.delete(key);
+        return undefined;
+      }
+      for (const finding of entry as Finding[]) findings.push(finding);
+    }
+    return findings;
+  }
+
+  /** Keeps the findings of the migration that ends after `position` files (an entry is written once per key). */
+  record(position: number, findings: Finding[]): void {
+    const key = this.keys[position]!;
+    if (this.readLog().has(key)) return;
+    const line = `${key} ${JSON.stringify(findings)}`;
+    this.log!.set(key, line);
+    this.added.push(line);
+  }
+
+  /** Where the walk started: 0 when it could not resume (the checkpoint it was offered is then written again). */
+  started(position: number): void {
+    if (position === 0 && this.offered !== undefined) this.stored.delete(this.offered);
+  }
+
+  /** Whether a walk should capture a checkpoint after `position` files: one of the chosen, not stored yet. */
+  wanted(position: number): boolean {
+    return this.wantedPositions.has(position) && !this.stored.has(this.keys[position]!);
+  }
+
+  save(position: number, text: string): void {
+    const key = this.keys[position]!;
+    writeCacheFile(this.dir, key, text);
+    this.stored.add(key);
+  }
+
+  /**
+   * Writes the findings this run added: appended, or the log rewritten with
+   * only the current files' entries once stale ones outnumber them. Then
+   * removes the checkpoints no key matches any more, and usable ones beyond the
+   * chosen and a few spare.
+   */
+  prune(): void {
+    if (this.added.length > 0 && this.log) {
+      const live = this.boundaries.map((position) => this.log!.get(this.keys[position]!)).filter((line) => line !== undefined);
+      try {
+        // A new log, or one mostly stale: written whole (writeCacheFile also makes the folder).
+        if (this.log.size === this.added.length || this.log.size > 2 * live.length) writeCacheFile(this.dir, FINDINGS_FILE, `${live.join('\n')}\n`);
+        else appendFileSync(join(this.dir, FINDINGS_FILE), `${this.added.join('\n')}\n`, { mode: 0o600 });
+      } catch {
+        // Best effort: a log that cannot be written means walking from the start next time.
+      }
+    }
+    const usable = new Map<string, number>();
+    for (const position of this.boundaries) usable.set(this.keys[position]!, position);
+    let spare = SPARE;
+    const byPosition = [...this.stored].sort((a, b) => (usable.get(b) ?? -1) - (usable.get(a) ?? -1));
+    for (const key of byPosition) {
+      const position = usable.get(key);
+      if (position !== undefined && (this.wantedPositions.has(position) || spare-- > 0)) continue;
+      rmSync(join(this.dir, key), { force: true });
+    }
+  }
+
+  private readLog(): Map<string, string> {
+    if (this.log) return this.log;
+    this.log = new Map();
+    let text = '';
+    try {
+      text = readFileSync(join(this.dir, FINDINGS_FILE), 'utf8');
+    } catch {
+      return this.log;
+    }
+    for (const line of text.split('\n')) if (line.charAt(KEY_LENGTH) === ' ') this.log.set(line.slice(0, KEY_LENGTH), line);
+    return this.log;
+  }
+
+  private chosenPositions(): Set<number> {
+    const { boundaries } = this;
+    const chosen = new Set<number>();
+    // Before the newest migration: the last boundary is after it.
+    if (boundaries.length >= 2) chosen.add(boundaries[boundaries.length - 2]!);
+    const middle = boundaries.find((position) => position >= this.files.length * MIDDLE);
+    if (middle !== undefined && middle < this.files.length) chosen.add(middle);
+    return chosen;
+  }
+}
