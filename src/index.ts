@@ -40,3 +40,5 @@ export {
   type RenderedStatement,
 } from './dump/render.js';
 export { loadDump, dumpDifferences } from './dump/check.js';
+export { diff, type DiffOptions, type DiffResult, type DraftedMigration } from './diff/diff.js';
+export type { DraftNote } from './diff/statements.js';

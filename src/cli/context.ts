@@ -105,7 +105,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
 /** The commands that lint or run another tool's folder in place (issue 17). */
 const IN_PLACE_COMMANDS = new Set(['lint', 'up', 'down', 'redo', 'status', 'current', 'history', 'validate', 'verify', 'stamp', 'resolve']);
 /** The commands that write into the migrations folder: they refuse another tool's. */
-const SQLMIG_ONLY_COMMANDS = new Set(['new', 'hash']);
+const SQLMIG_ONLY_COMMANDS = new Set(['new', 'hash', 'diff']);
 
 export function initialSecrets(io: CliIO, url: string | undefined): string[] {
   return collectSecrets(io.env, [url]);

@@ -190,6 +190,15 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .action(action('dump'));
 
+  program
+    .command('diff')
+    .description('draft the next migration (up and down) from the difference to a desired schema, then lint and verify it')
+    .option('--to <file>', 'the desired schema as SQL (default: schema.sql)')
+    .option('--to-url <url>', 'the desired schema as a live database (read only)')
+    .option('--name <description>', 'what the change does, for the file names (default: "schema changes")')
+    .addOption(connectWait())
+    .action(action('diff'));
+
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
 
   program

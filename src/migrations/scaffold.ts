@@ -25,9 +25,19 @@ export interface CreatedMigration {
  * records someone's edit of another file (that takes a deliberate
  * `sqlmig hash`). Without a sum, one is written for every file. `now`
  * (default: the current time) numbers the pair when the folder uses
- * timestamp versions.
+ * timestamp versions. `content` (default: the commented templates) writes
+ * the files' text (`sqlmig diff` drafts them).
  */
-export async function createMigration(dir: string, description: string, options: { now?: Date } = {}): Promise<CreatedMigration> {
+export interface MigrationContent {
+  up(fileName: string, description: string): string;
+  down(fileName: string, upFileName: string): string;
+}
+
+export async function createMigration(
+  dir: string,
+  description: string,
+  options: { now?: Date; content?: MigrationContent } = {},
+): Promise<CreatedMigration> {
   const slug = migrationSlug(description);
   const set = discoverMigrations(dir);
   const sum = readSumFile(set.dir);
@@ -53,9 +63,10 @@ export async function createMigration(dir: string, description: string, options:
   const down = newFile('down');
   // One line, so that a description with line breaks cannot put statements into the template.
   const title = description.replace(/\s+/g, ' ').trim();
-  await createFile(up, upTemplate(up.fileName, title));
+  const content = options.content ?? { up: upTemplate, down: downTemplate };
+  await createFile(up, content.up(up.fileName, title));
   try {
-    await createFile(down, downTemplate(down.fileName, up.fileName));
+    await createFile(down, content.down(down.fileName, up.fileName));
   } catch (error) {
     await rm(up.path, { force: true });
     throw error;

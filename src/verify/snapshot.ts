@@ -53,15 +53,17 @@ export type CatalogSnapshot = CatalogObject[];
 /**
  * Reads the catalog of the session's database, leaving out the tracking
  * table; with the citus extension present (a migration may create it), also
- * how each table is distributed.
+ * how each table is distributed. `exactDefinitions` keeps function sources
+ * exactly as written (for `diff`, which writes them out again) instead of with
+ * whitespace runs as one space.
  */
-export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable): Promise<CatalogSnapshot> {
+export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable, options: { exactDefinitions?: boolean } = {}): Promise<CatalogSnapshot> {
   const parameters = [tracking.schema, tracking.table];
   const rows = await db.query<CatalogObject & Record<string, unknown>>(CATALOG_SQL, parameters);
   const [citus] = await db.query<{ present: boolean }>(CITUS_PRESENT_SQL);
   if (citus?.present === true) rows.push(...(await db.query<CatalogObject & Record<string, unknown>>(CITUS_DISTRIBUTION_SQL, parameters)));
   return rows
-    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: normalized(row) }))
+    .map((row) => ({ kind: row.kind, name: row.name, parent: row.parent, properties: options.exactDefinitions ? row.properties : normalized(row) }))
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.name, b.name));
 }
 
@@ -71,7 +73,7 @@ export async function takeSnapshot(db: DatabaseSession, tracking: TrackingTable)
  * change what it does (outside string literals, which this accepts), so runs
  * of it count as one space.
  */
-function normalized(row: CatalogObject): CatalogObject['properties'] {
+export function normalized(row: CatalogObject): CatalogObject['properties'] {
   const definition = row.properties.definition;
   if (row.kind !== 'function' || typeof definition !== 'string') return row.properties;
   return { ...row.properties, definition: definition.replace(/\s+/g, ' ').trim() };

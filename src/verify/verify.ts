@@ -138,11 +138,12 @@ function gate(mode: LockMode, results: readonly MigrationVerification[]): NonNul
   return { mode, violations };
 }
 
-type Outcome =
+export type Outcome =
   | { verification: MigrationVerification; next: CatalogSnapshot }
   | { verification: MigrationVerification; next: null; stopReason: string };
 
-async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal, trace?: TraceContext): Promise<Outcome> {
+/** One migration's round trip from `before` (the schema with every earlier migration applied); `sqlmig diff` checks its drafts so. */
+export async function verifyOne(trip: RoundTrip, migration: Migration, before: CatalogSnapshot, signal?: AbortSignal, trace?: TraceContext): Promise<Outcome> {
   const started = performance.now();
   const verification: MigrationVerification = {
     version: migration.version,

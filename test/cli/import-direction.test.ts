@@ -1,5 +1,5 @@
 /**
- * Imports point down: cli → runner/lint/verify/reporters → migrations/config/db/parse → errors. Nothing below
+ * Imports point down: cli → runner/lint/verify/diff/reporters → migrations/config/db/parse → errors. Nothing below
  * src/cli imports it, and the runner prints nothing itself (no reporters): it emits events the CLI prints.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
-const BELOW_CLI = ['runner', 'lint', 'verify', 'dump', 'migrations', 'config', 'db', 'parse'];
+const BELOW_CLI = ['runner', 'lint', 'verify', 'dump', 'diff', 'migrations', 'config', 'db', 'parse'];
 
 /** Known exceptions, each with its reason: `importer → imported` (paths under src/). None today. */
 const EXCEPTIONS: Record<string, string> = {};

@@ -59,7 +59,7 @@ describe('run(argv, io)', () => {
 
   describe("each command's --help", () => {
     // lint connects only when given --url (table sizes, the server's version), import only with --history, and then they retry like the others.
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'dump', 'lint', 'import'];
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'dump', 'diff', 'lint', 'import'];
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],

@@ -23,6 +23,7 @@ export const commandLoaders: Record<string, Loader> = {
   resolve: () => import('./resolve.js'),
   verify: () => import('./verify.js'),
   dump: () => import('./dump.js'),
+  diff: () => import('./diff.js'),
   hash: () => import('./hash.js'),
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),

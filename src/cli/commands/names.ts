@@ -18,6 +18,7 @@ export const COMMAND_NAMES = [
   'resolve',
   'verify',
   'dump',
+  'diff',
   'hash',
   'import',
   'rules',
