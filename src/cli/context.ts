@@ -58,7 +58,9 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
   const inLayout = (config: Config): Config => {
     if (IN_PLACE_COMMANDS.has(command)) {
       inPlace = inPlaceFolder(config.dir, config.layout);
-      return inPlace ? { ...config, dir: inPlace.dir } : config;
+      if (!inPlace) return config;
+      // Without a config file the root would be the tool folder's parent, which is not sqlmig's to write into.
+      return { ...config, dir: inPlace.dir, ...(config.configFile === null ? { root: inPlace.stateDir } : {}) };
     }
     const layout = SQLMIG_ONLY_COMMANDS.has(command) ? (config.layout ?? detectLayout(config.dir)) : 'sqlmig';
     if (layout !== 'sqlmig') {

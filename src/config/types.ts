@@ -74,7 +74,10 @@ export interface TargetsConfig {
 export interface Config {
   /** Absolute path of the config file that was read, or null when none exists. */
   configFile: string | null;
-  /** Project root, where `.sqlmig/` goes: the config file's folder, else the migrations folder's parent. */
+  /**
+   * Project root, where `.sqlmig/` goes: the config file's folder, else the migrations folder's parent (for another
+   * tool's folder in place, its state folder in sqlmig's user cache instead: see src/migrations/layouts/in-place.ts).
+   */
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;

@@ -18,7 +18,7 @@ export async function stamp(options: RunnerOptions & { version: number }): Promi
   const target = await resolveTarget(options);
   return withSession(target, options, 'change', async (session) => {
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
-    const chosen = planStamp(planInput(loaded, session.applied), options.version);
+    const chosen = planStamp(planInput(loaded, session.applied, target.renumbered), options.version);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];
     const rows = chosen.steps.map((step) => ({ version: step.version, name: step.name, checksum: loaded.checksums.get(step.version)! }));

@@ -31,7 +31,7 @@ export function loadMigrations(dir: string, cacheDir?: string): LoadedMigrations
  * line-ending form (a CRLF checkout, or a sum taken before CRLF was
  * normalised) counts as the current file's.
  */
-export function planInput(loaded: LoadedMigrations, applied: readonly AppliedMigration[]): PlanInput {
+export function planInput(loaded: LoadedMigrations, applied: readonly AppliedMigration[], renumbered?: string): PlanInput {
   const checksums = new Map(loaded.checksums);
   const upFiles = new Map(loaded.set.migrations.flatMap((m) => (m.up ? [[m.version, m.up.path] as const] : [])));
   for (const row of applied) {
@@ -41,7 +41,7 @@ export function planInput(loaded: LoadedMigrations, applied: readonly AppliedMig
       checksums.set(row.version, row.checksum);
     }
   }
-  return { set: loaded.set, checksums, applied };
+  return { set: loaded.set, checksums, applied, ...(renumbered !== undefined ? { renumbered } : {}) };
 }
 
 /** The source of each file, reusing the files already read. */

@@ -66,7 +66,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   const target = await resolveTarget(options);
   return withSession(target, options, 'read', async (session) => {
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
-    const refusals = upRefusals(planInput(loaded, session.applied), options.allowOutOfOrder);
+    const refusals = upRefusals(planInput(loaded, session.applied, target.renumbered), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));
     const gate = options.lintGate ?? sequenceLintGate;

@@ -73,7 +73,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const dryRun = options.dryRun === true;
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
     const loaded = loadMigrations(target.config.dir, target.cacheDir);
-    const input = planInput(loaded, session.applied);
+    const input = planInput(loaded, session.applied, target.renumbered);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');
     await lintGate(chosen.steps, target, loaded, session.db, options.lintGate);

@@ -8,6 +8,8 @@ export interface PlanInput {
   /** sha256 hex of each up file, by version. */
   checksums: ReadonlyMap<number, string>;
   applied: readonly AppliedMigration[];
+  /** Why versions are positions in another tool's order (see RunnerOptions.renumbered); undefined: they are the files' own. */
+  renumbered?: string;
 }
 
 export type PlanOptions =
@@ -27,7 +29,9 @@ export function plan(input: PlanInput, options: PlanOptions): Plan {
 export function upRefusals(input: PlanInput, allowOutOfOrder = false): Refusal[] {
   const refusals = commonRefusals(input);
   const byVersion = migrationsByVersion(input.set);
-  for (const row of input.applied) {
+  // A shifted numbering makes every later row look edited or missing: the one refusal that says why is enough.
+  const shifted = refusals.some((refusal) => refusal.kind === 'renumbered');
+  for (const row of shifted ? [] : input.applied) {
     const migration = byVersion.get(row.version);
     const current = input.checksums.get(row.version);
     if (!migration?.up || current === undefined) {
@@ -169,7 +173,39 @@ export function commonRefusals(input: PlanInput): Refusal[] {
         `(it took effect) or \`sqlmig resolve ${row.version} --rolled-back\` (it did not)`,
     });
   }
+  const shifted = input.renumbered === undefined ? undefined : shiftedNumbering(input, byVersion);
+  if (shifted) refusals.push(shifted);
   return refusals;
+}
+
+/**
+ * With versions that are positions, an applied row whose position now holds a file of another name or
+ * content: a migration was added or removed before it, so running or reverting "by version" would
+ * run the wrong file (down checks no checksum). One refusal, at the first such row.
+ */
+function shiftedNumbering(input: PlanInput, byVersion: Map<number, Migration>): Refusal | undefined {
+  const rows = [...input.applied].sort((a, b) => a.version - b.version);
+  const changed = rows.filter((row) => {
+    const migration = byVersion.get(row.version);
+    return !migration?.up || migration.name !== row.name || input.checksums.get(row.version) !== row.checksum;
+  });
+  const first = changed[0];
+  if (!first) return undefined;
+  const now = byVersion.get(first.version);
+  const was = now?.up ? (now.name === first.name ? `its file's content changed (${now.up.fileName})` : `it is now ${now.up.fileName}`) : 'no file has it now';
+  return {
+    kind: 'renumbered',
+    version: first.version,
+    file: now?.up?.path,
+    message:
+      `the recorded history no longer matches the files: versions here are positions in the tool's order (${input.renumbered}), ` +
+      `and version ${first.version} was applied as ${first.name} but ${was}` +
+      (changed.length > 1 ? `; ${changed.length - 1} later applied ${changed.length === 2 ? 'row differs' : 'rows differ'} too` : '') +
+      ': a migration was added or removed before applied ones (or an applied one was edited), so every later number means another migration',
+    hint:
+      'restore the folder as it was when these were applied (a new migration goes after the newest one), then `sqlmig import` the folder once ' +
+      'and use sqlmig from the imported folder from then on (README: "Versions numbered by position")',
+  };
 }
 
 function pending(input: PlanInput): Migration[] {

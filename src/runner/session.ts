@@ -28,6 +28,12 @@ export interface RunnerOptions {
    * unless `--no-cache`); default: none, every file is read.
    */
   cacheDir?: string;
+  /**
+   * Why the folder's versions are positions 1, 2, … in another tool's order (an in-place run of a layout whose
+   * versions sqlmig cannot keep): then every applied row must still match the file at its version, by name and
+   * checksum, or nothing runs, since a migration added or removed before it has shifted the numbers.
+   */
+  renumbered?: string;
   /** Seconds to keep retrying the first connection (like `--wait`). */
   wait?: number;
   /** Seconds to wait for another run's lock; default: config `lockWait`. */
@@ -57,6 +63,7 @@ export interface Target {
   table: TrackingTable;
   cwd: string;
   cacheDir?: string;
+  renumbered?: string;
 }
 
 export async function resolveTarget(options: RunnerOptions): Promise<Target> {
@@ -69,7 +76,7 @@ export async function resolveTarget(options: RunnerOptions): Promise<Target> {
       hint: "to use the embedded database on purpose, pass url: 'pglite://.sqlmig/pglite' (or 'pglite://memory')",
     }, 'NO_DATABASE');
   }
-  return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir };
+  return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir, renumbered: options.renumbered };
 }
 
 export interface Session {

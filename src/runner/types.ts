@@ -31,7 +31,9 @@ export type RefusalKind =
   | 'file-problem'
   | 'unknown-version'
   /** The history table of the tool being taken over from says dirty or failed (`stamp --from`). */
-  | 'old-history';
+  | 'old-history'
+  /** In place, versions are positions (1, 2, …) and an applied row's position now holds another migration. */
+  | 'renumbered';
 
 /** A reason not to run anything, naming the file and what to do. Data, never thrown by the planner. */
 export interface Refusal {

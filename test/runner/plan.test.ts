@@ -201,3 +201,49 @@ describe('planStamp', () => {
     expect(planStamp(input([1, 2], [row(1, { dirty: true })]), 2).refusals.map((r) => r.kind)).toEqual(['dirty']);
   });
 });
+
+describe('plan: versions that are positions (in place, renumbered)', () => {
+  const why = 'version 1.1 is not a whole number';
+  /** Files 1..3 named m1, inserted, m2: a migration inserted at position 2 after m1 and m2 were applied as 1 and 2. */
+  function shifted(): PlanInput {
+    const base = input([1, 2, 3], [row(1), row(2)]);
+    const [first, second, third] = base.set.migrations as [Migration, Migration, Migration];
+    const rename = (migration: Migration, name: string): Migration => ({
+      ...migration,
+      name,
+      up: { ...migration.up!, name, fileName: `000${migration.version}_${name}.up.sql` },
+      down: { ...migration.down!, name, fileName: `000${migration.version}_${name}.down.sql` },
+    });
+    const set = { ...base.set, migrations: [first, rename(second, 'inserted'), rename(third, 'm2')] };
+    return { ...base, set, checksums: new Map([[1, 'sum1'], [2, 'sumInserted'], [3, 'sum2']]), renumbered: why };
+  }
+
+  it('up, down, redo and stamp refuse with one renumbered refusal at the first shifted row, naming why and the way out', () => {
+    const refusedBy = [
+      plan(shifted(), { direction: 'up' }).refusals,
+      plan(shifted(), { direction: 'down' }).refusals,
+      planRedo(shifted()).refusals,
+      planStamp(shifted(), 3).refusals,
+    ];
+    for (const refusals of refusedBy) {
+      expect(refusals.map((r) => [r.kind, r.version])).toEqual([['renumbered', 2]]);
+      expect(refusals[0]!.message).toContain(`version 2 was applied as m2 but it is now 0002_inserted.up.sql`);
+      expect(refusals[0]!.message).toContain(why);
+      expect(refusals[0]!.hint).toContain('sqlmig import');
+    }
+  });
+
+  it('an edited applied file is refused too when versions are positions (down checks no checksum otherwise)', () => {
+    const edited = { ...input([1, 2], [row(1), row(2)], { checksums: { 2: 'changed' } }), renumbered: why };
+    const refusals = plan(edited, { direction: 'down' }).refusals;
+    expect(refusals.map((r) => [r.kind, r.version])).toEqual([['renumbered', 2]]);
+    expect(refusals[0]!.message).toContain("version 2 was applied as m2 but its file's content changed");
+  });
+
+  it('nothing is refused while the applied rows still match, and files added after them are pending', () => {
+    const grown = { ...input([1, 2, 3], [row(1), row(2)]), renumbered: why };
+    const up = plan(grown, { direction: 'up' });
+    expect(up.refusals).toEqual([]);
+    expect(versionsOf(up.steps)).toEqual([3]);
+  });
+});

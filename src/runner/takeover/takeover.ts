@@ -49,7 +49,7 @@ export async function takeOverHistory(options: RunnerOptions & TakeoverOptions):
       await db.exec(`LOCK TABLE ${table} IN SHARE MODE`);
       const history = tool.read(await readRows(db, tool, table));
       const plan = planTakeover({
-        ...planInput(loaded, session.applied),
+        ...planInput(loaded, session.applied, target.renumbered),
         tool,
         tableName: table,
         history,
