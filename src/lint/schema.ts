@@ -91,6 +91,8 @@ export interface ViewInfo {
   definition: string;
   /** Keys of the relations its query reads (DROP … CASCADE of one drops it). */
   reads: ObjectKey[];
+  /** The file whose statement first created it (kept by OR REPLACE); absent for statements applied without a file. */
+  createdIn?: LintFile;
   origin?: Origin;
 }
 
@@ -261,6 +263,18 @@ export class SchemaModel {
     return this.tables.get(objectKey(name));
   }
 
+  /**
+   * Whether the table or materialized view `key` held rows before `file`'s
+   * migration (see existedBefore); a relation the sequence does not know did.
+   * One created earlier in the same file is invisible to other sessions until COMMIT.
+   */
+  relationExistedBefore(key: ObjectKey, file: LintFile): boolean {
+    const table = this.tables.get(key);
+    if (table) return existedBefore(table, file);
+    const view = this.views.get(key);
+    return view === undefined || view.createdIn !== file;
+  }
+
   hasTable(name: { schema?: string; name: string }): boolean {
     return this.tables.has(objectKey(name));
   }
@@ -329,7 +343,9 @@ export class SchemaModel {
         if (this.views.has(key) && !view.orReplace) return;
         const reads = view.reads.map((relation) => objectKey(relation));
         for (const read of reads) link(this.readers, read, key);
-        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, origin: at(view.view.span) });
+        const previous = this.views.get(key);
+        const createdIn = previous ? previous.createdIn : file;
+        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, createdIn, origin: at(view.view.span) });
         return;
       }
       case 'create-type': {
