@@ -98,6 +98,8 @@ export interface ViewInfo {
 
 export interface FunctionInfo {
   procedure: boolean;
+  /** As declared (VOLATILE unless IMMUTABLE or STABLE is written). */
+  volatility: 'immutable' | 'stable' | 'volatile';
   /** Argument types as written. */
   argTypes: string[];
   definition: string;
@@ -275,6 +277,18 @@ export class SchemaModel {
     return view === undefined || view.createdIn !== file;
   }
 
+  /**
+   * Whether a call of `name` is VOLATILE, as far as the sequence knows: true when a
+   * migration created a function of that name without declaring it IMMUTABLE or
+   * STABLE (any overload: which one a call picks depends on argument types the
+   * model does not know). Functions it does not know (built-ins, extensions, dynamic
+   * SQL) answer false: the parser knows the volatile built-ins itself.
+   */
+  callIsVolatile(name: { schema?: string; name: string }): boolean {
+    const overloads = this.functions.get(objectKey(name));
+    return overloads !== undefined && [...overloads.values()].some((overload) => overload.volatility === 'volatile');
+  }
+
   hasTable(name: { schema?: string; name: string }): boolean {
     return this.tables.has(objectKey(name));
   }
@@ -369,7 +383,13 @@ export class SchemaModel {
         const signature = view.argTypes.join(',');
         const overloads = this.functions.get(key);
         if (overloads?.has(signature) && !view.orReplace) return;
-        const info: FunctionInfo = { procedure: view.procedure, argTypes: view.argTypes, definition: definitionOf(statement), origin: at(view.name.span) };
+        const info: FunctionInfo = {
+          procedure: view.procedure,
+          volatility: view.volatility,
+          argTypes: view.argTypes,
+          definition: definitionOf(statement),
+          origin: at(view.name.span),
+        };
         // A new map, not the old one changed: forks share the old one.
         this.functions.set(key, new Map(overloads).set(signature, info));
         return;
