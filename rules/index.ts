@@ -25,6 +25,7 @@ import schemaQualified from './schema-qualified.js';
 import separateSchemaAndData from './separate-schema-and-data.js';
 import serverVersionSyntax from './server-version-syntax.js';
 import sessionSetting from './session-setting.js';
+import staleSchemaDump from './stale-schema-dump.js';
 import statusColumnVarchar from './status-column-varchar.js';
 import transactionControl from './transaction-control.js';
 
@@ -54,6 +55,7 @@ export const rules: readonly Rule[] = [
   separateSchemaAndData,
   serverVersionSyntax,
   sessionSetting,
+  staleSchemaDump,
   statusColumnVarchar,
   transactionControl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -26,3 +26,15 @@ export {
   type VerificationStatus,
 } from './verify/verify.js';
 export { takeSnapshot, diffSnapshots, describeChange, type CatalogSnapshot, type CatalogObject, type SchemaChange } from './verify/snapshot.js';
+export { dump, renderDump, type DumpOptions, type DumpResult, type DumpEvent } from './dump/dump.js';
+export { readCatalog, objectKey, type DumpCatalog, type SchemaObject } from './dump/catalog.js';
+export {
+  renderObject,
+  renderStatements,
+  orderStatements,
+  columnDefinition,
+  literal as sqlLiteral,
+  SchemaIndex,
+  type RenderedStatement,
+} from './dump/render.js';
+export { loadDump, dumpDifferences } from './dump/check.js';

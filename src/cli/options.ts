@@ -68,6 +68,7 @@ const COMMAND_USE: Readonly<Record<CommandName, CommandUse>> = {
   resolve: runner,
   // github and sarif carry the locks of verify --trace.
   verify: { settings: true, connects: true, layout: true, formats: FORMATS },
+  dump: runner,
   hash: { settings: true, connects: false, layout: true, formats: TEXT },
   // Connects with --history (the takeover of the tool's history table).
   import: { settings: true, connects: true, formats: TEXT },

@@ -163,6 +163,14 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addOption(connectWait())
     .action(action('verify'));
 
+  program
+    .command('dump')
+    .description('write the schema the migrations produce as SQL (applied in a throwaway database)')
+    .option('--to <version>', 'the schema after this version (default: all migrations)')
+    .option('-o, --output <file>', 'write it to this file instead of stdout (e.g. schema.sql)')
+    .addOption(connectWait())
+    .action(action('dump'));
+
   program.command('hash').description('rewrite sqlmig.sum after a deliberate edit').action(action('hash'));
 
   program

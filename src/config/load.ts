@@ -31,6 +31,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     configFile,
     root,
     dir: dir ?? resolve(root, file.dir ?? configDefaults.dir),
+    dumpSchema: file.dumpSchema === undefined ? null : resolve(root, file.dumpSchema),
     ...((options.layout ?? file.layout) !== undefined ? { layout: options.layout ?? file.layout } : {}),
     databaseUrl: firstSet(selected.databaseUrl, file.databaseUrl, null),
     schema: firstSet(selected.schema, file.schema, configDefaults.schema),

@@ -45,6 +45,8 @@ export interface EnvironmentConfig {
 export interface FileConfig extends EnvironmentConfig {
   $schema?: string;
   dir?: string;
+  /** The schema dump to keep beside the migrations (`schema.sql`), relative to the config file's folder. */
+  dumpSchema?: string;
   /** The migration tool whose layout `dir` has (lint and run in place); unset: detected. */
   layout?: LayoutId;
   lint?: Partial<LintConfig>;
@@ -59,6 +61,8 @@ export interface Config {
   root: string;
   /** Absolute path of the migrations folder. */
   dir: string;
+  /** Absolute path of the schema dump that `up`, `down`, `redo` and `new` keep current and `lint` checks; null: none. */
+  dumpSchema: string | null;
   /** `--layout`, else the file's `layout`; unset: detected from the folder. */
   layout?: LayoutId;
   /** After interpolation; null when unset or empty. */

@@ -59,6 +59,7 @@ export const configSpec: FieldSpec = {
   fields: {
     $schema: { kind: 'text' },
     dir: { kind: 'text' },
+    dumpSchema: { kind: 'text' },
     layout: { kind: 'choice', values: IN_PLACE_LAYOUT_IDS },
     ...connectionFields,
     lint: {

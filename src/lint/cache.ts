@@ -117,7 +117,7 @@ export class LintCache {
   }
 
   private resultKey(input: CachedLintInput): string {
-    const { digests, config, reportOn, schemaName, configFile, fileProblems, sum } = input;
+    const { digests, config, reportOn, schemaName, configFile, fileProblems, sum, schemaDump } = input;
     const parts = {
       header: this.header,
       files: digests.map((digest) => [digest.file.path, digest.checksum, digest.validUtf8]),
@@ -128,6 +128,7 @@ export class LintCache {
       fileProblems: fileProblems ?? [],
       // entries is a Map, which JSON.stringify would write as {}: its lines locate findings on sqlmig.sum.
       sum: sum?.found ? { ...sum, entries: [...sum.entries] } : (sum ?? null),
+      schemaDump: schemaDump ?? null,
     };
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }

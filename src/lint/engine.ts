@@ -12,7 +12,7 @@ import { hasDirectives, lazyFile, readCheckpoint, writeCheckpoint, type Checkpoi
 import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type Finding, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import { compareFiles } from './order.js';
-import type { LintFile, LintMigration, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
+import type { LintFile, LintMigration, LintSchemaDump, LintSum, Rule, RuleContext, RuleHooks, RuleReport } from './rule.js';
 import { DEFAULT_SCHEMA, SchemaModel } from './schema.js';
 
 /** Diagnostics the engine itself reports. Config may set `unknown-rule`, `unused-disable` and `invalid-directive`; `syntax-error` is always an error. */
@@ -42,6 +42,8 @@ export interface LintInput {
   fileProblems?: readonly FileProblem[];
   /** sqlmig.sum compared with the files, for edited-migration; absent: not checked. */
   sum?: LintSum;
+  /** The configured schema dump, for stale-schema-dump; absent: none configured. */
+  schemaDump?: LintSchemaDump;
   /** Checkpoints to resume from and to capture (the lint cache); absent: a full walk, nothing captured. */
   checkpoints?: WalkCheckpoints;
 }
@@ -171,6 +173,9 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       },
       get sum() {
         return onlyAtEnd('sum', input.sum);
+      },
+      get schemaDump() {
+        return onlyAtEnd('schemaDump', input.schemaDump);
       },
       walkState<T extends object>(initial: () => T): T {
         let state = ruleStates.get(rule.id) as T | undefined;

@@ -9,13 +9,14 @@ import { join, relative } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { digestFiles, readSourcesOnce, type FileDigest } from '../migrations/checksum-cache.js';
+import { migrationsDigest, readDumpFile, readDumpOrigin } from '../migrations/dump-origin.js';
 import { checkOutStaged, committedFileNames } from '../migrations/git.js';
 import { SUM_FILE_NAME, compareSum, discoverMigrations, migrationFiles, readSumFile } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
 import { LintCache, type CachedLintInput } from './cache.js';
 import type { LintResult } from './diagnostic.js';
-import type { LintSum, Rule } from './rule.js';
+import type { LintSchemaDump, LintSum, Rule } from './rule.js';
 
 export interface LintProjectOptions {
   /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
@@ -64,6 +65,8 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
   const sum: LintSum = sumFile
     ? await withHistory({ ...sumFile, found: true, comparison: compareSum(sumFile, digests.filter((digest) => !unrun.has(digest.file.path))) }, set.dir, staged)
     : { found: false, path: join(set.dir, SUM_FILE_NAME) };
+  const ran = digests.filter((digest) => !unrun.has(digest.file.path));
+  const schemaDump = config.dumpSchema === null ? undefined : schemaDumpState(config.dumpSchema, ran);
   const input: CachedLintInput = {
     digests,
     sources: (wanted = files) => readSourcesOnce(wanted, read),
@@ -76,11 +79,19 @@ async function lintFolder(config: Config, set: MigrationSet, options: LintProjec
     configFile: config.configFile ?? undefined,
     fileProblems: set.problems,
     sum,
+    schemaDump,
   };
   if (options.cacheDir !== undefined) return new LintCache(options.cacheDir).lint(input);
   // Imported only when linting (here, and in cache.ts on a miss): a cached result loads no rule and no parser.
   const { lintSequence } = await import('./engine.js');
   return lintSequence({ ...input, rules: options.rules ?? (await builtinRules()), sources: input.sources() });
+}
+
+/** The dump's header against the up files as they are now: a few lines read, no database. */
+function schemaDumpState(path: string, digests: readonly FileDigest[]): LintSchemaDump {
+  const text = readDumpFile(path);
+  const upFiles = digests.filter((d) => d.file.direction === 'up').map((d) => ({ version: d.file.version, fileName: d.file.fileName, checksum: d.checksum }));
+  return { path, found: text !== null, recorded: text === null ? null : readDumpOrigin(text), current: migrationsDigest(upFiles) };
 }
 
 /** The registry is loaded here, the lint API's entry, so that the engine and the rules do not import each other. */

@@ -65,6 +65,7 @@
  * `files`.
  */
 import type { LintConfig, RuleSetting } from '../config/types.js';
+import type { DumpOrigin } from '../migrations/dump-origin.js';
 import type { SumComparison, SumFile } from '../migrations/sum.js';
 import type { Directives, Direction, FileProblem } from '../migrations/types.js';
 import type { Comment, ParseError, Span, Statement } from '../parse/types.js';
@@ -105,6 +106,8 @@ export interface RuleContext {
   readonly fileProblems: readonly FileProblem[];
   /** sqlmig.sum compared with the files; undefined when the caller did not read it. In `sequenceEnd` only. */
   readonly sum: LintSum | undefined;
+  /** The schema dump `dumpSchema` names; undefined when none is configured. */
+  readonly schemaDump: LintSchemaDump | undefined;
   /**
    * The rule's state carried across migrations (see the top of this file):
    * `initial()` on a walk from the start, the state as a checkpoint kept it
@@ -120,6 +123,20 @@ export interface RuleContext {
  * while `problems`, its malformed lines, is not empty).
  */
 export type LintSum = { found: false; path: string } | (SumFile & { found: true; comparison: SumComparison; history?: SumHistory });
+
+/**
+ * The schema dump (`dumpSchema`) as lint sees it, without a database: whether
+ * it exists, the origin its header records (which up files it came from), and
+ * the origin a dump of the files as they are now would record.
+ */
+export interface LintSchemaDump {
+  /** Absolute path. */
+  path: string;
+  found: boolean;
+  /** The header's origin line, or null when the file has none. */
+  recorded: (DumpOrigin & { line: number }) | null;
+  current: DumpOrigin;
+}
 
 /**
  * Where the files that sqlmig.sum disagrees with stand (absent when it agrees
@@ -189,6 +206,11 @@ export interface RuleExample {
    * hash` recorded them (names and contents then), or the file's literal text.
    */
   sum?: readonly ExampleFile[] | string;
+  /**
+   * The schema dump in the example's folder (`schema.sql`, and `dumpSchema` set to it): its text, where
+   * `{{origin}}` stands for the origin line a dump of the example's files records; null: configured but missing.
+   */
+  schemaDump?: string | null;
   /** Config for this example (e.g. `statusColumns`); the rule under test is always on. */
   config?: Partial<LintConfig>;
   /** The configured schema for this example (default `public`). */

@@ -43,6 +43,20 @@ export class RoundTrip {
     return takeSnapshot(this.db, this.table);
   }
 
+  /** Applies every pending migration up to `to` (all when undefined), as `up --to` does. Throws MigrationError. */
+  async upTo(to?: number): Promise<void> {
+    const input: PlanInput = { set: this.loaded.set, checksums: this.loaded.checksums, applied: await readApplied(this.db, this.table) };
+    const chosen = plan(input, { direction: 'up', to });
+    if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, this.loaded.set.dir);
+    const sources = sourcesOf(
+      chosen.steps.map((step) => step.file),
+      this.loaded,
+    );
+    await loadSplitterFor(sources);
+    const scripts = chosen.steps.map((step, index) => stepScript(step, sources[index]!, this.loaded.checksums.get(step.version) ?? '', this.context));
+    await execute(this.db, scripts);
+  }
+
   /**
    * Runs `migration`'s up file (every earlier one is applied) or its down file (it is the newest applied).
    * With `trace`, what the file locks and rewrites is observed statement by statement (see trace.ts) and

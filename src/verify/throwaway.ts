@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedConnection } from '../config/types.js';
+import { resolveConnection } from '../config/index.js';
+import type { Config, ResolvedConnection } from '../config/types.js';
 import { openDatabase } from '../db/index.js';
-import { ServerError, type DatabaseSession, type OpenOptions } from '../db/port.js';
-import { ConnectionError } from '../errors.js';
+import { ServerError, type DatabaseSession, type Notice, type OpenOptions } from '../db/port.js';
+import { ConnectionError, UsageError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 
 /** A database made for one verify run. */
@@ -75,4 +76,76 @@ async function openTemporaryDatabase(server: ResolvedConnection, options: OpenOp
     throw error;
   }
   return { db, description: connection.redacted, dispose };
+}
+
+/**
+ * The server named by `url`, or null for PGlite in memory (no `url`, or
+ * `pglite://memory`). Only `url` selects a server: databaseUrl and
+ * DATABASE_URL name the database to migrate, not one to experiment in.
+ */
+export function throwawayServer(config: Config, options: { url?: string; env?: Record<string, string | undefined> }, command: 'verify' | 'dump' | 'diff'): ResolvedConnection | null {
+  if (options.url === undefined) return null;
+  const connection = resolveConnection(config, { url: options.url, env: options.env });
+  if (!connection.pglite) return connection;
+  if (connection.pglite.dataDir === null) return null;
+  throw new UsageError(`${command} runs in a throwaway database, not in ${connection.redacted}`, {
+    hint: `leave out --url to ${command} in PGlite in memory, or pass a postgres:// server URL to ${command} in a temporary database there`,
+  });
+}
+
+/** What `verify` and `dump` take to run migrations in a throwaway database. */
+export interface ThrowawayRunOptions {
+  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
+  config?: Config;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /**
+   * A PostgreSQL server: run in a temporary database created there and
+   * dropped afterwards. Default (and `pglite://memory`): PGlite in memory.
+   * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
+   */
+  url?: string;
+  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
+  wait?: number;
+  /** Up to and including this version. */
+  to?: number;
+  /** Aborting drops the throwaway database at once (ending a running statement) and makes the run reject. */
+  signal?: AbortSignal;
+}
+
+export type ThrowawayEvent =
+  | { type: 'notice'; notice: Notice }
+  /** The server is not reachable yet; the run retries while `wait` lasts. */
+  | { type: 'connect-retry'; reason: string }
+  /** The temporary database could not be dropped (its name and how to drop it by hand). */
+  | { type: 'cleanup-failed'; message: string };
+
+/**
+ * Opens the throwaway database, runs `body` in it, and drops it afterwards
+ * (at once when `signal` aborts, which ends a running statement).
+ */
+export async function withThrowaway<T>(
+  server: ResolvedConnection | null,
+  options: Pick<ThrowawayRunOptions, 'wait' | 'signal'> & { onEvent: (event: ThrowawayEvent) => void },
+  body: (database: ThrowawayDatabase) => Promise<T>,
+): Promise<T> {
+  const { signal, onEvent } = options;
+  signal?.throwIfAborted();
+  let database: ThrowawayDatabase | undefined;
+  // Listening before the database exists also tells the CLI that Ctrl-C has something to clean up.
+  const abandon = () => void database?.dispose();
+  signal?.addEventListener('abort', abandon, { once: true });
+  try {
+    database = await openThrowaway(server, {
+      wait: options.wait,
+      onNotice: (notice) => onEvent({ type: 'notice', notice }),
+      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
+    });
+    signal?.throwIfAborted();
+    return await body(database);
+  } finally {
+    signal?.removeEventListener('abort', abandon);
+    const problem = await database?.dispose();
+    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
+  }
 }

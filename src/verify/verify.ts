@@ -1,7 +1,6 @@
-import { loadConfig, resolveConnection } from '../config/index.js';
-import type { Config, ResolvedConnection } from '../config/types.js';
-import type { Notice } from '../db/port.js';
-import { MigrationError, UsageError } from '../errors.js';
+import { loadConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import { MigrationError } from '../errors.js';
 import type { Migration, MigrationSet } from '../migrations/types.js';
 import { loadParser } from '../parse/index.js';
 import { loadMigrations } from '../runner/files.js';
@@ -12,26 +11,10 @@ import { LintPredictions } from './lint-predictions.js';
 import { atLeast, type LockMode } from './lock-modes.js';
 import { RoundTrip } from './round-trip.js';
 import { diffSnapshots, type CatalogSnapshot, type SchemaChange } from './snapshot.js';
-import { openThrowaway, type ThrowawayDatabase } from './throwaway.js';
+import { throwawayServer, withThrowaway, type ThrowawayEvent, type ThrowawayRunOptions } from './throwaway.js';
 import type { LockObservation, MigrationTrace, TraceContext } from './trace.js';
 
-export interface VerifyOptions {
-  /** Already loaded configuration; default: `loadConfig({ cwd, env })`. */
-  config?: Config;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /**
-   * A PostgreSQL server: verify in a temporary database created there and
-   * dropped afterwards. Default (and `pglite://memory`): PGlite in memory.
-   * Only this option selects a server: databaseUrl / DATABASE_URL are ignored.
-   */
-  url?: string;
-  /** Seconds to keep retrying the first connection to `url`'s server (containers start slowly). */
-  wait?: number;
-  /** Verify the migrations up to and including this version. */
-  to?: number;
-  /** Aborting drops the throwaway database at once (ending a running statement) and makes verify reject. */
-  signal?: AbortSignal;
+export interface VerifyOptions extends ThrowawayRunOptions {
   onEvent?: (event: VerifyEvent) => void;
   /**
    * Observe what each transactional up file really locks and rewrites, statement by statement, on the tables
@@ -45,12 +28,7 @@ export interface VerifyOptions {
 
 export type VerifyEvent =
   /** A migration's round trip is over (whatever its outcome). */
-  | { type: 'migration'; migration: MigrationVerification }
-  | { type: 'notice'; notice: Notice }
-  /** The server is not reachable yet; verify retries while `wait` lasts. */
-  | { type: 'connect-retry'; reason: string }
-  /** The temporary database could not be dropped (its name and how to drop it by hand). */
-  | { type: 'cleanup-failed'; message: string };
+  { type: 'migration'; migration: MigrationVerification } | ThrowawayEvent;
 
 /**
  * - `verified`: down restored the schema from before up, and up again gave the schema of the first up.
@@ -108,7 +86,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (await loadConfig({ cwd, env: options.env }));
-  const server = serverConnection(config, options);
+  const server = throwawayServer(config, options, 'verify');
   const loaded = loadMigrations(config.dir);
   const chosen = plan({ set: loaded.set, checksums: loaded.checksums, applied: [] }, { direction: 'up', to: options.to });
   if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, cwd);
@@ -116,51 +94,36 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
 
   const onEvent = options.onEvent ?? (() => {});
   const { signal } = options;
-  signal?.throwIfAborted();
-  let database: ThrowawayDatabase | undefined;
-  // Listening before the database exists also tells the CLI that Ctrl-C has something to clean up.
-  const abandon = () => void database?.dispose();
-  signal?.addEventListener('abort', abandon, { once: true });
-  try {
-    database = await openThrowaway(server, {
-      wait: options.wait,
-      onNotice: (notice) => onEvent({ type: 'notice', notice }),
-      onRetry: (reason) => onEvent({ type: 'connect-retry', reason }),
-    });
-    signal?.throwIfAborted();
-    const table = trackingTable(config.schema, config.table);
-    const trip = await RoundTrip.start(database.db, loaded, table, config);
-    const trace = options.trace || options.failOnLock !== undefined ? await traceContext(config, loaded.set, table) : undefined;
-    const results: MigrationVerification[] = [];
-    let stopped: string | null = null;
-    let current = await trip.snapshot();
-    for (const migration of migrations) {
-      if (stopped !== null) {
-        results.push(notRun(migration));
-        continue;
+  return withThrowaway(server, { wait: options.wait, signal, onEvent }, async (database) => {
+      const table = trackingTable(config.schema, config.table);
+      const trip = await RoundTrip.start(database.db, loaded, table, config);
+      const trace = options.trace || options.failOnLock !== undefined ? await traceContext(config, loaded.set, table) : undefined;
+      const results: MigrationVerification[] = [];
+      let stopped: string | null = null;
+      let current = await trip.snapshot();
+      for (const migration of migrations) {
+        if (stopped !== null) {
+          results.push(notRun(migration));
+          continue;
+        }
+        const outcome = await verifyOne(trip, migration, current, signal, trace);
+        results.push(outcome.verification);
+        onEvent({ type: 'migration', migration: outcome.verification });
+        if (outcome.next === null) stopped = outcome.stopReason;
+        else current = outcome.next;
       }
-      const outcome = await verifyOne(trip, migration, current, signal, trace);
-      results.push(outcome.verification);
-      onEvent({ type: 'migration', migration: outcome.verification });
-      if (outcome.next === null) stopped = outcome.stopReason;
-      else current = outcome.next;
-    }
-    const lockGate = options.failOnLock === undefined ? null : gate(options.failOnLock, results);
-    return {
-      // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
-      ok: results.every((m) => m.status === 'verified') && (lockGate?.violations.length ?? 0) === 0,
-      database: database.description,
-      migrations: results,
-      stopped,
-      durationMs: Math.round(performance.now() - started),
-      traced: trace !== undefined,
-      lockGate,
-    };
-  } finally {
-    signal?.removeEventListener('abort', abandon);
-    const problem = await database?.dispose();
-    if (problem) onEvent({ type: 'cleanup-failed', message: problem });
-  }
+      const lockGate = options.failOnLock === undefined ? null : gate(options.failOnLock, results);
+      return {
+        // A migration that could not be checked is a problem, not a pass: a set without down files must not pass vacuously.
+        ok: results.every((m) => m.status === 'verified') && (lockGate?.violations.length ?? 0) === 0,
+        database: database.description,
+        migrations: results,
+        stopped,
+        durationMs: Math.round(performance.now() - started),
+        traced: trace !== undefined,
+        lockGate,
+      };
+  });
 }
 
 async function traceContext(config: Config, set: MigrationSet, table: TraceContext['table']): Promise<TraceContext> {
@@ -173,17 +136,6 @@ async function traceContext(config: Config, set: MigrationSet, table: TraceConte
 function gate(mode: LockMode, results: readonly MigrationVerification[]): NonNullable<VerifyResult['lockGate']> {
   const violations = results.flatMap((m) => m.trace?.locks ?? []).filter((lock) => lock.kind === 'table' && lock.mode !== null && atLeast(lock.mode, mode));
   return { mode, violations };
-}
-
-/** The server named by `url`, or null for PGlite in memory. */
-function serverConnection(config: Config, options: VerifyOptions): ResolvedConnection | null {
-  if (options.url === undefined) return null;
-  const connection = resolveConnection(config, { url: options.url, env: options.env });
-  if (!connection.pglite) return connection;
-  if (connection.pglite.dataDir === null) return null;
-  throw new UsageError(`verify runs in a throwaway database, not in ${connection.redacted}`, {
-    hint: 'leave out --url to verify in PGlite in memory, or pass a postgres:// server URL to verify in a temporary database there',
-  });
 }
 
 type Outcome =

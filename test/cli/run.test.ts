@@ -35,7 +35,6 @@ describe('run(argv, io)', () => {
       migrate: '`up`',
       rollback: '`down`',
       version: '`current`',
-      dump: 'pg_dump --schema-only',
     };
     for (const [name, suggestion] of Object.entries(expected)) {
       const io = fakeIO();
@@ -60,7 +59,7 @@ describe('run(argv, io)', () => {
 
   describe("each command's --help", () => {
     // lint connects only when given --url (table sizes, the server's version), import only with --history, and then they retry like the others.
-    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'lint', 'import'];
+    const connecting = ['up', 'down', 'redo', 'status', 'current', 'history', 'stamp', 'validate', 'resolve', 'verify', 'dump', 'lint', 'import'];
     const takesUrl = connecting;
     const formats: Record<string, string[]> = {
       lint: ['pretty', 'json', 'github', 'sarif'],

@@ -7,6 +7,7 @@ function configWith(overrides: Partial<Config> = {}): Config {
     configFile: '/project/.migraterc.json',
     root: '/project',
     dir: '/project/sql',
+    dumpSchema: null,
     databaseUrl: null,
     schema: 'public',
     table: 'sqlmig_migrations',

@@ -22,6 +22,7 @@ describe('finding the config file', () => {
       configFile: null,
       root: cwd,
       dir: join(cwd, 'sql'),
+      dumpSchema: null,
       databaseUrl: null,
       schema: 'public',
       table: 'sqlmig_migrations',

@@ -32,7 +32,7 @@ describe('unknown keys', () => {
       '{"colour": true}',
       'unknown key "colour"',
       2,
-      'the keys allowed here are "$schema", "dir", "layout", "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "lockRetries", "connectTimeout", "runTimeout", "statementTimeout", "lint", "environments"',
+      'the keys allowed here are "$schema", "dir", "dumpSchema", "layout", "databaseUrl", "schema", "table", "lockTimeout", "lockWait", "lockRetries", "connectTimeout", "runTimeout", "statementTimeout", "lint", "environments"',
     ],
   ])('%s', async (text, message, column, hint) => {
     const error = await errorOf(() => validateText(text));

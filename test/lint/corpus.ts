@@ -27,6 +27,7 @@ export async function lintProject(project: string): Promise<LintResult> {
       configFile: null,
       root: dir,
       dir,
+      dumpSchema: null,
       databaseUrl: null,
       lint: { rules: everyRuleOn, knownTables: [], statusColumns: [...configDefaults.lint.statusColumns], smallTableRows: configDefaults.lint.smallTableRows },
       environments: {},

@@ -18,6 +18,7 @@ import { lintProject } from '../../src/lint/project.js';
 import type { ExampleFile, Rule, RuleExample } from '../../src/lint/rule.js';
 import { parseDirectives } from '../../src/migrations/directives.js';
 import { isFileNameError, parseFileName } from '../../src/migrations/filename.js';
+import { dumpHeader, migrationsDigest } from '../../src/migrations/dump-origin.js';
 import { SUM_FILE_NAME, computeSum } from '../../src/migrations/sum.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
 
@@ -43,12 +44,15 @@ export async function lintExample(rule: Rule, example: RuleExample): Promise<Dia
     const files: ExampleFile[] = [{ name: example.name ?? DEFAULT_EXAMPLE_NAME, sql: example.sql }, ...(example.files ?? [])];
     for (const file of files) await writeFile(join(dir, file.name), file.sql);
     if (example.sum !== undefined) await writeFile(join(dir, SUM_FILE_NAME), sumText(example.sum));
+    const schemaDump = example.schemaDump === undefined ? null : join(dir, SCHEMA_DUMP_NAME);
+    if (typeof example.schemaDump === 'string') await writeFile(join(dir, SCHEMA_DUMP_NAME), schemaDumpText(example.schemaDump, files));
     const lint = { ...configDefaults.lint, ...example.config };
     const config: Config = {
       ...configDefaults,
       configFile: null,
       root: dir,
       dir,
+      dumpSchema: schemaDump,
       databaseUrl: null,
       schema: example.schemaName ?? configDefaults.schema,
       lint: { ...lint, rules: { ...lint.rules, [rule.id]: 'error' }, knownTables: [...lint.knownTables], statusColumns: [...lint.statusColumns] },
@@ -60,6 +64,19 @@ export async function lintExample(rule: Rule, example: RuleExample): Promise<Dia
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The schema dump of examples that have one (`dumpSchema`), beside their migrations. */
+const SCHEMA_DUMP_NAME = 'schema.sql';
+
+/** The example's dump text, `{{origin}}` replaced by the origin line a dump of its up files records. */
+function schemaDumpText(text: string, files: readonly ExampleFile[]): string {
+  const upFiles = files.flatMap((file) => {
+    const match = /^(\d+)_.*\.up\.sql$/.exec(file.name);
+    return match ? [{ version: Number(match[1]), fileName: file.name, checksum: createHash('sha256').update(file.sql).digest('hex') }] : [];
+  });
+  const origin = migrationsDigest(upFiles);
+  return text.replace('{{origin}}', dumpHeader(origin, '.').split('\n').at(-1)!);
 }
 
 /** sqlmig.sum as `sqlmig hash` wrote it for these file contents, or the literal text. */

@@ -2,6 +2,7 @@ import type { ExitCode } from '../../errors.js';
 import { printMigrateResult, runnerOptionsFrom, targetOptions, type RunnerCliOptions } from '../runner-options.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
+import { refreshSchemaDump } from '../schema-dump.js';
 import { askOnTerminal } from '../io.js';
 
 export interface DownOptions extends RunnerCliOptions {
@@ -23,5 +24,6 @@ export default async function down(ctx: CommandContext, options: DownOptions): P
     confirm: askOnTerminal(ctx.io),
   });
   printMigrateResult(ctx, result, options);
+  if (!options.dryRun && !options.sql) await refreshSchemaDump(ctx);
   return 0;
 }

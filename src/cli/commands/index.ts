@@ -22,6 +22,7 @@ export const commandLoaders: Record<string, Loader> = {
   validate: () => import('./validate.js'),
   resolve: () => import('./resolve.js'),
   verify: () => import('./verify.js'),
+  dump: () => import('./dump.js'),
   hash: () => import('./hash.js'),
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),

@@ -17,6 +17,7 @@ export const COMMAND_NAMES = [
   'validate',
   'resolve',
   'verify',
+  'dump',
   'hash',
   'import',
   'rules',
@@ -36,5 +37,4 @@ export const PEER_COMMANDS: Readonly<Record<string, string>> = {
   migrate: 'sqlmig calls it `up` (applies pending migrations)',
   rollback: 'sqlmig calls it `down` (reverts the newest migration; `--step N`, `--to V` for more)',
   version: "sqlmig calls it `current` (prints the database's version; `sqlmig --version` prints sqlmig's)",
-  dump: 'sqlmig has no dump command (`pg_dump --schema-only` prints the schema the migrations built)',
 };

@@ -2,6 +2,7 @@ import type { ExitCode } from '../../errors.js';
 import { printMigrateResult, runnerOptionsFrom, type RunnerCliOptions } from '../runner-options.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
+import { refreshSchemaDump } from '../schema-dump.js';
 import { askOnTerminal } from '../io.js';
 
 export interface RedoOptions extends RunnerCliOptions {
@@ -23,5 +24,6 @@ export default async function redo(ctx: CommandContext, options: RedoOptions): P
     lintGate: options.lint ? undefined : false,
   });
   printMigrateResult(ctx, result, { dryRun: options.dryRun, sql: options.sql });
+  if (!options.dryRun && !options.sql) await refreshSchemaDump(ctx);
   return 0;
 }

@@ -2,6 +2,7 @@ import type { ExitCode } from '../../errors.js';
 import { printMigrateResult, runnerOptionsFrom, targetOptions, type RunnerCliOptions } from '../runner-options.js';
 import { migrate } from '../../runner/migrate.js';
 import type { CommandContext } from '../context.js';
+import { refreshSchemaDump } from '../schema-dump.js';
 
 export interface UpOptions extends RunnerCliOptions {
   to?: string;
@@ -24,5 +25,6 @@ export default async function up(ctx: CommandContext, options: UpOptions): Promi
     lintGate: options.lint ? undefined : false,
   });
   printMigrateResult(ctx, result, options);
+  if (!options.dryRun && !options.sql) await refreshSchemaDump(ctx);
   return 0;
 }

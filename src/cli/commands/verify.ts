@@ -1,11 +1,11 @@
 import type { ExitCode } from '../../errors.js';
 import { packageVersion } from '../../package-version.js';
-import { parseVersion, seconds } from '../runner-options.js';
 import { parseLockMode } from '../../verify/lock-modes.js';
 import { migrationLines, summaryLines, verifyJson } from '../../verify/report.js';
 import { traceGithubLines, traceLines, traceSummaryLines, verifySarif } from '../../verify/trace-report.js';
 import { verify as runVerify } from '../../verify/verify.js';
 import type { CommandContext } from '../context.js';
+import { printThrowawayEvent, throwawayRunOptions } from '../throwaway-options.js';
 
 export interface VerifyCliOptions {
   to?: string;
@@ -27,25 +27,14 @@ export default async function verify(ctx: CommandContext, options: VerifyCliOpti
   const { signal } = ctx.io;
   try {
     const result = await runVerify({
-      config: await ctx.config(),
-      cwd: ctx.io.cwd,
-      env: ctx.io.env,
-      url: ctx.globals.url,
-      to: options.to === undefined ? undefined : parseVersion(options.to, '--to'),
-      wait: seconds(options.wait, '--wait'),
+      ...(await throwawayRunOptions(ctx, options)),
       trace: options.trace === true,
       failOnLock,
-      signal,
       onEvent: (event) => {
-        if (event.type === 'migration' && progress) {
+        if (event.type !== 'migration') printThrowawayEvent(ctx, event);
+        else if (progress) {
           for (const line of migrationLines(event.migration, { color: ctx.color, cwd: ctx.io.cwd })) ctx.out(line);
           if (event.migration.trace) for (const line of traceLines(event.migration.trace)) ctx.out(line);
-        } else if (event.type === 'notice' && ctx.globals.verbose) {
-          ctx.info(`${event.notice.severity.toLowerCase()}: ${event.notice.message}`);
-        } else if (event.type === 'connect-retry') {
-          ctx.info(`waiting for the database: ${event.reason}`);
-        } else if (event.type === 'cleanup-failed') {
-          ctx.err(`warning: ${event.message}`);
         }
       },
     });
