@@ -8,6 +8,14 @@ const EVENTS = {
   name: '0001_create_events.up.sql',
   sql: 'CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, kind varchar(50), quantity integer);',
 };
+const RANDOM_LABEL = {
+  name: '0002_create_random_label.up.sql',
+  sql: "CREATE OR REPLACE FUNCTION random_label() RETURNS text LANGUAGE sql AS $$ SELECT 'label_' || md5(random()::text) $$;",
+};
+const DEFAULT_LABEL = {
+  name: '0002_create_default_label.up.sql',
+  sql: "CREATE OR REPLACE FUNCTION default_label() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'none'::text $$;",
+};
 const ROWS = "INSERT INTO events SELECT g, 'click', g FROM generate_series(1, 1000) AS g;";
 const rewrite = (lock: 'AccessExclusiveLock') => ({ table: 'events', rows: ROWS, lock, rewrite: true });
 
@@ -26,7 +34,8 @@ const rule: Rule = {
     'SOP "zero-downtime steps": some statements copy every row of the table to a new file while holding an ACCESS ' +
     'EXCLUSIVE lock, which blocks reads and writes until the copy (and the rebuild of every index) is done ' +
     '(PostgreSQL documentation, ALTER TABLE, "Notes"): ADD COLUMN with a volatile DEFAULT (clock_timestamp(), ' +
-    'random(), gen_random_uuid(), nextval() …), a serial or identity column, or a stored generated column; ALTER ' +
+    'random(), gen_random_uuid(), nextval() …, or a function an earlier migration created without declaring it ' +
+    'IMMUTABLE or STABLE: PostgreSQL makes functions VOLATILE unless told), a serial or identity column, or a stored generated column; ALTER ' +
     'COLUMN TYPE that is not binary-coercible (int → bigint, narrowing a varchar, text → int, anything with USING; ' +
     'not widening a varchar, varchar → text, widening numeric precision or timestamp precision); SET TABLESPACE; ' +
     'SET LOGGED / UNLOGGED; VACUUM FULL; CLUSTER. timestamp ↔ timestamptz rewrites only when the session TimeZone ' +
@@ -42,6 +51,14 @@ const rule: Rule = {
         sql: 'ALTER TABLE events ADD COLUMN IF NOT EXISTS created_at timestamptz DEFAULT clock_timestamp();',
         files: [EVENTS],
         expect: [{ line: 1, column: 20, message: 'clock_timestamp' }],
+        effect: rewrite('AccessExclusiveLock'),
+      },
+      {
+        // Lemmy 0070 and crates.io 0147: a DEFAULT calling a function an earlier migration created, VOLATILE by default.
+        name: '0003_events_label.up.sql',
+        sql: 'ALTER TABLE events ADD COLUMN IF NOT EXISTS label text NOT NULL DEFAULT random_label();',
+        files: [EVENTS, RANDOM_LABEL],
+        expect: [{ line: 1, column: 20, message: 'random_label' }],
         effect: rewrite('AccessExclusiveLock'),
       },
       {
@@ -80,6 +97,12 @@ const rule: Rule = {
           'ALTER TABLE events ADD COLUMN IF NOT EXISTS created_at timestamptz DEFAULT now();\n' +
           'ALTER TABLE events ALTER COLUMN kind TYPE varchar(100);',
         files: [EVENTS],
+        effect: { table: 'events', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+      },
+      {
+        name: '0003_events_label.up.sql',
+        sql: 'ALTER TABLE events ADD COLUMN IF NOT EXISTS label text NOT NULL DEFAULT default_label();',
+        files: [EVENTS, DEFAULT_LABEL],
         effect: { table: 'events', rows: ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
@@ -125,7 +148,7 @@ const rule: Rule = {
         for (const action of view.actions) {
           if (action.type === 'add-column') {
             addedHere.set(action.column.name, action.column.type);
-            const why = addColumnRewrite(action.column);
+            const why = addColumnRewrite(action.column, (call) => context.schema.callIsVolatile(call));
             if (!why || (action.ifNotExists && table?.columns.has(action.column.name))) continue;
             context.report({
               span: action.span,

@@ -3,16 +3,24 @@
  * ACCESS EXCLUSIVE lock): the DDL semantics table-rewrite reports on, after
  * PostgreSQL's ALTER TABLE documentation ("Notes") and its binary-coercible casts.
  */
-import type { ColumnView, TypeRef } from '../parse/types.js';
+import type { ColumnView, FunctionName, TypeRef } from '../parse/types.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
-/** Why adding `column` to a table with rows rewrites it; undefined when it does not. */
-export function addColumnRewrite(column: ColumnView): string | undefined {
+/**
+ * Why adding `column` to a table with rows rewrites it; undefined when it does not.
+ * `isVolatile` says whether a function its DEFAULT calls, one the built-in list does not name, is VOLATILE.
+ */
+export function addColumnRewrite(column: ColumnView, isVolatile: (name: FunctionName) => boolean = () => false): string | undefined {
   if (column.generated === 'stored') return 'a stored generated column is computed for every existing row';
   if (column.identity) return 'an identity column draws a value for every existing row';
   if (builtin(column.type) && SERIAL_TYPES.has(column.type!.name)) return `a ${column.type!.name} column draws a value for every existing row`;
   if (column.volatileDefault) return `its DEFAULT calls ${column.volatileDefault}(), which is volatile, so it is evaluated for every existing row`;
+  const declared = column.defaultCalls?.find(isVolatile);
+  if (declared) {
+    const name = declared.schema === undefined ? declared.name : `${declared.schema}.${declared.name}`;
+    return `its DEFAULT calls ${name}(), which a migration created without IMMUTABLE or STABLE, so it is VOLATILE and evaluated for every existing row`;
+  }
   return undefined;
 }
 

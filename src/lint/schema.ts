@@ -91,11 +91,15 @@ export interface ViewInfo {
   definition: string;
   /** Keys of the relations its query reads (DROP … CASCADE of one drops it). */
   reads: ObjectKey[];
+  /** The file whose statement first created it (kept by OR REPLACE); absent for statements applied without a file. */
+  createdIn?: LintFile;
   origin?: Origin;
 }
 
 export interface FunctionInfo {
   procedure: boolean;
+  /** As declared (VOLATILE unless IMMUTABLE or STABLE is written). */
+  volatility: 'immutable' | 'stable' | 'volatile';
   /** Argument types as written. */
   argTypes: string[];
   definition: string;
@@ -261,6 +265,30 @@ export class SchemaModel {
     return this.tables.get(objectKey(name));
   }
 
+  /**
+   * Whether the table or materialized view `key` held rows before `file`'s
+   * migration (see existedBefore); a relation the sequence does not know did.
+   * One created earlier in the same file is invisible to other sessions until COMMIT.
+   */
+  relationExistedBefore(key: ObjectKey, file: LintFile): boolean {
+    const table = this.tables.get(key);
+    if (table) return existedBefore(table, file);
+    const view = this.views.get(key);
+    return view === undefined || view.createdIn !== file;
+  }
+
+  /**
+   * Whether a call of `name` is VOLATILE, as far as the sequence knows: true when a
+   * migration created a function of that name without declaring it IMMUTABLE or
+   * STABLE (any overload: which one a call picks depends on argument types the
+   * model does not know). Functions it does not know (built-ins, extensions, dynamic
+   * SQL) answer false: the parser knows the volatile built-ins itself.
+   */
+  callIsVolatile(name: { schema?: string; name: string }): boolean {
+    const overloads = this.functions.get(objectKey(name));
+    return overloads !== undefined && [...overloads.values()].some((overload) => overload.volatility === 'volatile');
+  }
+
   hasTable(name: { schema?: string; name: string }): boolean {
     return this.tables.has(objectKey(name));
   }
@@ -329,7 +357,9 @@ export class SchemaModel {
         if (this.views.has(key) && !view.orReplace) return;
         const reads = view.reads.map((relation) => objectKey(relation));
         for (const read of reads) link(this.readers, read, key);
-        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, origin: at(view.view.span) });
+        const previous = this.views.get(key);
+        const createdIn = previous ? previous.createdIn : file;
+        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, createdIn, origin: at(view.view.span) });
         return;
       }
       case 'create-type': {
@@ -353,7 +383,13 @@ export class SchemaModel {
         const signature = view.argTypes.join(',');
         const overloads = this.functions.get(key);
         if (overloads?.has(signature) && !view.orReplace) return;
-        const info: FunctionInfo = { procedure: view.procedure, argTypes: view.argTypes, definition: definitionOf(statement), origin: at(view.name.span) };
+        const info: FunctionInfo = {
+          procedure: view.procedure,
+          volatility: view.volatility,
+          argTypes: view.argTypes,
+          definition: definitionOf(statement),
+          origin: at(view.name.span),
+        };
         // A new map, not the old one changed: forks share the old one.
         this.functions.set(key, new Map(overloads).set(signature, info));
         return;

@@ -72,6 +72,12 @@ export interface NewerSyntax {
 }
 
 /** A possibly schema-qualified name, case-folded as PostgreSQL does (quoted parts keep their case). */
+/** A function's name as a call writes it (no span: calls are not pointed at). */
+export interface FunctionName {
+  schema?: string;
+  name: string;
+}
+
 export interface QualifiedName {
   schema?: string;
   name: string;
@@ -130,6 +136,11 @@ export interface ColumnView {
    * the table. Functions the parser cannot know (user-defined) are not named.
    */
   volatileDefault?: string;
+  /**
+   * Every function the DEFAULT calls, as written: the schema model knows the
+   * volatility of those that earlier migrations created (VOLATILE unless declared).
+   */
+  defaultCalls?: FunctionName[];
   /** DEFAULT, identity, generated, or a serial type: the column fills itself on existing rows. */
   hasDefault: boolean;
   primaryKey: boolean;
@@ -266,6 +277,8 @@ export type StatementView =
       orReplace: boolean;
       procedure: boolean;
       language?: string;
+      /** As declared; PostgreSQL's default is VOLATILE. */
+      volatility: 'immutable' | 'stable' | 'volatile';
     }
   | {
       kind: 'create-trigger';

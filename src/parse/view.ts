@@ -18,6 +18,7 @@ import type {
   ColumnView,
   ConstraintView,
   DropTarget,
+  FunctionName,
   NewerSyntax,
   ObjectKind,
   QualifiedName,
@@ -163,6 +164,27 @@ function volatileCall(expr: unknown): string | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+function volatilityOf(declared: string | undefined): 'immutable' | 'stable' | 'volatile' {
+  return declared === 'immutable' || declared === 'stable' ? declared : 'volatile';
+}
+
+/** Every function `expr` calls, qualified as written. */
+function functionCalls(expr: unknown, found: FunctionName[] = []): FunctionName[] {
+  if (Array.isArray(expr)) {
+    for (const element of expr) functionCalls(element, found);
+    return found;
+  }
+  if (expr === null || typeof expr !== 'object') return found;
+  const call = (expr as { FuncCall?: pg.FuncCall }).FuncCall;
+  if (call) {
+    const parts = strings(call.funcname);
+    const name = parts[parts.length - 1];
+    if (name !== undefined) found.push(parts.length >= 2 ? { schema: parts[parts.length - 2]!, name } : { name });
+  }
+  for (const key in expr) functionCalls((expr as Record<string, unknown>)[key], found);
+  return found;
 }
 
 const OBJECT_KINDS: Record<pg.ObjectType, ObjectKind> = {
@@ -610,6 +632,8 @@ class ViewBuilder {
           column.default = true;
           const volatile = volatileCall(constraint.raw_expr);
           if (volatile) column.volatileDefault = volatile;
+          const calls = functionCalls(constraint.raw_expr);
+          if (calls.length > 0) column.defaultCalls = calls;
           break;
         }
         case 'CONSTR_IDENTITY':
@@ -801,6 +825,7 @@ class ViewBuilder {
       argTypes,
       orReplace: stmt.replace === true,
       procedure: stmt.is_procedure === true,
+      volatility: volatilityOf(as(options.find((option) => option?.defname === 'volatility')?.arg, 'String')?.sval),
       ...(language !== undefined ? { language } : {}),
     };
   }

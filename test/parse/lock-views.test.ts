@@ -16,6 +16,21 @@ describe('parse views for the lock rules', () => {
     expect(view.columns.map((column) => column.volatileDefault)).toEqual(['gen_random_uuid', undefined, undefined, 'random']);
   });
 
+  it('lists every function a DEFAULT calls, qualified as written, and reads a function\'s declared volatility', () => {
+    const view = one("CREATE TABLE t (a text DEFAULT app.random_label(), b text DEFAULT lower(random_string(26)), c int DEFAULT 1)").view;
+    if (view.kind !== 'create-table') throw new Error(view.kind);
+    expect(view.columns.map((column) => column.defaultCalls)).toEqual([
+      [{ schema: 'app', name: 'random_label' }],
+      [{ name: 'lower' }, { name: 'random_string' }],
+      undefined,
+    ]);
+    const volatility = ['', ' STABLE', ' IMMUTABLE', ' VOLATILE'].map((declared) => {
+      const created = one(`CREATE FUNCTION f() RETURNS int LANGUAGE sql${declared} AS $$ SELECT 1 $$`).view;
+      return created.kind === 'create-function' ? created.volatility : created.kind;
+    });
+    expect(volatility).toEqual(['volatile', 'stable', 'immutable', 'volatile']);
+  });
+
   it('marks CHECK (col IS NOT NULL) with its column, and nothing else', () => {
     const view = one('ALTER TABLE t ADD CONSTRAINT a CHECK (email IS NOT NULL) NOT VALID, ADD CONSTRAINT b CHECK (email IS NOT NULL AND id > 0)').view;
     if (view.kind !== 'alter-table') throw new Error(view.kind);
