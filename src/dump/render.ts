@@ -95,6 +95,9 @@ export function renderObject(object: SchemaObject, schema: SchemaIndex): Rendere
       return renderTrigger(object);
     case 'policy':
       return [statement(object, RANK.policy, renderPolicy(object))];
+    case 'distribution':
+      // Citus metadata: create_distributed_table() belongs in a migration, not in the schema file.
+      return [];
   }
 }
 
