@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,8 @@ import { formatError } from '../../src/cli/format-error.js';
 import { configDefaults, loadConfig } from '../../src/config/index.js';
 import { readConfigFile } from '../../src/config/read.js';
 import { errorOf, tempProject } from './helpers.js';
+
+const BIN = new URL('../../dist/cli/sqlmig.cjs', import.meta.url).pathname;
 
 /** True when no `.migraterc.json` sits in any parent of `dir` (the "no config anywhere" case needs that). */
 function noConfigAbove(dir: string): boolean {
@@ -79,12 +82,21 @@ describe('finding the config file', () => {
     expect((await loadConfig({ cwd, dir: 'other', env: {} })).dir).toBe(join(cwd, 'other'));
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable config file is a file error naming it', async () => {
+  it('an unreadable config file is a file error naming it', async () => {
     const root = tempProject({ '.migraterc.json': '{}' });
-    chmodSync(join(root, '.migraterc.json'), 0o000);
+    const config = join(root, '.migraterc.json');
+    chmodSync(config, 0o000);
+    if (process.getuid?.() === 0) {
+      // Root reads any file: the built CLI runs as nobody instead.
+      chmodSync(root, 0o755);
+      const result = spawnSync(process.execPath, [BIN, 'status'], { cwd: root, uid: 65534, gid: 65534, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(result.stderr).toContain("error: .migraterc.json: cannot read the config file: permission denied");
+      expect(result.status).toBe(2);
+      return;
+    }
     const error = await errorOf(() => loadConfig({ cwd: root, env: {} }));
     expect(error.message).toBe('cannot read the config file: permission denied');
-    expect(error.location).toEqual({ file: join(root, '.migraterc.json') });
+    expect(error.location).toEqual({ file: config });
     expect(error.exitCode).toBe(2);
   });
 
