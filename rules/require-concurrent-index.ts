@@ -1,6 +1,6 @@
 import { displayName, headSpan } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
-import { accessExclusiveTables } from '../src/lint/lock-modes.js';
+import { accessExclusiveTables, type LockLookups } from '../src/lint/lock-modes.js';
 import { objectKey, transactionOf } from '../src/lint/schema.js';
 import type { QualifiedName, Statement } from '../src/parse/types.js';
 import { USERS, USERS_ROWS } from '../src/lint/example-fixtures.js';
@@ -35,7 +35,7 @@ const rule: Rule = {
     'failed concurrent build left behind, then `CREATE INDEX CONCURRENTLY`. Not flagged: a table or materialized view ' +
     'this migration created (no other session sees it before COMMIT), and a DROP INDEX on a table that an earlier ' +
     'statement of the same transaction already locked ACCESS EXCLUSIVE (ALTER TABLE that adds, drops or changes ' +
-    'columns or constraints, TRUNCATE, another DROP INDEX) or that the file drops: that lock lasts until COMMIT ' +
+    'columns or constraints, or drops a foreign key that references it, TRUNCATE, another DROP INDEX) or that the file drops: that lock lasts until COMMIT ' +
     'whatever the DROP INDEX does, so the finding belongs to where it starts.',
   examples: {
     bad: [
@@ -101,6 +101,16 @@ const rule: Rule = {
         effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
       },
       {
+        // documenso 0070, hatchet 0003: dropping orders' foreign key locks users, the table it references, ACCESS EXCLUSIVE.
+        name: '0003_orders_without_user.up.sql',
+        sql: 'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_id_fkey;\nDROP INDEX IF EXISTS idx_users_email;',
+        files: [
+          USERS_WITH_INDEX,
+          { name: '0002_create_orders.up.sql', sql: 'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, user_id bigint CONSTRAINT orders_user_id_fkey REFERENCES users);' },
+        ],
+        effect: { table: 'users', rows: USERS_ROWS, lock: 'AccessExclusiveLock', scan: false, rewrite: false },
+      },
+      {
         // Lemmy and concourse: a materialized view built in this migration, so the same transaction can index it.
         name: '0002_create_user_emails.up.sql',
         sql:
@@ -143,6 +153,10 @@ const rule: Rule = {
      */
     let lockedExclusive = new Set<string>();
     const indexTable = (index: string) => context.schema.indexes.get(index)?.table;
+    const lookups: LockLookups = {
+      tableOfIndex: indexTable,
+      referencedTable: (table, constraint) => context.schema.tables.get(table)?.foreignKeys.find((fk) => fk.name === constraint)?.references,
+    };
     return {
       fileStart(file) {
         dropped = new Set();
@@ -157,7 +171,7 @@ const rule: Rule = {
         // In a -- sqlmig:no-transaction file each statement commits, and its lock goes, at once.
         if (transactionOf(statement, file) !== file) lockedExclusive.clear();
         checkStatement(statement, file);
-        if (transactionOf(statement, file) === file) for (const key of accessExclusiveTables(view, indexTable)) lockedExclusive.add(key);
+        if (transactionOf(statement, file) === file) for (const key of accessExclusiveTables(view, lookups)) lockedExclusive.add(key);
       },
     };
 
