@@ -266,7 +266,9 @@ const rule: Rule = {
     'dropped by the down file: the schema after the up file and then the down file is compared with the schema ' +
     'before the up file. Dropping a table covers its columns, indexes, constraints, triggers, partitions and ' +
     'owned sequences; DROP … CASCADE covers the views reading a dropped relation, the foreign keys to a dropped ' +
-    'table and the triggers of a dropped function; DROP SCHEMA … CASCADE covers everything in the schema; dropping ' +
+    'table, the triggers of a dropped function, the views naming a dropped column, and what uses a dropped type ' +
+    '(its domains, the columns of it and the views reading them, the views naming it, the functions taking or ' +
+    'returning it); DROP SCHEMA … CASCADE covers everything in the schema; dropping ' +
     'a column covers the indexes and constraints on it; DROP … IF EXISTS counts. Columns and triggers added to a ' +
     'table from outside the migrations folder count too. A view, function or trigger that the up file ' +
     'replaces (CREATE OR REPLACE of one that existed before) may instead be restored with its old definition. ' +

@@ -315,8 +315,7 @@ class ViewBuilder {
       case 'ViewStmt': {
         const stmt = as(node, 'ViewStmt')!;
         const view = this.rangeVar(stmt.view);
-        const reads = this.relationsIn(stmt.query);
-        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, reads } };
+        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, ...this.queryDependencies(stmt.query) } };
       }
       case 'CreateEnumStmt': {
         const stmt = as(node, 'CreateEnumStmt')!;
@@ -332,7 +331,8 @@ class ViewBuilder {
       }
       case 'CreateDomainStmt': {
         const stmt = as(node, 'CreateDomainStmt')!;
-        return { view: { kind: 'create-type', type: this.names(stmt.domainname), variant: 'domain', values: [] } };
+        const base = stmt.typeName ? { baseType: this.typeRef(stmt.typeName) } : {};
+        return { view: { kind: 'create-type', type: this.names(stmt.domainname), variant: 'domain', values: [], ...base } };
       }
       case 'DefineStmt': {
         const stmt = as(node, 'DefineStmt')!;
@@ -525,6 +525,15 @@ class ViewBuilder {
     return rangeVarsIn(query).map((rangeVar) => this.rangeVar(rangeVar));
   }
 
+  /** What a view's query depends on: the relations it reads, the columns and the types it names. */
+  private queryDependencies(query: Node | undefined): { reads: QualifiedName[]; columns: string[]; types: QualifiedName[] } {
+    const types = typeNamesIn(query).flatMap((typeName) => {
+      const names = strings(typeName.names);
+      return names[0] === 'pg_catalog' ? [] : [this.qualified(names)];
+    });
+    return { reads: this.relationsIn(query), columns: columnsIn(query), types };
+  }
+
   /** The table of `OWNED BY table.column` in a sequence's options; undefined for none or `OWNED BY NONE`. */
   private ownedBy(options: Node[] | undefined): QualifiedName | undefined {
     const option = (options ?? []).map((each) => as(each, 'DefElem')).find((each) => each?.defname === 'owned_by');
@@ -597,7 +606,7 @@ class ViewBuilder {
     const target = this.rangeVar(stmt.into?.rel);
     const ifNotExists = stmt.if_not_exists === true;
     if (stmt.objtype === 'OBJECT_MATVIEW') {
-      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, reads: this.relationsIn(stmt.query) };
+      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, ...this.queryDependencies(stmt.query) };
     }
     return {
       kind: 'create-table',
@@ -819,10 +828,17 @@ class ViewBuilder {
       if (!parameter || parameter.mode === 'FUNC_PARAM_OUT' || parameter.mode === 'FUNC_PARAM_TABLE') return [];
       return [this.typeText(parameter.argType)];
     });
+    const resultTypes = (stmt.parameters ?? []).flatMap((param) => {
+      const parameter = as(param, 'FunctionParameter');
+      if (!parameter || (parameter.mode !== 'FUNC_PARAM_OUT' && parameter.mode !== 'FUNC_PARAM_INOUT' && parameter.mode !== 'FUNC_PARAM_TABLE')) return [];
+      return [this.typeText(parameter.argType)];
+    });
+    if (stmt.returnType) resultTypes.push(this.typeText(stmt.returnType));
     return {
       kind: 'create-function',
       name: this.names(stmt.funcname),
       argTypes,
+      resultTypes,
       orReplace: stmt.replace === true,
       procedure: stmt.is_procedure === true,
       volatility: volatilityOf(as(options.find((option) => option?.defname === 'volatility')?.arg, 'String')?.sval),
@@ -854,6 +870,19 @@ function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
   return found;
 }
 
+/** Every type a (sub)tree names: casts (`'a'::mood`, `CAST(x AS mood)`) and the like. */
+function typeNamesIn(node: unknown, found: pg.TypeName[] = []): pg.TypeName[] {
+  if (Array.isArray(node)) {
+    for (const item of node) typeNamesIn(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'typeName' || key === 'TypeName') found.push(value as pg.TypeName);
+      else typeNamesIn(value, found);
+    }
+  }
+  return found;
+}
+
 /** The names of the columns a (sub)tree refers to (the last part of each column reference), once each. */
 function columnsIn(node: unknown, found = new Set<string>()): string[] {
   if (Array.isArray(node)) {
@@ -861,8 +890,9 @@ function columnsIn(node: unknown, found = new Set<string>()): string[] {
   } else if (node !== null && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'ColumnRef') {
+        // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
         const name = strings((value as pg.ColumnRef).fields).pop();
-        if (name !== undefined) found.add(name);
+        if (name !== undefined) found.add(name === '' ? '*' : name);
       } else columnsIn(value, found);
     }
   }
