@@ -77,12 +77,17 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
   /** A relation that is there now but was not before the up file: reported itself (or temporary), with all that is on it. */
   // Only what changed since `before` can differ from it.
   const changed = after.changesSince(before);
-  /** The entries of `map` under the changed `keys` that are there now. */
-  const present = function* <V>(keys: ReadonlySet<string>, map: ReadonlyMap<string, V>): Generator<[string, V]> {
+  /**
+   * The entries of `map` under the changed `keys` that are there now. An array, not a generator: with a
+   * generator here, linting 10,000 files took 0.2 s more CPU and 17 MB more peak memory (Node 20, bench/RESULTS.md).
+   */
+  const present = <V>(keys: ReadonlySet<string>, map: ReadonlyMap<string, V>): Array<[string, V]> => {
+    const entries: Array<[string, V]> = [];
     for (const key of keys) {
       const value = map.get(key);
-      if (value !== undefined) yield [key, value];
+      if (value !== undefined) entries.push([key, value]);
     }
+    return entries;
   };
   const newRelation = (key: ObjectKey) => !before.tables.has(key) && !before.views.has(key) && (after.tables.has(key) || after.views.has(key));
 
