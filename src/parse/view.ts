@@ -407,7 +407,7 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        const reads = rangeVarsIn(stmt.selectStmt).map((rangeVar) => this.rangeVar(rangeVar));
+        const reads = namesIn(stmt.selectStmt).rangeVars.map((rangeVar) => this.rangeVar(rangeVar));
         return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
@@ -520,18 +520,14 @@ class ViewBuilder {
 
   // ---- names and types
 
-  /** The relations a query reads (FROM clauses, subqueries and CTEs). */
-  private relationsIn(query: Node | undefined): QualifiedName[] {
-    return rangeVarsIn(query).map((rangeVar) => this.rangeVar(rangeVar));
-  }
-
   /** What a view's query depends on: the relations it reads, the columns and the types it names. */
   private queryDependencies(query: Node | undefined): { reads: QualifiedName[]; columns: string[]; types: QualifiedName[] } {
-    const types = typeNamesIn(query).flatMap((typeName) => {
-      const names = strings(typeName.names);
-      return names[0] === 'pg_catalog' ? [] : [this.qualified(names)];
+    const names = namesIn(query);
+    const types = names.typeNames.flatMap((typeName) => {
+      const parts = strings(typeName.names);
+      return parts[0] === 'pg_catalog' ? [] : [this.qualified(parts)];
     });
-    return { reads: this.relationsIn(query), columns: columnsIn(query), types };
+    return { reads: names.rangeVars.map((rangeVar) => this.rangeVar(rangeVar)), columns: [...names.columns], types };
   }
 
   /** The table of `OWNED BY table.column` in a sequence's options; undefined for none or `OWNED BY NONE`. */
@@ -857,44 +853,36 @@ class ViewBuilder {
   }
 }
 
-/** Every relation a (sub)tree names in FROM clauses, subqueries and CTEs included: what a query reads. */
-function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
-  if (Array.isArray(node)) {
-    for (const item of node) rangeVarsIn(item, found);
-  } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'RangeVar') found.push(value as pg.RangeVar);
-      else rangeVarsIn(value, found);
-    }
-  }
-  return found;
+/** What a (sub)tree names: relations (FROM clauses, subqueries and CTEs), columns (the last part of each reference, `*` for a star) and types (casts). */
+interface NamesIn {
+  rangeVars: pg.RangeVar[];
+  columns: Set<string>;
+  typeNames: pg.TypeName[];
 }
 
-/** Every type a (sub)tree names: casts (`'a'::mood`, `CAST(x AS mood)`) and the like. */
-function typeNamesIn(node: unknown, found: pg.TypeName[] = []): pg.TypeName[] {
+/**
+ * One walk collecting all three kinds (a view's query needs them all: three walks of a large one cost
+ * Lemmy's lint ~60 ms). A node of one of those kinds is not descended into: none holds another.
+ */
+function namesIn(node: unknown, found: NamesIn = { rangeVars: [], columns: new Set(), typeNames: [] }): NamesIn {
   if (Array.isArray(node)) {
-    for (const item of node) typeNamesIn(item, found);
+    for (const item of node) namesIn(item, found);
   } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'typeName' || key === 'TypeName') found.push(value as pg.TypeName);
-      else typeNamesIn(value, found);
-    }
-  }
-  return found;
-}
-
-/** The names of the columns a (sub)tree refers to (the last part of each column reference), once each. */
-function columnsIn(node: unknown, found = new Set<string>()): string[] {
-  if (Array.isArray(node)) {
-    for (const item of node) columnsIn(item, found);
-  } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'ColumnRef') {
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (key === 'RangeVar') found.rangeVars.push(value as pg.RangeVar);
+      else if (key === 'ColumnRef') {
         // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
         const name = strings((value as pg.ColumnRef).fields).pop();
-        if (name !== undefined) found.add(name === '' ? '*' : name);
-      } else columnsIn(value, found);
+        if (name !== undefined) found.columns.add(name === '' ? '*' : name);
+      } else if (key === 'typeName' || key === 'TypeName') found.typeNames.push(value as pg.TypeName);
+      else namesIn(value, found);
     }
   }
-  return [...found];
+  return found;
+}
+
+/** The names of the columns a (sub)tree refers to, once each. */
+function columnsIn(node: unknown): string[] {
+  return [...namesIn(node).columns];
 }
