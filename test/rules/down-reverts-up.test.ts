@@ -270,4 +270,16 @@ describe('down-reverts-up', () => {
     // The view reading only other columns of the table stays.
     expect(await findings(up, 'DROP TYPE IF EXISTS mood CASCADE;')).toEqual(['6:24 view user_ids is created here, and 0002_change.down.sql does not drop it']);
   });
+
+  it('a view DROP TYPE … CASCADE took is new when created again under its name (no OR REPLACE): the down file must restore it', async () => {
+    const earlier: ExampleFile[] = [
+      { name: '0001_create_users.down.sql', sql: 'DROP VIEW IF EXISTS moods;\nDROP TYPE IF EXISTS mood;\nDROP TABLE IF EXISTS users;' },
+      { name: '0001_create_users.up.sql', sql: `${USERS.sql}\nCREATE TYPE mood AS ENUM ('a');\nCREATE OR REPLACE VIEW moods AS SELECT 'a'::mood AS m;` },
+    ];
+    const up = "DROP TYPE IF EXISTS mood CASCADE;\nCREATE TYPE mood AS ENUM ('a', 'b');\nCREATE VIEW moods AS SELECT 'b'::mood AS m;";
+    expect(await findings(up, "ALTER TYPE mood RENAME VALUE 'b' TO 'c';", earlier)).toEqual([
+      '3:13 view moods is replaced here, and 0002_change.down.sql neither restores nor drops it',
+    ]);
+    expect(await findings(up, "DROP VIEW IF EXISTS moods;\nDROP TYPE IF EXISTS mood;\nCREATE TYPE mood AS ENUM ('a');\nCREATE VIEW moods AS SELECT 'a'::mood AS m;", earlier)).toEqual([]);
+  });
 });
