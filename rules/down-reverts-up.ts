@@ -77,12 +77,17 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
   /** A relation that is there now but was not before the up file: reported itself (or temporary), with all that is on it. */
   // Only what changed since `before` can differ from it.
   const changed = after.changesSince(before);
-  /** The entries of `map` under the changed `keys` that are there now. */
-  const present = function* <V>(keys: ReadonlySet<string>, map: ReadonlyMap<string, V>): Generator<[string, V]> {
+  /**
+   * The entries of `map` under the changed `keys` that are there now. An array, not a generator: with a
+   * generator here, linting 10,000 files took 0.2 s more CPU and 17 MB more peak memory (Node 20, bench/RESULTS.md).
+   */
+  const present = <V>(keys: ReadonlySet<string>, map: ReadonlyMap<string, V>): Array<[string, V]> => {
+    const entries: Array<[string, V]> = [];
     for (const key of keys) {
       const value = map.get(key);
-      if (value !== undefined) yield [key, value];
+      if (value !== undefined) entries.push([key, value]);
     }
+    return entries;
   };
   const newRelation = (key: ObjectKey) => !before.tables.has(key) && !before.views.has(key) && (after.tables.has(key) || after.views.has(key));
 
@@ -266,7 +271,9 @@ const rule: Rule = {
     'dropped by the down file: the schema after the up file and then the down file is compared with the schema ' +
     'before the up file. Dropping a table covers its columns, indexes, constraints, triggers, partitions and ' +
     'owned sequences; DROP … CASCADE covers the views reading a dropped relation, the foreign keys to a dropped ' +
-    'table and the triggers of a dropped function; DROP SCHEMA … CASCADE covers everything in the schema; dropping ' +
+    'table, the triggers of a dropped function, the views naming a dropped column, and what uses a dropped type ' +
+    '(its domains, the columns of it and the views reading them, the views naming it, the functions taking or ' +
+    'returning it); DROP SCHEMA … CASCADE covers everything in the schema; dropping ' +
     'a column covers the indexes and constraints on it; DROP … IF EXISTS counts. Columns and triggers added to a ' +
     'table from outside the migrations folder count too. A view, function or trigger that the up file ' +
     'replaces (CREATE OR REPLACE of one that existed before) may instead be restored with its old definition. ' +

@@ -91,6 +91,10 @@ export interface ViewInfo {
   definition: string;
   /** Keys of the relations its query reads (DROP … CASCADE of one drops it). */
   reads: ObjectKey[];
+  /** The columns its query names, `*` for a star (DROP COLUMN … CASCADE of one, on a relation it reads, drops it). */
+  columns: string[];
+  /** Keys of the types its query names (DROP TYPE … CASCADE of one drops it). */
+  types: ObjectKey[];
   /** The file whose statement first created it (kept by OR REPLACE); absent for statements applied without a file. */
   createdIn?: LintFile;
   origin?: Origin;
@@ -102,6 +106,8 @@ export interface FunctionInfo {
   volatility: 'immutable' | 'stable' | 'volatile';
   /** Argument types as written. */
   argTypes: string[];
+  /** Return type and OUT / TABLE column types as written. */
+  resultTypes: string[];
   definition: string;
   origin?: Origin;
 }
@@ -149,6 +155,8 @@ export interface TypeInfo {
   key: ObjectKey;
   variant: 'enum' | 'composite' | 'range' | 'domain' | 'base' | 'shell';
   values: string[];
+  /** A domain's underlying type (DROP TYPE … CASCADE of it drops the domain). */
+  baseType?: ObjectKey;
   createdIn?: LintFile;
   origin?: Origin;
 }
@@ -359,13 +367,15 @@ export class SchemaModel {
         for (const read of reads) link(this.readers, read, key);
         const previous = this.views.get(key);
         const createdIn = previous ? previous.createdIn : file;
-        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, createdIn, origin: at(view.view.span) });
+        const types = view.types.map((type) => objectKey(type));
+        this.views.set(key, { materialized: view.materialized, definition: definitionOf(statement), reads, columns: view.columns, types, createdIn, origin: at(view.view.span) });
         return;
       }
       case 'create-type': {
         const key = objectKey(view.type);
         if (this.types.has(key)) return;
-        this.types.set(key, { key, variant: view.variant, values: view.values, createdIn: file, origin: at(view.type.span) });
+        const baseType = view.baseType && view.baseType.schema !== 'pg_catalog' ? { baseType: objectKey(view.baseType) } : {};
+        this.types.set(key, { key, variant: view.variant, values: view.values, ...baseType, createdIn: file, origin: at(view.type.span) });
         return;
       }
       case 'alter-type': {
@@ -387,6 +397,7 @@ export class SchemaModel {
           procedure: view.procedure,
           volatility: view.volatility,
           argTypes: view.argTypes,
+          resultTypes: view.resultTypes,
           definition: definitionOf(statement),
           origin: at(view.name.span),
         };
@@ -479,21 +490,9 @@ export class SchemaModel {
       case 'add-column':
         if (!table.columns.has(action.column.name)) addColumn(table, action.column, file, origin && { file: origin.file, span: action.column.span });
         return;
-      case 'drop-column': {
-        const { column } = action;
-        table.columns.delete(column);
-        table.foreignKeys = table.foreignKeys.filter((fk) => !fk.columns.includes(column));
-        // The indexes and constraints on the column go with it.
-        for (const [name, constraint] of [...table.constraints]) {
-          if (constraint.columns.includes(column) || constraint.referencedColumns?.includes(column)) table.constraints.delete(name);
-        }
-        for (const name of [...table.indexes]) {
-          const key = `${table.schema}.${name}`;
-          const index = this.indexes.get(key);
-          if (index && (index.columns.includes(column) || index.referencedColumns.includes(column))) this.dropIndex(key);
-        }
+      case 'drop-column':
+        this.dropColumn(table, action.column, action.cascade);
         return;
-      }
       case 'alter-column-type':
         updateColumn(table, action.column, { type: action.newType });
         return;
@@ -560,7 +559,7 @@ export class SchemaModel {
    * DROP of one object, with what goes with it: a table's indexes, triggers,
    * partitions and owned sequences; with CASCADE also the views that read a
    * dropped relation, the foreign keys to a dropped table, the triggers that
-   * execute a dropped function and the columns of a dropped type.
+   * execute a dropped function and what uses a dropped type (see `dropUsesOfType`).
    */
   private drop(objectType: string, name: QualifiedName, cascade: boolean, on?: QualifiedName): void {
     const key = objectKey(name);
@@ -591,7 +590,7 @@ export class SchemaModel {
       case 'type':
       case 'domain':
         this.types.delete(key);
-        if (cascade) this.dropUsesOfType(key, name.name);
+        if (cascade) this.dropUsesOfType(key);
         return;
       case 'sequence':
         this.sequences.delete(key);
@@ -666,17 +665,59 @@ export class SchemaModel {
     }
   }
 
-  /** DROP TYPE … CASCADE: the columns of that type, and the functions that take it. */
-  private dropUsesOfType(key: ObjectKey, typeName: string): void {
-    for (const table of [...this.tables.values()]) {
-      const columns = [...table.columns.values()].filter((column) => column.type && column.type.schema !== 'pg_catalog' && objectKey(column.type) === key);
+  /**
+   * ALTER TABLE … DROP COLUMN on `table` (already `mutable`): the indexes and
+   * constraints on the column go with it; with CASCADE also the views that name
+   * it (or `*`) in a query reading the table.
+   */
+  private dropColumn(table: TableInfo, column: string, cascade: boolean): void {
+    table.columns.delete(column);
+    table.foreignKeys = table.foreignKeys.filter((fk) => !fk.columns.includes(column));
+    for (const [name, constraint] of [...table.constraints]) {
+      if (constraint.columns.includes(column) || constraint.referencedColumns?.includes(column)) table.constraints.delete(name);
+    }
+    for (const name of [...table.indexes]) {
+      const key = `${table.schema}.${name}`;
+      const index = this.indexes.get(key);
+      if (index && (index.columns.includes(column) || index.referencedColumns.includes(column))) this.dropIndex(key);
+    }
+    if (!cascade) return;
+    for (const reader of this.readers.get(table.key) ?? []) {
+      const view = this.views.get(reader);
+      if (view?.reads.includes(table.key) && (view.columns.includes(column) || view.columns.includes('*'))) this.dropRelation(reader, true);
+    }
+  }
+
+  /**
+   * DROP TYPE … CASCADE, as PostgreSQL 15 does it: the domains over the type
+   * (and over those), and for each dropped type the columns of it (arrays
+   * included) with the views reading them, the views naming it, and the
+   * functions taking or returning it. A composite type's attribute of it is
+   * not modelled (the composite type stays).
+   */
+  private dropUsesOfType(key: ObjectKey): void {
+    const dropped = new Set([key]);
+    for (const pending = [key]; pending.length > 0; ) {
+      const base = pending.pop()!;
+      for (const [domain, type] of [...this.types]) {
+        if (type.baseType !== base || dropped.has(domain)) continue;
+        this.types.delete(domain);
+        dropped.add(domain);
+        pending.push(domain);
+      }
+    }
+    for (const table of [...this.tables.values(), ...this.outside.values()]) {
+      const columns = [...table.columns.values()].filter((column) => column.type && column.type.schema !== 'pg_catalog' && dropped.has(objectKey(column.type)));
       if (columns.length === 0) continue;
       const copy = this.mutable(table);
-      for (const column of columns) copy.columns.delete(column.name);
+      for (const column of columns) this.dropColumn(copy, column.name, true);
     }
-    const mentions = (argType: string) => argType.toLowerCase().split(/[^a-z0-9_$]+/).includes(typeName.toLowerCase());
+    for (const [view, info] of [...this.views]) if (info.types.some((type) => dropped.has(type))) this.dropRelation(view, true);
+    const names = new Set([...dropped].map((type) => type.slice(type.indexOf('.') + 1).toLowerCase()));
+    // Signatures are kept as written: a type is matched by its last name part, `mood[]` and `app.mood` included.
+    const mentions = (typeText: string) => typeText.toLowerCase().split(/[^a-z0-9_$]+/).some((part) => names.has(part));
     for (const [name, overloads] of [...this.functions]) {
-      const kept = new Map([...overloads].filter(([, info]) => !info.argTypes.some(mentions)));
+      const kept = new Map([...overloads].filter(([, info]) => !info.argTypes.some(mentions) && !info.resultTypes.some(mentions)));
       if (kept.size === overloads.size) continue;
       if (kept.size === 0) this.functions.delete(name);
       else this.functions.set(name, kept);

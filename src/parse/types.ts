@@ -254,6 +254,10 @@ export type StatementView =
       ifNotExists: boolean;
       /** The relations its query reads: DROP … CASCADE of one drops the view. */
       reads: QualifiedName[];
+      /** The columns its query names, last part only (`*` for a star): DROP COLUMN … CASCADE of one drops the view. */
+      columns: string[];
+      /** The types its query names (casts), pg_catalog's left out: DROP TYPE … CASCADE of one drops the view. */
+      types: QualifiedName[];
     }
   | {
       kind: 'create-type';
@@ -261,6 +265,8 @@ export type StatementView =
       variant: 'enum' | 'composite' | 'range' | 'domain' | 'base' | 'shell';
       /** Enum labels. */
       values: string[];
+      /** A domain's underlying type: DROP TYPE … CASCADE of it drops the domain. */
+      baseType?: TypeRef;
     }
   | {
       kind: 'alter-type';
@@ -274,6 +280,8 @@ export type StatementView =
       name: QualifiedName;
       /** Argument types as written (for telling overloads apart). */
       argTypes: string[];
+      /** The return type and OUT / TABLE column types as written: with the argument types, what DROP TYPE … CASCADE looks at. */
+      resultTypes: string[];
       orReplace: boolean;
       procedure: boolean;
       language?: string;

@@ -315,8 +315,7 @@ class ViewBuilder {
       case 'ViewStmt': {
         const stmt = as(node, 'ViewStmt')!;
         const view = this.rangeVar(stmt.view);
-        const reads = this.relationsIn(stmt.query);
-        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, reads } };
+        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, ...this.queryDependencies(stmt.query) } };
       }
       case 'CreateEnumStmt': {
         const stmt = as(node, 'CreateEnumStmt')!;
@@ -332,7 +331,8 @@ class ViewBuilder {
       }
       case 'CreateDomainStmt': {
         const stmt = as(node, 'CreateDomainStmt')!;
-        return { view: { kind: 'create-type', type: this.names(stmt.domainname), variant: 'domain', values: [] } };
+        const base = stmt.typeName ? { baseType: this.typeRef(stmt.typeName) } : {};
+        return { view: { kind: 'create-type', type: this.names(stmt.domainname), variant: 'domain', values: [], ...base } };
       }
       case 'DefineStmt': {
         const stmt = as(node, 'DefineStmt')!;
@@ -407,7 +407,7 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        const reads = rangeVarsIn(stmt.selectStmt).map((rangeVar) => this.rangeVar(rangeVar));
+        const reads = namesIn(stmt.selectStmt).rangeVars.map((rangeVar) => this.rangeVar(rangeVar));
         return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
@@ -520,9 +520,14 @@ class ViewBuilder {
 
   // ---- names and types
 
-  /** The relations a query reads (FROM clauses, subqueries and CTEs). */
-  private relationsIn(query: Node | undefined): QualifiedName[] {
-    return rangeVarsIn(query).map((rangeVar) => this.rangeVar(rangeVar));
+  /** What a view's query depends on: the relations it reads, the columns and the types it names. */
+  private queryDependencies(query: Node | undefined): { reads: QualifiedName[]; columns: string[]; types: QualifiedName[] } {
+    const names = namesIn(query);
+    const types = names.typeNames.flatMap((typeName) => {
+      const parts = strings(typeName.names);
+      return parts[0] === 'pg_catalog' ? [] : [this.qualified(parts)];
+    });
+    return { reads: names.rangeVars.map((rangeVar) => this.rangeVar(rangeVar)), columns: [...names.columns], types };
   }
 
   /** The table of `OWNED BY table.column` in a sequence's options; undefined for none or `OWNED BY NONE`. */
@@ -597,7 +602,7 @@ class ViewBuilder {
     const target = this.rangeVar(stmt.into?.rel);
     const ifNotExists = stmt.if_not_exists === true;
     if (stmt.objtype === 'OBJECT_MATVIEW') {
-      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, reads: this.relationsIn(stmt.query) };
+      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, ...this.queryDependencies(stmt.query) };
     }
     return {
       kind: 'create-table',
@@ -819,10 +824,17 @@ class ViewBuilder {
       if (!parameter || parameter.mode === 'FUNC_PARAM_OUT' || parameter.mode === 'FUNC_PARAM_TABLE') return [];
       return [this.typeText(parameter.argType)];
     });
+    const resultTypes = (stmt.parameters ?? []).flatMap((param) => {
+      const parameter = as(param, 'FunctionParameter');
+      if (!parameter || (parameter.mode !== 'FUNC_PARAM_OUT' && parameter.mode !== 'FUNC_PARAM_INOUT' && parameter.mode !== 'FUNC_PARAM_TABLE')) return [];
+      return [this.typeText(parameter.argType)];
+    });
+    if (stmt.returnType) resultTypes.push(this.typeText(stmt.returnType));
     return {
       kind: 'create-function',
       name: this.names(stmt.funcname),
       argTypes,
+      resultTypes,
       orReplace: stmt.replace === true,
       procedure: stmt.is_procedure === true,
       volatility: volatilityOf(as(options.find((option) => option?.defname === 'volatility')?.arg, 'String')?.sval),
@@ -841,30 +853,36 @@ class ViewBuilder {
   }
 }
 
-/** Every relation a (sub)tree names in FROM clauses, subqueries and CTEs included: what a query reads. */
-function rangeVarsIn(node: unknown, found: pg.RangeVar[] = []): pg.RangeVar[] {
+/** What a (sub)tree names: relations (FROM clauses, subqueries and CTEs), columns (the last part of each reference, `*` for a star) and types (casts). */
+interface NamesIn {
+  rangeVars: pg.RangeVar[];
+  columns: Set<string>;
+  typeNames: pg.TypeName[];
+}
+
+/**
+ * One walk collecting all three kinds (a view's query needs them all: three walks of a large one cost
+ * Lemmy's lint ~60 ms). A node of one of those kinds is not descended into: none holds another.
+ */
+function namesIn(node: unknown, found: NamesIn = { rangeVars: [], columns: new Set(), typeNames: [] }): NamesIn {
   if (Array.isArray(node)) {
-    for (const item of node) rangeVarsIn(item, found);
+    for (const item of node) namesIn(item, found);
   } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'RangeVar') found.push(value as pg.RangeVar);
-      else rangeVarsIn(value, found);
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (key === 'RangeVar') found.rangeVars.push(value as pg.RangeVar);
+      else if (key === 'ColumnRef') {
+        // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
+        const name = strings((value as pg.ColumnRef).fields).pop();
+        if (name !== undefined) found.columns.add(name === '' ? '*' : name);
+      } else if (key === 'typeName' || key === 'TypeName') found.typeNames.push(value as pg.TypeName);
+      else namesIn(value, found);
     }
   }
   return found;
 }
 
-/** The names of the columns a (sub)tree refers to (the last part of each column reference), once each. */
-function columnsIn(node: unknown, found = new Set<string>()): string[] {
-  if (Array.isArray(node)) {
-    for (const item of node) columnsIn(item, found);
-  } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'ColumnRef') {
-        const name = strings((value as pg.ColumnRef).fields).pop();
-        if (name !== undefined) found.add(name);
-      } else columnsIn(value, found);
-    }
-  }
-  return [...found];
+/** The names of the columns a (sub)tree refers to, once each. */
+function columnsIn(node: unknown): string[] {
+  return [...namesIn(node).columns];
 }

@@ -100,4 +100,51 @@ describe('SchemaModel', () => {
     const restricted = apply(model.fork(), 'DROP TABLE events;');
     expect([restricted.views.has('public.recent'), [...restricted.table({ name: 'tags' })!.constraints.keys()]]).toEqual([true, ['tags_event_id_fkey']]);
   });
+
+  it('DROP TYPE … CASCADE drops what PostgreSQL 15 drops: domains over it, columns of it, views naming it or reading those columns, functions taking or returning it', () => {
+    // The objects and the outcome are those of a run on PostgreSQL 15 (its NOTICE lists 15 dropped objects).
+    const model = apply(
+      new SchemaModel(),
+      `CREATE TYPE mood AS ENUM ('a', 'b');
+       CREATE TABLE t (id int, m mood, other text);
+       CREATE TABLE u (id int, n int);
+       CREATE VIEW v_col AS SELECT id, m FROM t;
+       CREATE VIEW v_nocol AS SELECT id, other FROM t;
+       CREATE VIEW v_star AS SELECT * FROM t;
+       CREATE VIEW v_cast AS SELECT id, 'a'::mood AS x FROM u;
+       CREATE VIEW v_where AS SELECT id FROM u WHERE CAST('a' AS mood) = 'a';
+       CREATE VIEW v_text AS SELECT id::text FROM u;
+       CREATE MATERIALIZED VIEW mv_col AS SELECT id, m FROM t;
+       CREATE MATERIALIZED VIEW mv_cast AS SELECT 'b'::mood AS y;
+       CREATE VIEW v_on_v AS SELECT * FROM v_cast;
+       CREATE FUNCTION f_arg(mood) RETURNS int LANGUAGE sql AS 'SELECT 1';
+       CREATE FUNCTION f_arr(mood[]) RETURNS int LANGUAGE sql AS 'SELECT 1';
+       CREATE FUNCTION f_ret() RETURNS mood LANGUAGE sql AS $$SELECT 'a'::mood$$;
+       CREATE FUNCTION f_body() RETURNS text LANGUAGE plpgsql AS $$BEGIN RETURN 'a'::mood::text; END$$;
+       CREATE DOMAIN d_mood AS mood;
+       CREATE TABLE w (id int, dm d_mood, arr mood[]);
+       CREATE INDEX w_dm ON w (dm);`,
+    );
+    const restricted = apply(model.fork(), 'DROP TYPE mood;');
+    expect([...restricted.views.keys()].length).toBe(9);
+    apply(model, 'DROP TYPE mood CASCADE;');
+    expect([...model.types.keys()]).toEqual([]);
+    expect([...model.views.keys()]).toEqual(['public.v_nocol', 'public.v_text']);
+    expect([...model.functions.keys()]).toEqual(['public.f_body']);
+    expect([...model.table({ name: 't' })!.columns.keys()]).toEqual(['id', 'other']);
+    expect([...model.table({ name: 'w' })!.columns.keys()]).toEqual(['id']);
+    expect([model.indexes.has('public.w_dm'), [...model.table({ name: 'w' })!.indexes]]).toEqual([false, []]);
+  });
+
+  it('DROP COLUMN … CASCADE drops the views naming the column or reading the table with *, not the others', () => {
+    const model = apply(
+      new SchemaModel(),
+      `CREATE TABLE t (id int, a int, b int);
+       CREATE VIEW v_a AS SELECT id, a FROM t;
+       CREATE VIEW v_b AS SELECT id, b FROM t;
+       CREATE VIEW v_star AS SELECT t.* FROM t;`,
+    );
+    expect([...apply(model.fork(), 'ALTER TABLE t DROP COLUMN a;').views.keys()]).toEqual(['public.v_a', 'public.v_b', 'public.v_star']);
+    expect([...apply(model, 'ALTER TABLE t DROP COLUMN a CASCADE;').views.keys()]).toEqual(['public.v_b']);
+  });
 });

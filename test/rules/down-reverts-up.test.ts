@@ -250,4 +250,36 @@ describe('down-reverts-up', () => {
     const swapped = 'ALTER TABLE note DROP COLUMN id, ADD PRIMARY KEY (creator_id);';
     expect(await findings(swapped, 'ALTER TABLE note DROP CONSTRAINT note_pkey, ADD COLUMN id serial PRIMARY KEY;', earlier)).toEqual([]);
   });
+
+  it('DROP TYPE … CASCADE covers the columns of the type, the views naming it or reading those columns, the functions returning it', async () => {
+    const up =
+      "CREATE TYPE mood AS ENUM ('a', 'b');\n" +
+      'ALTER TABLE users ADD COLUMN IF NOT EXISTS mood mood;\n' +
+      'CREATE OR REPLACE VIEW user_moods AS SELECT id, mood FROM users;\n' +
+      "CREATE MATERIALIZED VIEW IF NOT EXISTS happy AS SELECT 'a'::mood AS m;\n" +
+      "CREATE OR REPLACE FUNCTION default_mood() RETURNS mood LANGUAGE sql AS $$ SELECT 'a'::mood $$;\n" +
+      'CREATE OR REPLACE VIEW user_ids AS SELECT id FROM users;';
+    expect(await findings(up, 'DROP VIEW IF EXISTS user_ids;\nDROP TYPE IF EXISTS mood CASCADE;')).toEqual([]);
+    // Without CASCADE PostgreSQL refuses the DROP TYPE: nothing that uses the type goes.
+    expect(await findings(up, 'DROP VIEW IF EXISTS user_ids;\nDROP TYPE IF EXISTS mood;')).toEqual([
+      '2:44 column mood of users is created here, and 0002_change.down.sql does not drop it',
+      '3:24 view user_moods is created here, and 0002_change.down.sql does not drop it',
+      '4:40 materialized view happy is created here, and 0002_change.down.sql does not drop it',
+      '5:1 function default_mood is created here, and 0002_change.down.sql does not drop it',
+    ]);
+    // The view reading only other columns of the table stays.
+    expect(await findings(up, 'DROP TYPE IF EXISTS mood CASCADE;')).toEqual(['6:24 view user_ids is created here, and 0002_change.down.sql does not drop it']);
+  });
+
+  it('a view DROP TYPE … CASCADE took is new when created again under its name (no OR REPLACE): the down file must restore it', async () => {
+    const earlier: ExampleFile[] = [
+      { name: '0001_create_users.down.sql', sql: 'DROP VIEW IF EXISTS moods;\nDROP TYPE IF EXISTS mood;\nDROP TABLE IF EXISTS users;' },
+      { name: '0001_create_users.up.sql', sql: `${USERS.sql}\nCREATE TYPE mood AS ENUM ('a');\nCREATE OR REPLACE VIEW moods AS SELECT 'a'::mood AS m;` },
+    ];
+    const up = "DROP TYPE IF EXISTS mood CASCADE;\nCREATE TYPE mood AS ENUM ('a', 'b');\nCREATE VIEW moods AS SELECT 'b'::mood AS m;";
+    expect(await findings(up, "ALTER TYPE mood RENAME VALUE 'b' TO 'c';", earlier)).toEqual([
+      '3:13 view moods is replaced here, and 0002_change.down.sql neither restores nor drops it',
+    ]);
+    expect(await findings(up, "DROP VIEW IF EXISTS moods;\nDROP TYPE IF EXISTS mood;\nCREATE TYPE mood AS ENUM ('a');\nCREATE VIEW moods AS SELECT 'a'::mood AS m;", earlier)).toEqual([]);
+  });
 });

@@ -57,6 +57,7 @@ export function readSingleFiles(listing: FolderListing, rules: SingleFileRules):
 
 /** Whether the folder's first file of the name grammar has the tool's up marker (one file read). */
 export function firstFileHas(listing: FolderListing, name: RegExp, marker: RegExp): boolean {
-  const first = listing.files.find((file) => name.test(file) && !/\.(up|down)\.sql$/.test(file));
+  // The suffix test first: in a sqlmig folder every name ends so, and a suffix is cheaper than the grammar's regex.
+  const first = listing.files.find((file) => !file.endsWith('.up.sql') && !file.endsWith('.down.sql') && name.test(file));
   return first !== undefined && readText(join(listing.dir, first)).split('\n').some((line) => marker.test(line));
 }
