@@ -15,26 +15,9 @@
  *   containers first); `stage` numbers below order them.
  */
 import type { CatalogObject, CatalogSnapshot, PropertyValue } from '../verify/snapshot.js';
-import {
-  addConstraint,
-  columnDefinition,
-  commentOn,
-  createExtension,
-  createFunction,
-  createPolicy,
-  createSchema,
-  createSequence,
-  createTable,
-  createTrigger,
-  createType,
-  createView,
-  ident,
-  INDENT,
-  literal,
-  qualified,
-  rowSecurity,
-  viewKeyword,
-} from '../dump/definitions.js';
+// The definitions dump writes; what is added here makes them a migration's statements.
+import * as ddl from '../dump/definitions.js';
+import { ident, INDENT, literal, qualified } from '../dump/definitions.js';
 import { enumLabels, functionSignature, memberName, mentions, relationOf, text } from './sql.js';
 
 export interface DraftNote {
@@ -237,7 +220,7 @@ class FileWriter {
   }
 
   private comment(stage: number, what: string, name: string, comment: string | null): void {
-    this.add(stage, commentOn(what, name, comment));
+    this.add(stage, ddl.commentOn(what, name, comment));
   }
 
   private privilegesDiffer(old: CatalogObject, now: CatalogObject): void {
@@ -251,7 +234,7 @@ class FileWriter {
   private schemas(): void {
     const { added, removed, changed } = this.changes('schema');
     for (const schema of added) {
-      this.add(STAGE.createSchema, ifNotExists(createSchema(ident(schema.name))));
+      this.add(STAGE.createSchema, ifNotExists(ddl.createSchema(ident(schema.name))));
       if (text(schema, 'comment') !== null) this.comment(STAGE.comment, 'SCHEMA', ident(schema.name), text(schema, 'comment'));
     }
     for (const schema of removed) this.add(STAGE.dropSchema, `DROP SCHEMA IF EXISTS ${ident(schema.name)};`);
@@ -264,7 +247,7 @@ class FileWriter {
   private extensions(): void {
     const { added, removed, changed } = this.changes('extension');
     for (const extension of added) {
-      this.add(STAGE.createExtension, ifNotExists(createExtension(ident(extension.name), ident(text(extension, 'schema')!))));
+      this.add(STAGE.createExtension, ifNotExists(ddl.createExtension(ident(extension.name), ident(text(extension, 'schema')!))));
     }
     for (const extension of removed) this.add(STAGE.dropExtension, `DROP EXTENSION IF EXISTS ${ident(extension.name)};`);
     for (const [old, now] of changed) {
@@ -298,7 +281,7 @@ class FileWriter {
   private createType(type: CatalogObject): void {
     const name = qualified(type.name);
     const p = type.properties;
-    const create = createType(name, {
+    const create = ddl.createType(name, {
       kind: p.kind,
       labels: p.labels,
       baseType: p['base type'],
@@ -357,7 +340,7 @@ class FileWriter {
       this.manual(`enum ${now.name}: values ${was.filter((label) => !is.includes(label)).join(', ')} removed: the draft creates the type again and moves its columns to it, which fails while a row holds a removed value`);
     }
     this.add(STAGE.createType, `ALTER TYPE ${name} RENAME TO ${ident(retired)};`);
-    this.add(STAGE.createType, createType(name, { kind: 'enum', labels: is.join(', ') })!);
+    this.add(STAGE.createType, ddl.createType(name, { kind: 'enum', labels: is.join(', ') })!);
     for (const column of this.to) {
       if (column.kind !== 'column' || !this.existing.has(relationOf(column)) || !this.before.has(keyOf(column))) continue;
       // A partition's column follows its parent's.
@@ -380,7 +363,7 @@ class FileWriter {
     const { added, removed, changed } = this.changes('sequence');
     for (const sequence of added) {
       const p = sequence.properties;
-      this.add(STAGE.createSequence, ifNotExists(createSequence(qualified(sequence.name), p)));
+      this.add(STAGE.createSequence, ifNotExists(ddl.createSequence(qualified(sequence.name), p)));
       if (p['owned by']) this.add(STAGE.ownSequence, `ALTER SEQUENCE ${qualified(sequence.name)} OWNED BY ${ownedBy(text(sequence, 'owned by')!)};`);
     }
     for (const sequence of removed) this.add(STAGE.dropSequence, `DROP SEQUENCE IF EXISTS ${qualified(sequence.name)};`);
@@ -489,7 +472,7 @@ class FileWriter {
     const foreign = p.kind === 'foreign table';
     if (foreign) this.manual(`foreign table ${table.name}: its server and options are not drafted`);
     const bound = partitionOf === null ? null : /^(.*?) (FOR VALUES .*|DEFAULT)$/s.exec(partitionOf);
-    const create = createTable(name, {
+    const create = ddl.createTable(name, {
       unlogged: p.unlogged === true,
       foreign,
       partitionOf: bound ? { parent: bound[1]!, bound: bound[2]! } : null,
@@ -506,11 +489,11 @@ class FileWriter {
         const definition = text(constraint, 'definition')!;
         if (parentConstraints.has(definition) && constraintKind(definition) !== 'check') continue;
         if (constraintKind(definition) !== 'foreign key') {
-          this.add(STAGE.addConstraint, addConstraint(name, ident(memberName(constraint)), definition, ' '));
+          this.add(STAGE.addConstraint, ddl.addConstraint(name, ident(memberName(constraint)), definition, ' '));
         }
       }
     }
-    for (const sql of rowSecurity(name, p['row security'])) this.add(STAGE.alterTable, sql);
+    for (const sql of ddl.rowSecurity(name, p['row security'])) this.add(STAGE.alterTable, sql);
     if (text(table, 'comment') !== null) this.comment(STAGE.comment, 'TABLE', name, text(table, 'comment'));
     for (const column of this.columnsOf(table.name)) {
       if (text(column, 'comment') !== null) this.comment(STAGE.comment, 'COLUMN', `${name}.${ident(memberName(column))}`, text(column, 'comment'));
@@ -640,7 +623,7 @@ class FileWriter {
       const kind = constraintKind(definition);
       if (kind === 'foreign key' || kind === 'unique') {
         const stage = kind === 'foreign key' ? STAGE.addForeignKey : STAGE.addConstraint;
-        this.add(stage, addConstraint(qualified(relationOf(constraint)), ident(memberName(constraint)), definition, ' '));
+        this.add(stage, ddl.addConstraint(qualified(relationOf(constraint)), ident(memberName(constraint)), definition, ' '));
       }
     }
   }
@@ -652,14 +635,14 @@ class FileWriter {
     if (kind === 'foreign key' || kind === 'check') {
       const stage = kind === 'foreign key' ? STAGE.addForeignKey : STAGE.addConstraint;
       if (definition.endsWith(NOT_VALID)) {
-        this.add(stage, addConstraint(table, name, definition, ' '));
+        this.add(stage, ddl.addConstraint(table, name, definition, ' '));
         const column = notNullCheckColumn(definition);
         if (column !== null && this.options.direction === 'up') {
           this.add(stage, `-- Backfill before the migration that makes ${ident(column)} NOT NULL, e.g.:\n-- UPDATE ${table} SET ${ident(column)} = … WHERE ${ident(column)} IS NULL;`);
         }
         return;
       }
-      this.add(stage, addConstraint(table, name, `${definition}${NOT_VALID}`, ' '));
+      this.add(stage, ddl.addConstraint(table, name, `${definition}${NOT_VALID}`, ' '));
       this.addDisabled(stage + 0.1, 'constraint-not-valid', `${alter} VALIDATE CONSTRAINT ${name};`);
       return;
     }
@@ -674,7 +657,7 @@ class FileWriter {
       return;
     }
     const rule = kind === 'exclusion' ? null : 'unique-needs-index';
-    const sql = addConstraint(table, name, definition, ' ');
+    const sql = ddl.addConstraint(table, name, definition, ' ');
     if (rule) this.addDisabled(STAGE.addConstraint, rule, sql);
     else this.add(STAGE.addConstraint, sql);
   }
@@ -742,7 +725,7 @@ class FileWriter {
     for (const view of viewsAfter) {
       const old = this.before.get(keyOf(view));
       if (!old || recreatedViews.has(view.name)) continue;
-      if (old.properties.comment !== view.properties.comment) this.comment(STAGE.comment, viewKeyword(view.properties.kind), qualified(view.name), text(view, 'comment'));
+      if (old.properties.comment !== view.properties.comment) this.comment(STAGE.comment, ddl.viewKeyword(view.properties.kind), qualified(view.name), text(view, 'comment'));
       this.privilegesDiffer(old, view);
     }
   }
@@ -787,8 +770,8 @@ class FileWriter {
 
   private createView(view: CatalogObject): void {
     const name = qualified(view.name);
-    this.add(STAGE.createViewOrSqlFunction, ifNotExists(createView(name, view.properties)).replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW '));
-    if (text(view, 'comment') !== null) this.comment(STAGE.comment, viewKeyword(view.properties.kind), name, text(view, 'comment'));
+    this.add(STAGE.createViewOrSqlFunction, ifNotExists(ddl.createView(name, view.properties)).replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW '));
+    if (text(view, 'comment') !== null) this.comment(STAGE.comment, ddl.viewKeyword(view.properties.kind), name, text(view, 'comment'));
   }
 
   private createFunction(fn: CatalogObject, stage: number): void {
@@ -797,7 +780,7 @@ class FileWriter {
       this.manual(`aggregate ${fn.name} is not drafted: create it by hand`);
       return;
     }
-    this.add(stage, createFunction(definition));
+    this.add(stage, ddl.createFunction(definition));
     if (text(fn, 'comment') !== null) this.comment(STAGE.comment, functionKeyword(fn), functionSignature(fn.name), text(fn, 'comment'));
   }
 
@@ -815,7 +798,7 @@ class FileWriter {
       }
     };
     const create = (trigger: CatalogObject) => {
-      const statements = createTrigger(text(trigger, 'definition')!, qualified(relationOf(trigger)), ident(memberName(trigger)), trigger.properties.enabled);
+      const statements = ddl.createTrigger(text(trigger, 'definition')!, qualified(relationOf(trigger)), ident(memberName(trigger)), trigger.properties.enabled);
       for (const sql of statements) this.add(STAGE.createTrigger, sql);
     };
     // PostgreSQL cannot change the type of a column a trigger's WHEN reads: such a trigger is dropped and created again.
@@ -840,7 +823,7 @@ class FileWriter {
     const create = (policy: CatalogObject) => {
       const p = policy.properties;
       const roles = (text(policy, 'roles') ?? 'public').split(', ').map((role) => (role === 'public' ? 'PUBLIC' : ident(role)));
-      const sql = createPolicy(ident(memberName(policy)), {
+      const sql = ddl.createPolicy(ident(memberName(policy)), {
         table: qualified(relationOf(policy)),
         permissive: p.permissive,
         command: p.command,
@@ -919,7 +902,7 @@ function rewritesTable(column: CatalogObject): boolean {
 
 function columnSql(column: CatalogObject): string {
   const collation = column.properties.collation;
-  return columnDefinition(ident(memberName(column)), column.properties, collation ? ident(String(collation)) : null);
+  return ddl.columnDefinition(ident(memberName(column)), column.properties, collation ? ident(String(collation)) : null);
 }
 
 /** The CREATE statement of an index, table, sequence, schema, extension or materialized view, made safe to run twice. */
