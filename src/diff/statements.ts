@@ -471,7 +471,8 @@ class FileWriter {
     }
     const foreign = p.kind === 'foreign table';
     if (foreign) this.manual(`foreign table ${table.name}: its server and options are not drafted`);
-    const bound = partitionOf === null ? null : /^(.*?) (FOR VALUES .*|DEFAULT)$/s.exec(partitionOf);
+    // The snapshot's `partition of` is the parent and its bound in one: `public.events FOR VALUES FROM (…) TO (…)`.
+    const bound = partitionOf === null ? null : (/^(.*?) (FOR VALUES .*|DEFAULT)$/s.exec(partitionOf) ?? [partitionOf, partitionOf, '']);
     const create = ddl.createTable(name, {
       unlogged: p.unlogged === true,
       foreign,

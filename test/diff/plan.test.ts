@@ -166,6 +166,20 @@ describe('planDiff', () => {
     ]);
   });
 
+  it('creates a partition with the parent and its bound, the way dump writes it, after its parent', () => {
+    const events = [
+      table('public.events', { kind: 'partitioned table', 'partition key': 'RANGE (at)' }),
+      column('public.events.at', 'date'),
+      table('public.events 2026', { 'partition of': `events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')` }),
+      column('public.events 2026.at', 'date'),
+    ];
+    const [migration] = planDiff(USERS, [...USERS, ...events]).migrations;
+    expect(migration!.up).toEqual([
+      'CREATE TABLE IF NOT EXISTS public.events (\n    at date\n)\nPARTITION BY RANGE (at);',
+      `CREATE TABLE IF NOT EXISTS public."events 2026" PARTITION OF events\n    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`,
+    ]);
+  });
+
   it('hints at a rename for a dropped and an added column of the same type', () => {
     const desired = [...USERS.filter((object) => object.name !== 'public.users.email'), column('public.users.mail', 'text')];
     const { notes, migrations } = planDiff(USERS, desired);
