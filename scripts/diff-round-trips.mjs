@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `sqlmig diff` round trips on the real-world corpus (issue 18): for (prefix, later) pairs of each
-// project, a project holding the migrations up to `prefix` is diffed against a database built by
-// the migrations up to `later` (`diff --to-url`, read only). A pair succeeds when diff exits 0: its
-// draft passes lint, each drafted migration passes verify's round trip (up, down, up again), and
-// the schema after the draft equals the later state's snapshot. Prints the success rate and the
-// cause of every failure. Needs the built CLI (npm run build) and a PostgreSQL server.
+// project, the later state's dump (`sqlmig dump -o schema.sql` of the migrations up to `later`) is
+// the desired schema of a project holding the migrations up to `prefix` (`diff --to schema.sql`),
+// as a team that edits schema.sql uses it. A pair succeeds when diff exits 0: its draft passes
+// lint, each drafted migration passes verify's round trip (up, down, up again), and the schema
+// after the draft equals the snapshot of the dump loaded into an empty database. Prints the
+// success rate and the cause of every failure. Needs the built CLI (npm run build) and a
+// PostgreSQL server (every throwaway database, of dump and of diff, is a temporary one there).
 //
 // Usage: node scripts/diff-round-trips.mjs [--pairs N] [--project substring] [--server URL] [--cli path] [corpus-dir]
 //   --cli: another copy of dist/cli/sqlmig.cjs (e.g. a copy of dist/, so a build meanwhile does not change a run).
@@ -83,19 +85,18 @@ function pairsOf(versions, limit) {
 
 async function roundTrip(project, files, { prefix, later }) {
   const target = projectUpTo(project, files, later);
-  const desired = await freshDatabase();
   const dir = projectUpTo(project, files, prefix);
+  const schemaFile = join(target, 'schema.sql');
   try {
-    const built = run(target, ['up', '--no-lint', '--url', desired.url]);
-    if (built.code !== 0) return { ok: false, cause: `the later state does not build: ${firstLine(built.stderr)}` };
-    const drafted = run(dir, ['diff', '--to-url', desired.url, '--url', server, '--name', `to ${later}`]);
+    const dumped = run(target, ['dump', '-o', schemaFile, '--url', server]);
+    if (dumped.code !== 0) return { ok: false, cause: `the later state does not dump: ${firstLine(dumped.stderr)}` };
+    const drafted = run(dir, ['diff', '--to', schemaFile, '--url', server, '--name', `to ${later}`]);
     if (drafted.code === 0) return { ok: true, files: drafted.stdout.trim().split('\n').filter(Boolean).length };
     const lines = drafted.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('lint warning'));
     const problems = lines.filter((line) => /^  (lint|verify|schema after the draft):/.test(line)).map((line) => line.trim());
     const notes = lines.filter((line) => line.startsWith('by hand:'));
     return { ok: false, cause: (problems.length > 0 ? problems : lines).slice(0, 3).join(' | '), notes };
   } finally {
-    await desired.drop();
     rmSync(target, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }

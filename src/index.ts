@@ -35,10 +35,10 @@ export {
   renderStatements,
   orderStatements,
   columnDefinition,
-  literal as sqlLiteral,
   SchemaIndex,
   type RenderedStatement,
 } from './dump/render.js';
+export { literal as sqlLiteral } from './dump/definitions.js';
 export { loadDump, dumpDifferences } from './dump/check.js';
 export { diff, type DiffOptions, type DiffResult, type DraftedMigration } from './diff/diff.js';
 export type { DraftNote } from './diff/statements.js';

@@ -25,6 +25,8 @@ import type { Diagnostic } from '../lint/diagnostic.js';
 import { lintProject } from '../lint/project.js';
 import { createMigration, migrationSlug } from '../migrations/index.js';
 import { fsErrorReason } from '../migrations/fs-error.js';
+import { LineIndex } from '../parse/line-index.js';
+import type { PositionUnit } from '../runner/error-mapping.js';
 import { loadMigrations } from '../runner/files.js';
 import { plan } from '../runner/plan.js';
 import { PlanRefusedError } from '../runner/refused.js';
@@ -166,7 +168,7 @@ async function readDesired(
     await scratch.db.exec(sql);
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
-    const at = error.position === undefined ? {} : lineAndColumn(sql, error.position);
+    const at = error.position === undefined ? {} : new LineIndex(sql).position(stringOffset(sql, error.position, scratch.db.positionUnit));
     throw new MigrationError(`the desired schema does not build: ${error.message}`, {
       location: { file: path, ...at },
       hint: 'fix the file; diff loads it into an empty database',
@@ -190,11 +192,10 @@ async function columnPositions(db: DatabaseSession): Promise<Map<string, number>
   return new Map(rows.map((row) => [row.name, Number(row.position)]));
 }
 
-/** 1-based line and column of a 1-based character offset. */
-function lineAndColumn(text: string, position: number): { line: number; column: number } {
-  const before = text.slice(0, position - 1);
-  const line = before.split('\n').length;
-  return { line, column: position - before.lastIndexOf('\n') - 1 };
+/** The string offset of a server error's 1-based `position`, which counts characters (code points) or, in SQL_ASCII databases, bytes. */
+function stringOffset(text: string, position: number, unit: PositionUnit): number {
+  const before = unit === 'byte' ? Buffer.from(text, 'utf8').subarray(0, position - 1).toString('utf8') : [...text].slice(0, position - 1).join('');
+  return before.length;
 }
 
 async function writeDraft(dir: string, description: string, desiredFrom: string, planned: readonly DraftMigration[], now?: Date): Promise<DraftedMigration[]> {

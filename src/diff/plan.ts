@@ -25,7 +25,8 @@
  */
 import type { CatalogObject, CatalogSnapshot } from '../verify/snapshot.js';
 import { diffSnapshots } from '../verify/snapshot.js';
-import { enumLabels, ident, memberName, mentions, relationOf, text } from './sql.js';
+import { ident } from '../dump/definitions.js';
+import { enumLabels, memberName, mentions, relationOf, text } from './sql.js';
 import { constraintKind, draftFile, type DraftNote } from './statements.js';
 
 export interface DraftMigration {

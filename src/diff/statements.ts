@@ -15,7 +15,10 @@
  *   containers first); `stage` numbers below order them.
  */
 import type { CatalogObject, CatalogSnapshot, PropertyValue } from '../verify/snapshot.js';
-import { enumLabels, functionSignature, ident, literal, memberName, mentions, qualified, relationOf, text } from './sql.js';
+// The definitions dump writes; what is added here makes them a migration's statements.
+import * as ddl from '../dump/definitions.js';
+import { ident, INDENT, literal, qualified } from '../dump/definitions.js';
+import { enumLabels, functionSignature, memberName, mentions, relationOf, text } from './sql.js';
 
 export interface DraftNote {
   /** `manual`: a change the draft leaves out, to write by hand; `rename`: a drop and an add that may be one rename. */
@@ -216,8 +219,8 @@ class FileWriter {
     return { added, removed, changed };
   }
 
-  private comment(stage: number, target: string, comment: string | null): void {
-    this.add(stage, `COMMENT ON ${target} IS ${comment === null ? 'NULL' : literal(comment)};`);
+  private comment(stage: number, what: string, name: string, comment: string | null): void {
+    this.add(stage, ddl.commentOn(what, name, comment));
   }
 
   private privilegesDiffer(old: CatalogObject, now: CatalogObject): void {
@@ -231,12 +234,12 @@ class FileWriter {
   private schemas(): void {
     const { added, removed, changed } = this.changes('schema');
     for (const schema of added) {
-      this.add(STAGE.createSchema, `CREATE SCHEMA IF NOT EXISTS ${ident(schema.name)};`);
-      if (text(schema, 'comment') !== null) this.comment(STAGE.comment, `SCHEMA ${ident(schema.name)}`, text(schema, 'comment'));
+      this.add(STAGE.createSchema, ifNotExists(ddl.createSchema(ident(schema.name))));
+      if (text(schema, 'comment') !== null) this.comment(STAGE.comment, 'SCHEMA', ident(schema.name), text(schema, 'comment'));
     }
     for (const schema of removed) this.add(STAGE.dropSchema, `DROP SCHEMA IF EXISTS ${ident(schema.name)};`);
     for (const [old, now] of changed) {
-      if (old.properties.comment !== now.properties.comment) this.comment(STAGE.comment, `SCHEMA ${ident(now.name)}`, text(now, 'comment'));
+      if (old.properties.comment !== now.properties.comment) this.comment(STAGE.comment, 'SCHEMA', ident(now.name), text(now, 'comment'));
       this.privilegesDiffer(old, now);
     }
   }
@@ -244,7 +247,7 @@ class FileWriter {
   private extensions(): void {
     const { added, removed, changed } = this.changes('extension');
     for (const extension of added) {
-      this.add(STAGE.createExtension, `CREATE EXTENSION IF NOT EXISTS ${ident(extension.name)} WITH SCHEMA ${ident(text(extension, 'schema')!)};`);
+      this.add(STAGE.createExtension, ifNotExists(ddl.createExtension(ident(extension.name), ident(text(extension, 'schema')!))));
     }
     for (const extension of removed) this.add(STAGE.dropExtension, `DROP EXTENSION IF EXISTS ${ident(extension.name)};`);
     for (const [old, now] of changed) {
@@ -271,39 +274,32 @@ class FileWriter {
         if (old.properties.kind === 'enum' && now.properties.kind === 'enum') this.enumValues(old, now);
         else this.manual(`${now.properties.kind} ${now.name} changed (${changedProperties(old, now).join(', ')}): alter it by hand`);
       }
-      if (old.properties.comment !== now.properties.comment) this.comment(STAGE.comment, `TYPE ${qualified(now.name)}`, text(now, 'comment'));
+      if (old.properties.comment !== now.properties.comment) this.comment(STAGE.comment, 'TYPE', qualified(now.name), text(now, 'comment'));
     }
   }
 
   private createType(type: CatalogObject): void {
     const name = qualified(type.name);
     const p = type.properties;
-    switch (p.kind) {
-      case 'enum':
-        this.add(STAGE.createType, `CREATE TYPE ${name} AS ENUM (${text(type, 'labels') ?? ''});`);
-        break;
-      case 'domain': {
-        let sql = `CREATE DOMAIN ${name} AS ${text(type, 'base type')}`;
-        if (p.default !== null && p.default !== undefined) sql += ` DEFAULT ${String(p.default)}`;
-        if (p['not null']) sql += ' NOT NULL';
-        for (const constraint of (text(type, 'constraints') ?? '').split('; ').filter(Boolean)) {
-          const space = constraint.indexOf(' ');
-          sql += ` CONSTRAINT ${ident(constraint.slice(0, space))} ${constraint.slice(space + 1)}`;
-        }
-        this.add(STAGE.createType, `${sql};`);
-        break;
-      }
-      case 'composite':
-        this.add(STAGE.createType, `CREATE TYPE ${name} AS (${text(type, 'attributes') ?? ''});`);
-        break;
-      case 'range':
-        this.add(STAGE.createType, `CREATE TYPE ${name} AS RANGE (SUBTYPE = ${text(type, 'subtype')});`);
-        break;
-      default:
-        this.manual(`base type ${type.name} is not drafted: create it by hand`);
-        return;
+    const create = ddl.createType(name, {
+      kind: p.kind,
+      labels: p.labels,
+      baseType: p['base type'],
+      default: p.default,
+      notNull: p['not null'] === true,
+      constraints: (text(type, 'constraints') ?? '')
+        .split('; ')
+        .filter(Boolean)
+        .map((constraint) => ({ ident: ident(constraint.slice(0, constraint.indexOf(' '))), definition: constraint.slice(constraint.indexOf(' ') + 1) })),
+      attributes: text(type, 'attributes') ? [text(type, 'attributes')!] : [],
+      subtype: p.subtype,
+    });
+    if (create === null) {
+      this.manual(`base type ${type.name} is not drafted: create it by hand`);
+      return;
     }
-    if (text(type, 'comment') !== null) this.comment(STAGE.comment, `TYPE ${name}`, text(type, 'comment'));
+    this.add(STAGE.createType, create);
+    if (text(type, 'comment') !== null) this.comment(STAGE.comment, p.kind === 'domain' ? 'DOMAIN' : 'TYPE', name, text(type, 'comment'));
   }
 
   /** Labels added anywhere can be added; a removed or reordered label cannot (PostgreSQL has no DROP VALUE). */
@@ -344,7 +340,7 @@ class FileWriter {
       this.manual(`enum ${now.name}: values ${was.filter((label) => !is.includes(label)).join(', ')} removed: the draft creates the type again and moves its columns to it, which fails while a row holds a removed value`);
     }
     this.add(STAGE.createType, `ALTER TYPE ${name} RENAME TO ${ident(retired)};`);
-    this.add(STAGE.createType, `CREATE TYPE ${name} AS ENUM (${is.join(', ')});`);
+    this.add(STAGE.createType, ddl.createType(name, { kind: 'enum', labels: is.join(', ') })!);
     for (const column of this.to) {
       if (column.kind !== 'column' || !this.existing.has(relationOf(column)) || !this.before.has(keyOf(column))) continue;
       // A partition's column follows its parent's.
@@ -367,11 +363,7 @@ class FileWriter {
     const { added, removed, changed } = this.changes('sequence');
     for (const sequence of added) {
       const p = sequence.properties;
-      this.add(
-        STAGE.createSequence,
-        `CREATE SEQUENCE IF NOT EXISTS ${qualified(sequence.name)} AS ${p.type} INCREMENT BY ${p.increment} ` +
-          `MINVALUE ${p.min} MAXVALUE ${p.max} START WITH ${p.start} CACHE ${p.cache}${p.cycle ? ' CYCLE' : ''};`,
-      );
+      this.add(STAGE.createSequence, ifNotExists(ddl.createSequence(qualified(sequence.name), p)));
       if (p['owned by']) this.add(STAGE.ownSequence, `ALTER SEQUENCE ${qualified(sequence.name)} OWNED BY ${ownedBy(text(sequence, 'owned by')!)};`);
     }
     for (const sequence of removed) this.add(STAGE.dropSequence, `DROP SEQUENCE IF EXISTS ${qualified(sequence.name)};`);
@@ -434,7 +426,7 @@ class FileWriter {
         if (keys.length > 0) this.add(STAGE.alterTable, `ALTER TABLE ${name} RESET (${keys.join(', ')});`);
         if (text(table, 'options')) this.add(STAGE.alterTable, `ALTER TABLE ${name} SET (${text(table, 'options')});`);
       }
-      if (old.properties.comment !== p.comment) this.comment(STAGE.comment, `TABLE ${name}`, text(table, 'comment'));
+      if (old.properties.comment !== p.comment) this.comment(STAGE.comment, 'TABLE', name, text(table, 'comment'));
       this.privilegesDiffer(old, table);
     }
   }
@@ -463,31 +455,34 @@ class FileWriter {
     const name = qualified(table.name);
     const p = table.properties;
     const partitionOf = text(table, 'partition of');
-    const inline: string[] = [];
-    let sql: string;
-    if (partitionOf !== null) {
-      sql = `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${partitionOf}`;
-    } else {
+    const elements: string[] = [];
+    if (partitionOf === null) {
       for (const column of this.columnsOf(table.name)) {
         const definition = columnSql(column);
-        inline.push(this.restoresStatusText(column) ? `-- sqlmig-disable-next-line status-column-varchar -- ${this.options.disableReason}\n  ${definition}` : definition);
+        elements.push(this.restoresStatusText(column) ? `-- sqlmig-disable-next-line status-column-varchar -- ${this.options.disableReason}\n${INDENT}${definition}` : definition);
       }
       for (const constraint of this.membersOf(this.to, 'constraint', table.name)) {
         const definition = text(constraint, 'definition')!;
         const kind = constraintKind(definition);
         // CREATE TABLE silently leaves out a UNIQUE that repeats another key: those come after it (see constraints()).
         if (kind === 'foreign key' || kind === 'unique') continue;
-        inline.push(`CONSTRAINT ${ident(memberName(constraint))} ${definition}`);
+        elements.push(`CONSTRAINT ${ident(memberName(constraint))} ${definition}`);
       }
-      const unlogged = p.unlogged ? 'UNLOGGED ' : '';
-      const foreign = p.kind === 'foreign table';
-      if (foreign) this.manual(`foreign table ${table.name}: its server and options are not drafted`);
-      sql = `CREATE ${unlogged}${foreign ? 'FOREIGN ' : ''}TABLE IF NOT EXISTS ${name} (\n  ${inline.join(',\n  ')}\n)`;
-      if (p.inherits) sql += ` INHERITS (${p.inherits})`;
     }
-    if (p['partition key']) sql += ` PARTITION BY ${p['partition key']}`;
-    if (p.options) sql += ` WITH (${p.options})`;
-    this.add(STAGE.createTable, `${sql};`);
+    const foreign = p.kind === 'foreign table';
+    if (foreign) this.manual(`foreign table ${table.name}: its server and options are not drafted`);
+    // The snapshot's `partition of` is the parent and its bound in one: `public.events FOR VALUES FROM (…) TO (…)`.
+    const bound = partitionOf === null ? null : (/^(.*?) (FOR VALUES .*|DEFAULT)$/s.exec(partitionOf) ?? [partitionOf, partitionOf, '']);
+    const create = ddl.createTable(name, {
+      unlogged: p.unlogged === true,
+      foreign,
+      partitionOf: bound ? { parent: bound[1]!, bound: bound[2]! } : null,
+      elements,
+      inherits: text(table, 'inherits') ? [text(table, 'inherits')!] : [],
+      partitionKey: text(table, 'partition key'),
+      options: text(table, 'options') || null,
+    });
+    this.add(STAGE.createTable, ifNotExists(create));
     if (partitionOf !== null) {
       // A partition's columns come from its parent; its own constraints (not the parent's) are added after it.
       const parentConstraints = new Set(this.to.filter((object) => object.kind === 'constraint').map((object) => text(object, 'definition')));
@@ -495,15 +490,14 @@ class FileWriter {
         const definition = text(constraint, 'definition')!;
         if (parentConstraints.has(definition) && constraintKind(definition) !== 'check') continue;
         if (constraintKind(definition) !== 'foreign key') {
-          this.add(STAGE.addConstraint, `ALTER TABLE ${name} ADD CONSTRAINT ${ident(memberName(constraint))} ${definition};`);
+          this.add(STAGE.addConstraint, ddl.addConstraint(name, ident(memberName(constraint)), definition, ' '));
         }
       }
     }
-    if (p['row security'] !== 'disabled') this.add(STAGE.alterTable, `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
-    if (p['row security'] === 'forced') this.add(STAGE.alterTable, `ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
-    if (text(table, 'comment') !== null) this.comment(STAGE.comment, `TABLE ${name}`, text(table, 'comment'));
+    for (const sql of ddl.rowSecurity(name, p['row security'])) this.add(STAGE.alterTable, sql);
+    if (text(table, 'comment') !== null) this.comment(STAGE.comment, 'TABLE', name, text(table, 'comment'));
     for (const column of this.columnsOf(table.name)) {
-      if (text(column, 'comment') !== null) this.comment(STAGE.comment, `COLUMN ${name}.${ident(memberName(column))}`, text(column, 'comment'));
+      if (text(column, 'comment') !== null) this.comment(STAGE.comment, 'COLUMN', `${name}.${ident(memberName(column))}`, text(column, 'comment'));
     }
   }
 
@@ -530,7 +524,7 @@ class FileWriter {
       ];
       if (broken.length > 0) this.addDisabled(STAGE.alterColumn, broken.join(', '), sql);
       else this.add(STAGE.alterColumn, sql);
-      if (text(column, 'comment') !== null) this.comment(STAGE.comment, `COLUMN ${name}.${ident(memberName(column))}`, text(column, 'comment'));
+      if (text(column, 'comment') !== null) this.comment(STAGE.comment, 'COLUMN', `${name}.${ident(memberName(column))}`, text(column, 'comment'));
     }
     for (const [old, now] of changed) {
       if (this.existing.has(relationOf(now))) this.alterColumn(old, now);
@@ -568,7 +562,7 @@ class FileWriter {
       if (!is['not null']) this.add(STAGE.alterColumn, `${alter} DROP NOT NULL;`);
       else this.setNotNull(now, alter);
     }
-    if (was.comment !== is.comment) this.comment(STAGE.comment, `COLUMN ${table}.${column}`, text(now, 'comment'));
+    if (was.comment !== is.comment) this.comment(STAGE.comment, 'COLUMN', `${table}.${column}`, text(now, 'comment'));
   }
 
   /** SET NOT NULL after VALIDATE of a `CHECK (col IS NOT NULL)` of `from`, which spares its scan; else a scan, said so. */
@@ -630,7 +624,7 @@ class FileWriter {
       const kind = constraintKind(definition);
       if (kind === 'foreign key' || kind === 'unique') {
         const stage = kind === 'foreign key' ? STAGE.addForeignKey : STAGE.addConstraint;
-        this.add(stage, `ALTER TABLE ${qualified(relationOf(constraint))} ADD CONSTRAINT ${ident(memberName(constraint))} ${definition};`);
+        this.add(stage, ddl.addConstraint(qualified(relationOf(constraint)), ident(memberName(constraint)), definition, ' '));
       }
     }
   }
@@ -642,14 +636,14 @@ class FileWriter {
     if (kind === 'foreign key' || kind === 'check') {
       const stage = kind === 'foreign key' ? STAGE.addForeignKey : STAGE.addConstraint;
       if (definition.endsWith(NOT_VALID)) {
-        this.add(stage, `${alter} ADD CONSTRAINT ${name} ${definition};`);
+        this.add(stage, ddl.addConstraint(table, name, definition, ' '));
         const column = notNullCheckColumn(definition);
         if (column !== null && this.options.direction === 'up') {
           this.add(stage, `-- Backfill before the migration that makes ${ident(column)} NOT NULL, e.g.:\n-- UPDATE ${table} SET ${ident(column)} = … WHERE ${ident(column)} IS NULL;`);
         }
         return;
       }
-      this.add(stage, `${alter} ADD CONSTRAINT ${name} ${definition}${NOT_VALID};`);
+      this.add(stage, ddl.addConstraint(table, name, `${definition}${NOT_VALID}`, ' '));
       this.addDisabled(stage + 0.1, 'constraint-not-valid', `${alter} VALIDATE CONSTRAINT ${name};`);
       return;
     }
@@ -664,8 +658,9 @@ class FileWriter {
       return;
     }
     const rule = kind === 'exclusion' ? null : 'unique-needs-index';
-    if (rule) this.addDisabled(STAGE.addConstraint, rule, `${alter} ADD CONSTRAINT ${name} ${definition};`);
-    else this.add(STAGE.addConstraint, `${alter} ADD CONSTRAINT ${name} ${definition};`);
+    const sql = ddl.addConstraint(table, name, definition, ' ');
+    if (rule) this.addDisabled(STAGE.addConstraint, rule, sql);
+    else this.add(STAGE.addConstraint, sql);
   }
 
   // Indexes
@@ -710,7 +705,7 @@ class FileWriter {
         if (old.properties.returns !== now.properties.returns || old.properties.kind !== now.properties.kind) this.dropFunction(old);
         (isSqlFunction(now) ? late : early).push(now);
       } else if (old.properties.comment !== now.properties.comment) {
-        this.comment(STAGE.comment, `${functionKeyword(now)} ${functionSignature(now.name)}`, text(now, 'comment'));
+        this.comment(STAGE.comment, functionKeyword(now), functionSignature(now.name), text(now, 'comment'));
       }
       this.privilegesDiffer(old, now);
     }
@@ -731,7 +726,7 @@ class FileWriter {
     for (const view of viewsAfter) {
       const old = this.before.get(keyOf(view));
       if (!old || recreatedViews.has(view.name)) continue;
-      if (old.properties.comment !== view.properties.comment) this.comment(STAGE.comment, `${viewKeyword(view)} ${qualified(view.name)}`, text(view, 'comment'));
+      if (old.properties.comment !== view.properties.comment) this.comment(STAGE.comment, ddl.viewKeyword(view.properties.kind), qualified(view.name), text(view, 'comment'));
       this.privilegesDiffer(old, view);
     }
   }
@@ -776,14 +771,8 @@ class FileWriter {
 
   private createView(view: CatalogObject): void {
     const name = qualified(view.name);
-    const definition = (text(view, 'definition') ?? '').trim().replace(/;$/, '');
-    const options = text(view, 'options') ? ` WITH (${text(view, 'options')})` : '';
-    if (view.properties.kind === 'materialized view') {
-      this.add(STAGE.createViewOrSqlFunction, `CREATE MATERIALIZED VIEW IF NOT EXISTS ${name}${options} AS\n${definition};`);
-    } else {
-      this.add(STAGE.createViewOrSqlFunction, `CREATE OR REPLACE VIEW ${name}${options} AS\n${definition};`);
-    }
-    if (text(view, 'comment') !== null) this.comment(STAGE.comment, `${viewKeyword(view)} ${name}`, text(view, 'comment'));
+    this.add(STAGE.createViewOrSqlFunction, ifNotExists(ddl.createView(name, view.properties)).replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW '));
+    if (text(view, 'comment') !== null) this.comment(STAGE.comment, ddl.viewKeyword(view.properties.kind), name, text(view, 'comment'));
   }
 
   private createFunction(fn: CatalogObject, stage: number): void {
@@ -792,8 +781,8 @@ class FileWriter {
       this.manual(`aggregate ${fn.name} is not drafted: create it by hand`);
       return;
     }
-    this.add(stage, `${definition.trim()};`);
-    if (text(fn, 'comment') !== null) this.comment(STAGE.comment, `${functionKeyword(fn)} ${functionSignature(fn.name)}`, text(fn, 'comment'));
+    this.add(stage, ddl.createFunction(definition));
+    if (text(fn, 'comment') !== null) this.comment(STAGE.comment, functionKeyword(fn), functionSignature(fn.name), text(fn, 'comment'));
   }
 
   private dropFunction(fn: CatalogObject): void {
@@ -810,12 +799,8 @@ class FileWriter {
       }
     };
     const create = (trigger: CatalogObject) => {
-      this.add(STAGE.createTrigger, `${text(trigger, 'definition')};`);
-      const enabled = text(trigger, 'enabled');
-      if (enabled !== 'O') {
-        const how = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[enabled ?? ''] ?? 'ENABLE';
-        this.add(STAGE.createTrigger, `ALTER TABLE ${qualified(relationOf(trigger))} ${how} TRIGGER ${ident(memberName(trigger))};`);
-      }
+      const statements = ddl.createTrigger(text(trigger, 'definition')!, qualified(relationOf(trigger)), ident(memberName(trigger)), trigger.properties.enabled);
+      for (const sql of statements) this.add(STAGE.createTrigger, sql);
     };
     // PostgreSQL cannot change the type of a column a trigger's WHEN reads: such a trigger is dropped and created again.
     const retyped = this.changes('column').changed.filter(([old, now]) => old.properties.type !== now.properties.type).map(([, now]) => now);
@@ -838,11 +823,16 @@ class FileWriter {
     };
     const create = (policy: CatalogObject) => {
       const p = policy.properties;
-      let sql = `CREATE POLICY ${ident(memberName(policy))} ON ${qualified(relationOf(policy))} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${p.command}`;
-      sql += ` TO ${(text(policy, 'roles') ?? 'public').split(', ').map((role) => (role === 'public' ? 'PUBLIC' : ident(role))).join(', ')}`;
-      if (p.using) sql += ` USING (${p.using})`;
-      if (p['with check']) sql += ` WITH CHECK (${p['with check']})`;
-      this.add(STAGE.createPolicy, `${sql};`);
+      const roles = (text(policy, 'roles') ?? 'public').split(', ').map((role) => (role === 'public' ? 'PUBLIC' : ident(role)));
+      const sql = ddl.createPolicy(ident(memberName(policy)), {
+        table: qualified(relationOf(policy)),
+        permissive: p.permissive,
+        command: p.command,
+        roles,
+        using: p.using,
+        withCheck: p['with check'],
+      });
+      this.add(STAGE.createPolicy, sql);
     };
     for (const policy of [...removed, ...changed.map(([old]) => old)]) drop(policy);
     const onCreated = this.to.filter((policy) => policy.kind === 'policy' && this.before.has(keyOf(policy)) && this.createdRelations.has(relationOf(policy)));
@@ -912,19 +902,13 @@ function rewritesTable(column: CatalogObject): boolean {
 }
 
 function columnSql(column: CatalogObject): string {
-  const p = column.properties;
-  let sql = `${ident(memberName(column))} ${p.type}`;
-  if (p.collation) sql += ` COLLATE ${ident(String(p.collation))}`;
-  if (p.generated) sql += ` GENERATED ALWAYS AS (${p.generated}) STORED`;
-  if (p.identity) sql += ` GENERATED ${p.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
-  if (p.default !== null && p.default !== undefined) sql += ` DEFAULT ${p.default}`;
-  if (p['not null']) sql += ' NOT NULL';
-  return sql;
+  const collation = column.properties.collation;
+  return ddl.columnDefinition(ident(memberName(column)), column.properties, collation ? ident(String(collation)) : null);
 }
 
-/** `CREATE [UNIQUE] INDEX name ON …` with IF NOT EXISTS. */
-function ifNotExists(definition: string): string {
-  return definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
+/** The CREATE statement of an index, table, sequence, schema, extension or materialized view, made safe to run twice. */
+function ifNotExists(sql: string): string {
+  return sql.replace(/^CREATE (UNIQUE INDEX|INDEX|(?:UNLOGGED |FOREIGN )?TABLE|SEQUENCE|SCHEMA|EXTENSION|MATERIALIZED VIEW) /, 'CREATE $1 IF NOT EXISTS ');
 }
 
 function concurrently(definition: string): string {
@@ -961,9 +945,6 @@ function functionKeyword(fn: CatalogObject): string {
   return fn.properties.kind === 'procedure' ? 'PROCEDURE' : fn.properties.kind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION';
 }
 
-function viewKeyword(view: CatalogObject): string {
-  return view.properties.kind === 'materialized view' ? 'MATERIALIZED VIEW' : 'VIEW';
-}
 
 /** Sorted so that an object comes after every object it mentions (views and SQL functions), by name otherwise. */
 function dependenciesFirst(objects: readonly CatalogObject[]): CatalogObject[] {

@@ -5,6 +5,26 @@
  * `sqlmig diff` renders the objects it adds with the same functions.
  */
 import { objectKey, type AggregateParts, type SchemaObject } from './catalog.js';
+import {
+  addConstraint,
+  block,
+  columnDefinition as columnSql,
+  commentOn,
+  createExtension,
+  createFunction,
+  createPolicy,
+  createSchema,
+  createSequence,
+  createTable,
+  createTrigger,
+  createType,
+  createView,
+  literal,
+  rowSecurity,
+  text,
+  viewKeyword,
+  withComment as commented,
+} from './definitions.js';
 
 /** One statement (or a few that belong together) of a dump, with what must exist before it. */
 export interface RenderedStatement {
@@ -35,8 +55,6 @@ const RANK = {
   trigger: 11,
   policy: 12,
 } as const;
-
-const INDENT = '    ';
 
 /** The objects of one schema, looked up by key and by parent. */
 export class SchemaIndex {
@@ -73,7 +91,7 @@ export function renderObject(object: SchemaObject, schema: SchemaIndex): Rendere
     case 'schema':
       return renderSchemaObject(object);
     case 'extension':
-      return object.name === 'plpgsql' ? [] : [statement(object, RANK.extension, `CREATE EXTENSION ${ident(object)} WITH SCHEMA ${text(object.details.schema)};`)];
+      return object.name === 'plpgsql' ? [] : [statement(object, RANK.extension, createExtension(ident(object), text(object.details.schema)))];
     case 'type':
       return [statement(object, RANK.type, renderType(object))];
     case 'function':
@@ -167,19 +185,7 @@ export function orderStatements(statements: readonly RenderedStatement[]): Rende
 
 /** The column as it appears in CREATE TABLE or ALTER TABLE … ADD COLUMN: `email text COLLATE "C" DEFAULT '' NOT NULL`. */
 export function columnDefinition(column: SchemaObject): string {
-  const p = column.properties;
-  const parts = [text(column.details.ident), text(p.type)];
-  if (column.details.collation) parts.push(`COLLATE ${text(column.details.collation)}`);
-  if (p.generated) parts.push(`GENERATED ALWAYS AS (${text(p.generated)}) STORED`);
-  if (p.identity) parts.push(`GENERATED ${p.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
-  if (p.default) parts.push(`DEFAULT ${text(p.default)}`);
-  if (p['not null'] === true && !p.identity) parts.push('NOT NULL');
-  return parts.join(' ');
-}
-
-/** A string literal (standard_conforming_strings, the default since PostgreSQL 9.1). */
-export function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return columnSql(text(column.details.ident), column.properties, column.details.collation ? text(column.details.collation) : null);
 }
 
 function renderSchemaObject(object: SchemaObject): RenderedStatement[] {
@@ -187,36 +193,28 @@ function renderSchemaObject(object: SchemaObject): RenderedStatement[] {
   if (object.name === 'public') {
     const comment = object.properties.comment;
     if (comment === 'standard public schema') return [];
-    return [statement(object, RANK.schema, `COMMENT ON SCHEMA public IS ${comment === null ? 'NULL' : literal(text(comment))};`)];
+    return [statement(object, RANK.schema, commentOn('SCHEMA', 'public', comment))];
   }
-  return [statement(object, RANK.schema, withComment(`CREATE SCHEMA ${ident(object)};`, 'SCHEMA', ident(object), object))];
+  return [statement(object, RANK.schema, withComment(createSchema(ident(object)), 'SCHEMA', ident(object), object))];
 }
 
 function renderType(object: SchemaObject): string {
   const p = object.properties;
   const name = ident(object);
-  switch (p.kind) {
-    case 'enum':
-      return withComment(`CREATE TYPE ${name} AS ENUM (${p.labels ?? ''});`, 'TYPE', name, object);
-    case 'domain': {
-      const parts = [`CREATE DOMAIN ${name} AS ${text(p['base type'])}`];
-      if (object.details.collation) parts.push(`COLLATE ${text(object.details.collation)}`);
-      if (p.default) parts.push(`DEFAULT ${text(p.default)}`);
-      if (p['not null'] === true) parts.push('NOT NULL');
-      const constraints = (object.details.constraints ?? []) as readonly { ident: string; definition: string }[];
-      for (const c of constraints) parts.push(`CONSTRAINT ${c.ident} ${c.definition}`);
-      return withComment(`${parts.join(`\n${INDENT}`)};`, 'DOMAIN', name, object);
-    }
-    case 'composite': {
-      const attributes = (object.details.attributes ?? []) as readonly string[];
-      return withComment(`CREATE TYPE ${name} AS (${block(attributes)});`, 'TYPE', name, object);
-    }
-    case 'range':
-      return withComment(`CREATE TYPE ${name} AS RANGE (SUBTYPE = ${text(p.subtype)});`, 'TYPE', name, object);
-    default:
-      // A base type needs C functions (input, output) that only an extension can supply.
-      return `-- type ${name} is a base type, which sqlmig dump cannot write`;
-  }
+  const create = createType(name, {
+    kind: p.kind,
+    labels: p.labels,
+    baseType: p['base type'],
+    collation: object.details.collation ? text(object.details.collation) : null,
+    default: p.default,
+    notNull: p['not null'] === true,
+    constraints: (object.details.constraints ?? []) as readonly { ident: string; definition: string }[],
+    attributes: (object.details.attributes ?? []) as readonly string[],
+    subtype: p.subtype,
+  });
+  // A base type needs C functions (input, output) that only an extension can supply.
+  if (create === null) return `-- type ${name} is a base type, which sqlmig dump cannot write`;
+  return withComment(create, p.kind === 'domain' ? 'DOMAIN' : 'TYPE', name, object);
 }
 
 function renderFunction(object: SchemaObject): string {
@@ -232,31 +230,12 @@ function renderFunction(object: SchemaObject): string {
     if (a.sortop) parts.push(`SORTOP = ${a.sortop.replace(/\(.*$/, '')}`);
     return withComment(`CREATE AGGREGATE ${name} (${block(parts)});`, 'AGGREGATE', name, object);
   }
-  const source = text(object.details.source).trimEnd();
-  return withComment(`${source};`, kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION', name, object);
+  return withComment(createFunction(text(object.details.source)), kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION', name, object);
 }
-
-const TYPE_MAX: Record<string, string> = { smallint: '32767', integer: '2147483647', bigint: '9223372036854775807' };
-const TYPE_MIN: Record<string, string> = { smallint: '-32768', integer: '-2147483648', bigint: '-9223372036854775808' };
 
 /** Only what differs from CREATE SEQUENCE's defaults is written. */
 function renderSequence(object: SchemaObject): RenderedStatement[] {
-  const p = object.properties;
-  const type = text(p.type);
-  const ascending = !text(p.increment).startsWith('-');
-  const defaultMin = ascending ? '1' : TYPE_MIN[type];
-  const defaultMax = ascending ? TYPE_MAX[type] : '-1';
-  const parts = [`CREATE SEQUENCE ${ident(object)}`];
-  if (type !== 'bigint') parts.push(`AS ${type}`);
-  const min = text(p.min);
-  const max = text(p.max);
-  if (p.start !== (ascending ? min : max)) parts.push(`START WITH ${text(p.start)}`);
-  if (p.increment !== '1') parts.push(`INCREMENT BY ${text(p.increment)}`);
-  if (min !== defaultMin) parts.push(`MINVALUE ${min}`);
-  if (max !== defaultMax) parts.push(`MAXVALUE ${max}`);
-  if (p.cache !== '1') parts.push(`CACHE ${text(p.cache)}`);
-  if (p.cycle === true) parts.push('CYCLE');
-  const statements = [statement(object, RANK.sequence, `${parts.join(' ')};`)];
+  const statements = [statement(object, RANK.sequence, createSequence(ident(object), object.properties))];
   const owner = object.details['owned by'];
   const ownerKey = object.details['owner key'];
   if (typeof owner === 'string' && typeof ownerKey === 'string') {
@@ -276,27 +255,24 @@ function renderTable(object: SchemaObject, schema: SchemaIndex): RenderedStateme
     .members(key)
     .filter((m) => m.kind === 'column')
     .sort((a, b) => Number(a.details.position) - Number(b.details.position));
-  const lines: string[] = [];
   const partitionOf = object.details['partition of'];
-  let head = `CREATE ${p.unlogged === true ? 'UNLOGGED ' : ''}TABLE ${name}`;
-  if (typeof partitionOf === 'string') {
+  const create = createTable(name, {
+    unlogged: p.unlogged === true,
+    foreign: false,
     // A partition takes its columns from the parent; only its own defaults and NOT NULLs are set after.
-    head += ` PARTITION OF ${partitionOf}\n${INDENT}${text(object.details['partition bound'])}`;
-  } else {
-    head += ` (${block(columns.filter((c) => c.details.local !== false).map(columnDefinition))})`;
-    const inherits = (object.details.inherits ?? []) as readonly string[];
-    if (inherits.length > 0) head += `\nINHERITS (${inherits.join(', ')})`;
-  }
-  if (p['partition key']) head += `\nPARTITION BY ${text(p['partition key'])}`;
-  if (p.options) head += `\nWITH (${text(p.options)})`;
-  lines.push(`${head};`);
+    partitionOf: typeof partitionOf === 'string' ? { parent: partitionOf, bound: text(object.details['partition bound']) } : null,
+    elements: columns.filter((c) => c.details.local !== false).map(columnDefinition),
+    inherits: (object.details.inherits ?? []) as readonly string[],
+    partitionKey: p['partition key'] ? text(p['partition key']) : null,
+    options: p.options ? text(p.options) : null,
+  });
+  const lines = [create];
   if (typeof partitionOf === 'string') lines.push(...partitionDefaults(object, columns, schema));
-  if (p['row security'] === 'enabled' || p['row security'] === 'forced') lines.push(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
-  if (p['row security'] === 'forced') lines.push(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
-  if (p.comment !== null && p.comment !== undefined) lines.push(`COMMENT ON TABLE ${name} IS ${literal(text(p.comment))};`);
+  lines.push(...rowSecurity(name, p['row security']));
+  if (p.comment !== null && p.comment !== undefined) lines.push(commentOn('TABLE', name, p.comment));
   for (const column of columns) {
     const comment = column.properties.comment;
-    if (comment !== null && comment !== undefined) lines.push(`COMMENT ON COLUMN ${name}.${text(column.details.ident)} IS ${literal(text(comment))};`);
+    if (comment !== null && comment !== undefined) lines.push(commentOn('COLUMN', `${name}.${text(column.details.ident)}`, comment));
   }
   const dependsOn = new Set(object.dependsOn);
   for (const column of columns) for (const d of column.dependsOn) dependsOn.add(d);
@@ -333,7 +309,7 @@ function renderConstraint(object: SchemaObject): RenderedStatement[] {
     statement(
       object,
       foreign ? RANK['foreign key'] : RANK.constraint,
-      `ALTER TABLE ${table}\n${INDENT}ADD CONSTRAINT ${text(object.details.ident)} ${text(object.properties.definition)};`,
+      addConstraint(table, text(object.details.ident), text(object.properties.definition)),
     ),
   ];
 }
@@ -355,38 +331,27 @@ function renderIndex(object: SchemaObject): RenderedStatement[] {
 }
 
 function renderView(object: SchemaObject): string {
-  const p = object.properties;
-  const materialized = p.kind === 'materialized view';
   const name = ident(object);
-  const options = p.options ? ` WITH (${text(p.options)})` : '';
-  const definition = text(p.definition).trimEnd().replace(/;$/, '');
-  const create = `CREATE ${materialized ? 'MATERIALIZED ' : ''}VIEW ${name}${options} AS\n${definition.replace(/^ (?=\S)/, INDENT.slice(1))};`;
-  return withComment(create, materialized ? 'MATERIALIZED VIEW' : 'VIEW', name, object);
+  return withComment(createView(name, object.properties), viewKeyword(object.properties.kind), name, object);
 }
 
 /** A trigger a partition clones from its parent's comes with the parent's. */
 function renderTrigger(object: SchemaObject): RenderedStatement[] {
   if (object.details.cloned === true) return [];
-  const lines = [`${text(object.properties.definition)};`];
-  const table = text(object.details.table);
-  const name = text(object.details.ident);
-  const enabled = object.properties.enabled;
-  if (enabled === 'D') lines.push(`ALTER TABLE ${table} DISABLE TRIGGER ${name};`);
-  if (enabled === 'R') lines.push(`ALTER TABLE ${table} ENABLE REPLICA TRIGGER ${name};`);
-  if (enabled === 'A') lines.push(`ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${name};`);
+  const lines = createTrigger(text(object.properties.definition), text(object.details.table), text(object.details.ident), object.properties.enabled);
   return [statement(object, RANK.trigger, lines.join('\n'))];
 }
 
 function renderPolicy(object: SchemaObject): string {
   const p = object.properties;
-  const parts = [`CREATE POLICY ${text(object.details.ident)} ON ${text(object.details.table)}`];
-  if (p.permissive === false) parts.push('AS RESTRICTIVE');
-  if (p.command && p.command !== 'ALL') parts.push(`FOR ${text(p.command)}`);
-  const roles = (object.details.roles ?? []) as readonly string[];
-  if (roles.length > 0 && !(roles.length === 1 && roles[0] === 'PUBLIC')) parts.push(`TO ${roles.join(', ')}`);
-  if (p.using) parts.push(`USING (${text(p.using)})`);
-  if (p['with check']) parts.push(`WITH CHECK (${text(p['with check'])})`);
-  return `${parts.join(`\n${INDENT}`)};`;
+  return createPolicy(text(object.details.ident), {
+    table: text(object.details.table),
+    permissive: p.permissive,
+    command: p.command,
+    roles: (object.details.roles ?? []) as readonly string[],
+    using: p.using,
+    withCheck: p['with check'],
+  });
 }
 
 function statement(object: SchemaObject, rank: number, sql: string): RenderedStatement {
@@ -400,23 +365,11 @@ function part(object: SchemaObject, name: string, rank: number, dependsOn: strin
 }
 
 function withComment(create: string, what: string, name: string, object: SchemaObject): string {
-  const comment = object.properties.comment;
-  if (comment === null || comment === undefined) return create;
-  return `${create}\nCOMMENT ON ${what} ${name} IS ${literal(text(comment))};`;
-}
-
-/** `(\n    a,\n    b\n)`, or `()` when empty. */
-function block(items: readonly string[]): string {
-  if (items.length === 0) return '';
-  return `\n${items.map((item) => INDENT + item).join(',\n')}\n`;
+  return commented(create, what, name, object.properties.comment);
 }
 
 function ident(object: SchemaObject): string {
   return text(object.details.ident);
-}
-
-function text(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
 }
 
 function insertSorted<T>(list: T[], item: T, before: (a: T, b: T) => number): void {

@@ -133,6 +133,11 @@ describe('sqlmig diff', () => {
     const broken = await cli(project, ['diff', '--to', 'broken.sql', '--url', database.url]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/broken\.sql(:\d+:\d+)?: the desired schema does not build: relation "nowhere" does not exist/);
+    // The server counts the position in code points: the emoji before it is one character, not two UTF-16 units.
+    await writeFile(join(project.dir, 'typo.sql'), "CREATE TABLE a (id bigint);\nCOMMENT ON TABLE a IS 'café 🎉';\nCREATE TABLE b (x nosuchtype);\n");
+    const typo = await cli(project, ['diff', '--to', 'typo.sql', '--url', database.url]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/typo\.sql:3:19: the desired schema does not build: type "nosuchtype" does not exist/);
     const both = await cli(project, ['diff', '--to', 'broken.sql', '--to-url', database.url]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--to and --to-url both name the desired schema');

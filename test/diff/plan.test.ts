@@ -42,7 +42,7 @@ describe('planDiff', () => {
   it('creates a new table with its columns in order, constraints inline, and drops it in the down file', () => {
     const { migrations } = planDiff([], USERS, new Map([['public.users.id', 1], ['public.users.email', 2]]));
     expect(migrations).toHaveLength(1);
-    expect(migrations[0]!.up).toEqual(['CREATE TABLE IF NOT EXISTS public.users (\n  id bigint NOT NULL,\n  email text,\n  CONSTRAINT users_pkey PRIMARY KEY (id)\n);']);
+    expect(migrations[0]!.up).toEqual(['CREATE TABLE IF NOT EXISTS public.users (\n    id bigint NOT NULL,\n    email text,\n    CONSTRAINT users_pkey PRIMARY KEY (id)\n);']);
     expect(migrations[0]!.down).toEqual(['DROP TABLE IF EXISTS public.users;']);
     expect(migrations[0]!.noTransaction).toBe(false);
   });
@@ -107,7 +107,7 @@ describe('planDiff', () => {
     const desired = [...USERS, ...teams, column('public.users.team_id', 'bigint'), constraint('public.users.users_team_id_fkey', 'FOREIGN KEY (team_id) REFERENCES teams(id)')];
     const { migrations } = planDiff(USERS, desired);
     expect(migrations[0]!.up).toEqual([
-      'CREATE TABLE IF NOT EXISTS public.teams (\n  id bigint NOT NULL,\n  CONSTRAINT teams_pkey PRIMARY KEY (id)\n);',
+      'CREATE TABLE IF NOT EXISTS public.teams (\n    id bigint NOT NULL,\n    CONSTRAINT teams_pkey PRIMARY KEY (id)\n);',
       'ALTER TABLE public.users ADD COLUMN IF NOT EXISTS team_id bigint;',
       'ALTER TABLE public.users ADD CONSTRAINT users_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) NOT VALID;',
     ]);
@@ -161,8 +161,22 @@ describe('planDiff', () => {
     expect(migration!.up).toEqual(['DROP TABLE IF EXISTS public.orders;']);
     expect(migration!.down).toEqual([
       'CREATE TABLE IF NOT EXISTS public.orders (\n' +
-        '  -- sqlmig-disable-next-line status-column-varchar -- restores the schema from before the up file exactly\n' +
-        '  status text\n);',
+        '    -- sqlmig-disable-next-line status-column-varchar -- restores the schema from before the up file exactly\n' +
+        '    status text\n);',
+    ]);
+  });
+
+  it('creates a partition with the parent and its bound, the way dump writes it, after its parent', () => {
+    const events = [
+      table('public.events', { kind: 'partitioned table', 'partition key': 'RANGE (at)' }),
+      column('public.events.at', 'date'),
+      table('public.events 2026', { 'partition of': `events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')` }),
+      column('public.events 2026.at', 'date'),
+    ];
+    const [migration] = planDiff(USERS, [...USERS, ...events]).migrations;
+    expect(migration!.up).toEqual([
+      'CREATE TABLE IF NOT EXISTS public.events (\n    at date\n)\nPARTITION BY RANGE (at);',
+      `CREATE TABLE IF NOT EXISTS public."events 2026" PARTITION OF events\n    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`,
     ]);
   });
 
@@ -183,7 +197,7 @@ describe('planDiff', () => {
     expect(migration!.up).toEqual([
       'DROP VIEW IF EXISTS public."user";',
       'ALTER TABLE public.users ALTER COLUMN email TYPE character varying(255);',
-      'CREATE OR REPLACE VIEW public."user" AS\nSELECT users.email\n   FROM users;',
+      'CREATE OR REPLACE VIEW public."user" AS\n   SELECT users.email\n   FROM users;',
     ]);
   });
 });
