@@ -26,7 +26,7 @@ import { lintProject } from '../lint/project.js';
 import { createMigration, migrationSlug } from '../migrations/index.js';
 import { fsErrorReason } from '../migrations/fs-error.js';
 import { LineIndex } from '../parse/line-index.js';
-import type { PositionUnit } from '../runner/error-mapping.js';
+import { stringOffsetOf } from '../runner/error-mapping.js';
 import { loadMigrations } from '../runner/files.js';
 import { plan } from '../runner/plan.js';
 import { PlanRefusedError } from '../runner/refused.js';
@@ -168,7 +168,7 @@ async function readDesired(
     await scratch.db.exec(sql);
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
-    const at = error.position === undefined ? {} : new LineIndex(sql).position(stringOffset(sql, error.position, scratch.db.positionUnit));
+    const at = error.position === undefined ? {} : new LineIndex(sql).position(stringOffsetOf(sql, error.position, scratch.db.positionUnit));
     throw new MigrationError(`the desired schema does not build: ${error.message}`, {
       location: { file: path, ...at },
       hint: 'fix the file; diff loads it into an empty database',
@@ -190,12 +190,6 @@ async function columnPositions(db: DatabaseSession): Promise<Map<string, number>
       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
   );
   return new Map(rows.map((row) => [row.name, Number(row.position)]));
-}
-
-/** The string offset of a server error's 1-based `position`, which counts characters (code points) or, in SQL_ASCII databases, bytes. */
-function stringOffset(text: string, position: number, unit: PositionUnit): number {
-  const before = unit === 'byte' ? Buffer.from(text, 'utf8').subarray(0, position - 1).toString('utf8') : [...text].slice(0, position - 1).join('');
-  return before.length;
 }
 
 async function writeDraft(dir: string, description: string, desiredFrom: string, planned: readonly DraftMigration[], now?: Date): Promise<DraftedMigration[]> {

@@ -945,7 +945,6 @@ function functionKeyword(fn: CatalogObject): string {
   return fn.properties.kind === 'procedure' ? 'PROCEDURE' : fn.properties.kind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION';
 }
 
-
 /** Sorted so that an object comes after every object it mentions (views and SQL functions), by name otherwise. */
 function dependenciesFirst(objects: readonly CatalogObject[]): CatalogObject[] {
   const nameOf = (object: CatalogObject) =>

@@ -29,6 +29,12 @@ export function lengthIn(text: string, unit: PositionUnit): number {
   return count;
 }
 
+/** The string offset in `text` of a server's 1-based `position` into it (counted in `unit`). */
+export function stringOffsetOf(text: string, position: number, unit: PositionUnit): number {
+  const before = unit === 'byte' ? Buffer.from(text, 'utf8').subarray(0, position - 1).toString('utf8') : [...text].slice(0, position - 1).join('');
+  return before.length;
+}
+
 /**
  * Maps a server `position` into a file whose text was sent after `prefix`.
  * Undefined when it points before the file; a position just past the file's
