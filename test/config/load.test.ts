@@ -87,10 +87,11 @@ describe('finding the config file', () => {
     const config = join(root, '.migraterc.json');
     chmodSync(config, 0o000);
     if (process.getuid?.() === 0) {
-      // Root reads any file: the built CLI runs as nobody instead.
-      chmodSync(root, 0o755);
-      const result = spawnSync(process.execPath, [BIN, 'status'], { cwd: root, uid: 65534, gid: 65534, encoding: 'utf8', env: { PATH: process.env.PATH } });
-      expect(result.stderr).toContain("error: .migraterc.json: cannot read the config file: permission denied");
+      // Root reads any file: the built CLI runs as root without the capabilities that override file permissions
+      // (util-linux's setpriv), so the mode applies to it as to anyone else.
+      const withoutOverride = ['--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search'];
+      const result = spawnSync('setpriv', [...withoutOverride, process.execPath, BIN, 'status'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(result.stderr).toContain('error: .migraterc.json: cannot read the config file: permission denied');
       expect(result.status).toBe(2);
       return;
     }
