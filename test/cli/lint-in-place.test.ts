@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import type { JsonLintReport } from '../../src/reporters/json.js';
 import { fakeIO } from '../helpers/io.js';
+import { sharedPath } from '../helpers/shared.js';
 
-const shared = new URL('../../../shared/', import.meta.url).pathname;
+const shared = sharedPath();
 const native = join(shared, 'corpus-native');
 const twins = join(shared, 'corpus');
 

@@ -9,8 +9,9 @@ import type { SchemaObject } from '../../src/dump/catalog.js';
 import { dump } from '../../src/dump/dump.js';
 import { orderStatements, type RenderedStatement } from '../../src/dump/render.js';
 import { describeChange } from '../../src/verify/snapshot.js';
+import { sharedPath } from '../helpers/shared.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS = sharedPath('corpus');
 const FEATURES = fileURLToPath(new URL('../fixtures/dump/features/', import.meta.url));
 const TRACKING = { schema: 'public', table: 'sqlmig_migrations' };
 const WORDS = { added: 'only in the loaded dump', removed: 'missing from the loaded dump', changed: 'differs' };

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, withConnection, type FreshDatabase } from '../helpers/database.js';
 import { cli, createProject, type Project } from '../fixtures/runner/project.js';
+import { sharedPath } from '../helpers/shared.js';
 
 /**
  * `stamp --from <tool>` against each tool's history table, created with the tool's own DDL (cited per tool)
@@ -480,7 +481,7 @@ describe('stamp --from-table: a history table the team renamed or put in another
 });
 
 describe('import --history on a real project: LemmyNet (diesel, 342 migrations, numbered 1, 2, … by import)', () => {
-  const lemmy = fileURLToPath(new URL('../../../shared/corpus-native/diesel/LemmyNet__lemmy', import.meta.url));
+  const lemmy = sharedPath('corpus-native', 'diesel', 'LemmyNet__lemmy');
   let db: FreshDatabase;
   let project: Project;
   const sqlmig = (...args: string[]) => cli(project, ['--url', db.url, ...args]);

@@ -1,13 +1,13 @@
 /** Lints every project of the real-world corpus (../shared/corpus beside the repository, or $SQLMIG_CORPUS) as `sqlmig lint` does, with every rule on. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configDefaults } from '../../src/config/defaults.js';
 import type { LintResult } from '../../src/lint/diagnostic.js';
 import { lintProject as lintFolder } from '../../src/lint/project.js';
 import { rules } from '../../rules/index.js';
+import { sharedPath } from '../helpers/shared.js';
 
-export const CORPUS_DIR = process.env.SQLMIG_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const CORPUS_DIR = process.env.SQLMIG_CORPUS ?? sharedPath('corpus');
 
 export function corpusProjects(): string[] {
   if (!existsSync(CORPUS_DIR)) {
