@@ -1,9 +1,9 @@
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { detectLayout } from '../migrations/layouts/index.js';
+import { detectFolder, detectLayout } from '../migrations/layouts/index.js';
 import { inPlaceFolder, type InPlaceFolder } from '../migrations/layouts/in-place.js';
-import type { LayoutId } from '../migrations/layouts/types.js';
+import type { FolderListing, LayoutId } from '../migrations/layouts/types.js';
 import { collectSecrets, scrub } from '../redact.js';
 import type { CliIO, OutputStream } from './io.js';
 
@@ -44,6 +44,8 @@ export interface CommandContext {
   config(options?: { withoutEnvironment: boolean }): Promise<Config>;
   /** After config(): the other tool's folder the command works on in place, if any. */
   inPlace(): InPlaceFolder | undefined;
+  /** After config(): the sqlmig migrations folder as layout detection listed it, for discovery to reuse; undefined when not listed. */
+  folderListing(): FolderListing | undefined;
   /** Secrets to keep out of output; commands add the ones they learn (resolved URLs). */
   addSecrets(secrets: readonly string[]): void;
 }
@@ -55,10 +57,15 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
   };
   const configs = new Map<boolean, Promise<Config>>();
   let inPlace: InPlaceFolder | undefined;
+  let folderListing: FolderListing | undefined;
   const inLayout = (config: Config): Config => {
     if (IN_PLACE_COMMANDS.has(command)) {
-      inPlace = inPlaceFolder(config.dir, config.layout);
-      if (!inPlace) return config;
+      const detected = config.layout === undefined ? detectFolder(config.dir) : { layout: config.layout };
+      inPlace = inPlaceFolder(config.dir, detected.layout, detected.listing);
+      if (!inPlace) {
+        folderListing = detected.listing;
+        return config;
+      }
       // Without a config file the root would be the tool folder's parent, which is not sqlmig's to write into.
       return { ...config, dir: inPlace.dir, ...(config.configFile === null ? { root: inPlace.stateDir } : {}) };
     }
@@ -98,6 +105,7 @@ export function createContext(io: CliIO, globals: GlobalOptions, secrets: string
       return loaded;
     },
     inPlace: () => inPlace,
+    folderListing: () => folderListing,
     addSecrets: (more) => {
       for (const secret of more) if (!secrets.includes(secret)) secrets.push(secret);
     },

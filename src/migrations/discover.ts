@@ -1,9 +1,10 @@
-import type { Dirent } from 'node:fs';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ConfigError, FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
+import { compareStrings, listFolder } from './layouts/folder.js';
+import type { FolderListing } from './layouts/types.js';
 import type { FileProblem, Migration, MigrationFile, MigrationSet } from './types.js';
 
 /**
@@ -15,40 +16,28 @@ import type { FileProblem, Migration, MigrationFile, MigrationSet } from './type
 const CANDIDATE_NAME = /^[^.].*\.(?:sql|up|down)$/is;
 
 /**
- * Lists the migrations folder, pairs up and down files by version and reports every problem as data.
- * Synchronous file calls: one listing, and a stat per symbolic link, cost less than the thread pool's round trips.
+ * Lists the migrations folder (or takes `listing`, the same folder as layout detection listed it
+ * moments before), pairs up and down files by version and reports every problem as data.
  */
-export function discoverMigrations(dir: string): MigrationSet {
+export function discoverMigrations(dir: string, listing?: FolderListing): MigrationSet {
   const root = resolve(dir);
   assertDirectory(root);
-
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true });
-  } catch (error) {
-    throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
-  }
+  const { files: names, brokenLinks } = listing?.dir === root ? listing : listFolder(root);
 
   // Concatenated rather than path.join()ed: join builds each path from every one of its segments again.
   const folder = root.endsWith(sep) ? root : root + sep;
   const problems: FileProblem[] = [];
+  for (const name of brokenLinks) if (CANDIDATE_NAME.test(name)) problems.push(brokenSymlinkProblem(`${folder}${name}`, name));
   const files: MigrationFile[] = [];
-  for (const entry of entries) {
-    if (!CANDIDATE_NAME.test(entry.name)) continue;
-    const path = `${folder}${entry.name}`;
-    // A link counts as what it points to; one that cannot be followed (missing target, a loop) is broken.
-    const isFile = entry.isSymbolicLink() ? symlinkTargetIsFile(path) : entry.isFile();
-    if (isFile === undefined) {
-      problems.push(brokenSymlinkProblem(path, entry.name));
-      continue;
-    }
-    if (!isFile) continue;
-    const parsed = parseFileName(entry.name);
+  for (const name of names) {
+    if (!CANDIDATE_NAME.test(name)) continue;
+    const path = `${folder}${name}`;
+    const parsed = parseFileName(name);
     if (isFileNameError(parsed)) {
       problems.push({
         kind: 'bad-name',
         path,
-        message: `"${entry.name}" is not a valid migration file name: ${parsed.error}`,
+        message: `"${name}" is not a valid migration file name: ${parsed.error}`,
         hint: parsed.hint,
       });
     } else {
@@ -82,15 +71,6 @@ function assertDirectory(dir: string): void {
       throw new ConfigError('the migrations folder does not exist', { location: { file: dir }, hint, cause: error });
     }
     throw new FileError(`cannot open the migrations folder: ${fsErrorReason(error)}`, { location: { file: dir }, cause: error });
-  }
-}
-
-/** Whether a symbolic link leads to a file; undefined when it cannot be followed. */
-function symlinkTargetIsFile(path: string): boolean | undefined {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return undefined;
   }
 }
 
@@ -184,9 +164,4 @@ function stem(file: MigrationFile): string {
 function padLike(file: MigrationFile, version: number): string {
   const width = file.fileName.indexOf('_');
   return String(version).padStart(width, '0');
-}
-
-/** Code-point order, independent of the locale, so output is the same on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

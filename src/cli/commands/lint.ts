@@ -60,7 +60,7 @@ async function lintWith(
   const cacheDir = options.cache && !options.staged ? join(config.root, '.sqlmig', 'cache') : undefined;
   if (cacheDir !== undefined && !hasStoredResult(cacheDir)) preloadParser();
   // Discovered here, before the given files are checked against the folder, so a missing folder is a configuration error.
-  const set = discoverMigrations(config.dir);
+  const set = discoverMigrations(config.dir, ctx.folderListing());
   const reportOn =
     options.since !== undefined ? await changedSince(options.since, set.dir) : files.length > 0 ? migrationPaths(files, set.dir, ctx.io.cwd) : undefined;
   const format = ctx.globals.format ?? 'pretty';

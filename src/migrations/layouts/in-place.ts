@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { userCacheFolder } from '../../user-cache.js';
 import { convertLayout, writeConversion, type Origin } from './convert.js';
 import { detectLayout, readLayout } from './index.js';
-import type { LayoutId, LeftOut } from './types.js';
+import type { FolderListing, LayoutId, LeftOut } from './types.js';
 
 /** Another tool's folder, seen as sqlmig files: `dir` holds them, `origins` says where each line came from. */
 export interface InPlaceFolder {
@@ -39,12 +39,12 @@ const IN_USE_MS = 60 * 60 * 1000;
  * but sqlmig's, its migrations converted as `import` converts them and written into sqlmig's user
  * cache, in a folder named by a hash of the source folder and of every converted file, so that a
  * run reuses it until a file changes and two runs never write into one folder at once.
- * Undefined for sqlmig's own layout, which is used as it is.
+ * Undefined for sqlmig's own layout, which is used as it is. `listing`: the folder's, if already listed.
  */
-export function inPlaceFolder(dir: string, layout: LayoutId | undefined): InPlaceFolder | undefined {
+export function inPlaceFolder(dir: string, layout: LayoutId | undefined, listing?: FolderListing): InPlaceFolder | undefined {
   const id = layout ?? detectLayout(dir);
   if (id === 'sqlmig') return undefined;
-  const conversion = convertLayout(readLayout(dir, id));
+  const conversion = convertLayout(readLayout(dir, id, listing));
   const hash = createHash('sha256').update(`${id}\0${dir}\0`);
   for (const file of conversion.files) hash.update(`${file.fileName}\0${file.content}\0`);
   const copies = join(userCacheFolder(), 'in-place');

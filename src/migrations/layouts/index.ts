@@ -21,7 +21,7 @@ import { prisma } from './prisma.js';
 import { rivermigrate } from './rivermigrate.js';
 import { sqlmigLayout } from './sqlmig.js';
 import { sqlx } from './sqlx.js';
-import { LAYOUT_IDS, type Layout, type LayoutFolder, type LayoutId } from './types.js';
+import { LAYOUT_IDS, type FolderListing, type Layout, type LayoutFolder, type LayoutId } from './types.js';
 
 /** In detection order: the folder-shaped layouts first, then those known by a marker in a file, sqlmig last. */
 const LAYOUTS: readonly Layout[] = [
@@ -57,17 +57,22 @@ export function isLayoutId(value: string): value is LayoutId {
  * guessed: a misnamed sqlmig file stays a finding.
  */
 export function detectLayout(dir: string): LayoutId {
-  const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) return 'sqlmig';
-  const listing = listFolder(root);
-  // A sqlmig.sum says the folder is sqlmig's, whatever else it holds.
-  if (listing.files.includes('sqlmig.sum')) return 'sqlmig';
-  return LAYOUTS.find((layout) => layout.detect(listing))?.id ?? 'sqlmig';
+  return detectFolder(dir).layout;
 }
 
-/** Reads a folder in a layout (the given one, else the detected one). */
-export function readLayout(dir: string, id: LayoutId = detectLayout(dir)): LayoutFolder {
-  return layoutById(id).read(listFolder(dir));
+/** The layout of a folder (see detectLayout) and the listing it was told by, which reading or discovering the folder can reuse. */
+export function detectFolder(dir: string): { layout: LayoutId; listing?: FolderListing } {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) return { layout: 'sqlmig' };
+  const listing = listFolder(root);
+  // A sqlmig.sum says the folder is sqlmig's, whatever else it holds.
+  if (listing.files.includes('sqlmig.sum')) return { layout: 'sqlmig', listing };
+  return { layout: LAYOUTS.find((layout) => layout.detect(listing))?.id ?? 'sqlmig', listing };
+}
+
+/** Reads a folder in a layout (the given one, else the detected one); `listing`: the folder's, if already listed. */
+export function readLayout(dir: string, id: LayoutId = detectLayout(dir), listing?: FolderListing): LayoutFolder {
+  return layoutById(id).read(listing?.dir === resolve(dir) ? listing : listFolder(dir));
 }
 
 export { LAYOUT_IDS, type LayoutFolder, type LayoutId } from './types.js';

@@ -57,6 +57,8 @@ export interface FolderListing {
   files: string[];
   /** Names of subfolders, sorted. */
   folders: string[];
+  /** Names of symbolic links that cannot be followed (missing target, a loop), sorted. */
+  brokenLinks: string[];
 }
 
 export const LAYOUT_IDS = [
