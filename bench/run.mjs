@@ -4,6 +4,13 @@
 //   npm run bench -- --quick           fewer repetitions, N = 1,000 only
 //   npm run bench -- --only apply-1000,startup
 //   npm run bench -- --no-build        measure dist/ as it is (default: npm run build first)
+//   npm run bench -- --baseline <dir>  also measure the sqlmig built in another checkout, line by line
+//
+// --baseline <dir> answers "before and after: no line slower" with both measured in one run:
+// every sqlmig line gets a twin, "… [baseline <tag>]", that runs <dir>'s dist/ right after it
+// in every round, so drift hits both; RESULTS ends with a table of their ratios. <tag> is <dir>'s
+// short commit, else its folder's name. The bench never builds <dir>; make one with
+//   git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)
 //
 // --quick and --only write bench/RESULTS.partial.md instead, so that a partial run
 // never replaces the full results. BENCH_DATABASE_URL overrides the server
@@ -11,7 +18,7 @@
 // CREATE DATABASE. Benchmarks never run inside `npm test`.
 //
 // This file is the driver (options, peers, which groups run); bench/run/ holds the
-// timing, PostgreSQL, group, apply/lint/startup and report modules.
+// timing, PostgreSQL, build, group, apply/lint/startup and report modules.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,11 +28,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSet } from './generate.mjs';
 import { applyGroup, noopGroup } from './run/apply.mjs';
+import { baselineBuild, thisBuild } from './run/builds.mjs';
 import { fmtInt } from './run/format.mjs';
-import { NOT_AVAILABLE, runGroup } from './run/groups.mjs';
+import { runGroup } from './run/groups.mjs';
 import { lintCorpusGroup, lintSyntheticGroup } from './run/lint.mjs';
 import { manyGroup } from './run/many.mjs';
-import { node, repoRoot, sqlmigBin } from './run/paths.mjs';
+import { repoRoot } from './run/paths.mjs';
 import { dropCreatedDatabases, psqlAdmin } from './run/postgres.mjs';
 import { machineInfo, renderReport, sqlmigCommit } from './run/report.mjs';
 import { startupGroup } from './run/startup.mjs';
@@ -38,18 +46,32 @@ const { values: options } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (options.help) {
-  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build]
-groups: ${GROUP_IDS.join(', ')}`);
+  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build] [-- --baseline <dir>]
+groups: ${GROUP_IDS.join(', ')}
+--baseline <dir>  also measure the sqlmig already built in checkout <dir> (its dist/, never built
+                  by the bench): each sqlmig line gets a twin "[baseline <tag>]" run right after it
+                  in every round, and the results end with "this build against baseline" ratios.
+                  Make one: git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)`);
   process.exit(0);
 }
 const onlyGroups = options.only ? options.only.split(',').map((g) => g.trim()).filter(Boolean) : null;
 for (const group of onlyGroups ?? []) {
   if (!GROUP_IDS.includes(group)) {
     console.error(`unknown group "${group}"; groups: ${GROUP_IDS.join(', ')}`);
+    process.exit(2);
+  }
+}
+let baseline = null;
+if (options.baseline !== undefined) {
+  try {
+    baseline = baselineBuild(options.baseline);
+  } catch (error) {
+    console.error(`bench: ${error.message}`);
     process.exit(2);
   }
 }
@@ -95,16 +117,12 @@ async function main() {
 
 
   const build = buildSqlmig();
+  // This checkout's build first: groups put each baseline line right after its twin.
+  const builds = baseline ? [thisBuild(), baseline] : [thisBuild()];
   const peers = {
-    sqlmigMissing: fs.existsSync(sqlmigBin) ? null : `${NOT_AVAILABLE} (no ${path.relative(repoRoot, sqlmigBin)})`,
     dbmate: findPeerBinary('dbmate', `@dbmate/${process.platform}-${process.arch}`, 'dbmate'),
     squawk: findPeerBinary('squawk-cli', `@squawk-cli/${process.platform}-${process.arch}`, 'squawk'),
-    lintNoCache: false,
   };
-  if (!peers.sqlmigMissing) {
-    const help = spawnSync(node, [sqlmigBin, 'lint', '--help'], { encoding: 'utf8' });
-    peers.lintNoCache = help.status === 0 && help.stdout.includes('--no-cache');
-  }
   const machine = machineInfo();
   const commit = sqlmigCommit();
 
@@ -118,13 +136,13 @@ async function main() {
   };
 
   const planned = [];
-  if (wanted('apply-1000')) planned.push(() => applyGroup('apply-1000', setOf(1000), peers, slowReps));
-  if (wanted('apply-5000')) planned.push(() => applyGroup('apply-5000', setOf(5000), peers, slowReps));
-  if (wanted('noop')) planned.push(() => noopGroup(setOf(1000), peers, fastReps));
-  if (wanted('many-50x20')) planned.push(() => manyGroup(setOf(20), workDir, peers, slowReps));
-  if (wanted('lint-synthetic')) planned.push(() => lintSyntheticGroup(setOf(lintPairs), peers, fastReps));
-  if (wanted('lint-corpus')) planned.push(() => lintCorpusGroup(workDir, peers, fastReps));
-  if (wanted('startup')) planned.push(() => startupGroup(peers, fastReps));
+  if (wanted('apply-1000')) planned.push(() => applyGroup('apply-1000', setOf(1000), peers, builds, slowReps));
+  if (wanted('apply-5000')) planned.push(() => applyGroup('apply-5000', setOf(5000), peers, builds, slowReps));
+  if (wanted('noop')) planned.push(() => noopGroup(setOf(1000), peers, builds, fastReps));
+  if (wanted('many-50x20')) planned.push(() => manyGroup(setOf(20), workDir, builds, slowReps));
+  if (wanted('lint-synthetic')) planned.push(() => lintSyntheticGroup(setOf(lintPairs), peers, builds, fastReps));
+  if (wanted('lint-corpus')) planned.push(() => lintCorpusGroup(workDir, peers, builds, fastReps));
+  if (wanted('startup')) planned.push(() => startupGroup(builds, fastReps));
 
   const groups = [];
   for (const plan of planned) {
@@ -134,7 +152,7 @@ async function main() {
     await runGroup(group);
   }
 
-  const report = renderReport({ groups, settings, machine, peers, commit, build, startedAt, loadAtStart, loadAtEnd: os.loadavg()[0] });
+  const report = renderReport({ groups, settings, machine, peers, commit, build, baseline, startedAt, loadAtStart, loadAtEnd: os.loadavg()[0] });
   const outFile = path.join(repoRoot, 'bench', partial ? 'RESULTS.partial.md' : 'RESULTS.md');
   fs.writeFileSync(outFile, report);
   console.log(report);

@@ -1,8 +1,9 @@
 // The apply groups: `up` on a fresh database per run, and the no-op `up` with everything applied.
 
+import { twinLines } from './builds.mjs';
 import { fmtInt } from './format.mjs';
 import { contender, nodeBaseline, runUntimed } from './groups.mjs';
-import { node, sqlmigBin } from './paths.mjs';
+import { node } from './paths.mjs';
 import { countBenchTables, createDatabase, databaseUrl, dropDatabase } from './postgres.mjs';
 
 /** One contender that applies migrations on its own fresh database per run. */
@@ -25,16 +26,20 @@ function applyContender(key, label, tool, expectedTables, commandFor, extra = {}
   });
 }
 
-export function applyGroup(id, set, peers, reps) {
+/** `up` of `build` over the set, as [cmd, args, spawnOptions] for one database URL. */
+function sqlmigUp(build, set, spawnOptions) {
+  return (url) => [node, [build.bin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint'], spawnOptions];
+}
+
+export function applyGroup(id, set, peers, builds, reps) {
   const n = set.count;
-  const sqlmigUp = (url) => [node, [sqlmigBin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint']];
   return {
     id,
     title: `Apply ${fmtInt(n)} migrations, each contender on a fresh database`,
     ratioTo: 'floor',
     reps,
     contenders: [
-      applyContender('sqlmig', 'sqlmig up', 'sqlmig', n, sqlmigUp, { isSqlmig: true, unavailable: peers.sqlmigMissing }),
+      ...twinLines(builds, (build) => [applyContender('sqlmig', 'sqlmig up', 'sqlmig', n, sqlmigUp(build, set), { build })]),
       applyContender(
         'floor',
         'psql, BEGIN/COMMIT per file (floor)',
@@ -77,32 +82,24 @@ function noopContender(key, label, tool, commandFor, extra) {
   return c;
 }
 
-export function noopGroup(set, peers, reps) {
+export function noopGroup(set, peers, builds, reps) {
   return {
     id: 'noop',
     title: `No-op up with ${fmtInt(set.count)} migrations applied`,
     ratioTo: 'node -e 0',
     reps,
     contenders: [
-      noopContender(
-        'sqlmig',
-        'sqlmig up (nothing pending)',
-        'sqlmig',
-        (url) => [node, [sqlmigBin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint']],
-        { isSqlmig: true, unavailable: peers.sqlmigMissing },
-      ),
-      // What a first run on a new machine or container pays: V8 compiles the CLI from source.
-      noopContender(
-        'sqlmig-compiling',
-        'sqlmig up (nothing pending), SQLMIG_NO_COMPILE_CACHE=1',
-        'sqlmig',
-        (url) => [
-          node,
-          [sqlmigBin, 'up', '--url', url, '--dir', set.sqlmigDir, '--no-lint'],
-          { env: { ...process.env, SQLMIG_NO_COMPILE_CACHE: '1' } },
-        ],
-        { isSqlmig: true, unavailable: peers.sqlmigMissing },
-      ),
+      ...twinLines(builds, (build) => [
+        noopContender('sqlmig', 'sqlmig up (nothing pending)', 'sqlmig', sqlmigUp(build, set), { build }),
+        // What a first run on a new machine or container pays: V8 compiles the CLI from source.
+        noopContender(
+          'sqlmig-compiling',
+          'sqlmig up (nothing pending), SQLMIG_NO_COMPILE_CACHE=1',
+          'sqlmig',
+          sqlmigUp(build, set, { env: { ...process.env, SQLMIG_NO_COMPILE_CACHE: '1' } }),
+          { build },
+        ),
+      ]),
       noopContender(
         'dbmate',
         'dbmate up (nothing pending)',

@@ -10,6 +10,11 @@ export function formatMiB(kib) {
   return mib >= 100 ? mib.toFixed(0) : mib.toFixed(1);
 }
 
+/** The largest of a line's peak-RSS samples, or — when it has none. */
+export function formatPeakMiB(rssKiB) {
+  return rssKiB.length ? formatMiB(Math.max(...rssKiB)) : '—';
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -11,22 +11,37 @@ export const NOT_AVAILABLE = 'not available yet';
  * One line of a table. `command(rep)` returns [cmd, args, {cwd}]; the optional hooks
  * run untimed: setup/teardown once per group, before/after around every run,
  * verify(result, rep) after a successful run (throw to fail the line, return a note).
+ * `build` (builds.mjs) makes it a sqlmig line, unavailable when that build is missing;
+ * a baseline build's line is named after the build and is never the reference, since
+ * it is what this build is compared with, not the yardstick of the table.
  */
-export function contender(key, label, spec) {
+export function contender(key, label, { build = null, ...spec }) {
+  const baseline = build?.baseline ?? false;
   return {
-    key,
-    label,
-    reference: false,
+    key: baseline ? baselineKey(key) : key,
+    label: baseline ? `${label} [baseline ${build.tag}]` : label,
     okExitCodes: [0],
-    isSqlmig: false,
-    unavailable: null,
+    unavailable: build?.missing ?? null,
     ...spec,
+    isSqlmig: build !== null,
+    baseline,
+    reference: !baseline && (spec.reference ?? false),
     status: 'ok',
     reason: null,
     samples: [],
     rssKiB: [],
     notes: new Set(),
   };
+}
+
+/** The key of the baseline build's twin of this build's line `key`. */
+export function baselineKey(key) {
+  return `${key}@baseline`;
+}
+
+/** A line that ran every round: its median means something. */
+export function completed(c) {
+  return c.status === 'ok' && c.samples.length > 0;
 }
 
 /** A line that must not be run at all, e.g. its binary is missing. */

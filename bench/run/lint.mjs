@@ -3,72 +3,29 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { twinLines } from './builds.mjs';
 import { fmtInt } from './format.mjs';
 import { contender, runUntimed } from './groups.mjs';
-import { corpusRoot, node, parserFloor, sqlmigBin } from './paths.mjs';
+import { corpusRoot, node, parserFloor } from './paths.mjs';
 import { failureReason } from './timing.mjs';
 
 /**
- * Lint lines over `files` (paths relative to `cwd`, all inside `dir`).
- * Cold runs delete .sqlmig first; warm runs reuse the cache the previous run left.
+ * Lint lines over `files` (paths relative to `cwd`, all inside `dir`): each build's sqlmig lines,
+ * then the parser floor and squawk, which read this build's folder.
  */
-function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
-  const sqlmigLint = (extraArgs = []) => [node, [sqlmigBin, 'lint', '--dir', dir, '--format', 'json', ...extraArgs], { cwd }];
-  const clearCache = () => {
-    for (const cacheRoot of [path.join(cwd, '.sqlmig'), path.join(cwd, dir, '.sqlmig')]) {
-      fs.rmSync(cacheRoot, { recursive: true, force: true });
-    }
-  };
-  const verifySqlmig = (result) => {
-    let report;
-    try {
-      report = JSON.parse(result.stdout);
-    } catch {
-      throw new Error(`output is not JSON: ${failureReason(result)}`);
-    }
-    if (report.fileCount !== files.length) return `fileCount ${report.fileCount}, expected ${files.length}`;
-    return null;
-  };
-  // `lint` exits 1 when it finds errors: that is a completed lint.
-  const sqlmigLine = (key, label, extra) =>
-    contender(key, label, { isSqlmig: true, okExitCodes: [0, 1], unavailable: peers.sqlmigMissing, verify: verifySqlmig, ...extra });
-  const warm = sqlmigLine('warm', 'sqlmig lint, warm (cache from the previous run)', {
-    command: () => sqlmigLint(),
-    async before(rep) {
-      if (rep === 0) await runUntimed(warm, ...sqlmigLint());
-    },
-  });
-  // Issue 20: one migration edited since the last lint (the pre-commit case). Each run starts from a
-  // cache that is warm for every file (an untimed lint), then one up file gets a new comment line.
+function lintGroup(id, title, folder, peers, builds, reps) {
+  const { cwd, files } = folder;
   const upFiles = files.filter((file) => file.endsWith('.up.sql'));
-  const edited = (key, label, file) => {
-    const line = sqlmigLine(key, label, {
-      command: () => sqlmigLint(),
-      async before(rep) {
-        await runUntimed(line, ...sqlmigLint());
-        fs.appendFileSync(path.join(cwd, file), `\n-- bench edit ${rep}\n`);
-      },
-    });
-    return line;
-  };
-  const newest = upFiles[upFiles.length - 1];
-  const middle = upFiles[Math.floor(upFiles.length / 2)];
+  const edits = { newest: upFiles[upFiles.length - 1], middle: upFiles[Math.floor(upFiles.length / 2)] };
   return {
     id,
     title,
     ratioTo: 'squawk',
     reps,
     contenders: [
-      sqlmigLine('cold', 'sqlmig lint, cold (no .sqlmig cache)', { before: clearCache, command: () => sqlmigLint() }),
-      sqlmigLine('nocache', 'sqlmig lint --no-cache', {
-        command: () => sqlmigLint(['--no-cache']),
-        unavailable: peers.sqlmigMissing ?? (peers.lintNoCache ? null : 'no --no-cache option'),
-      }),
-      warm,
-      edited('newest', `sqlmig lint, newest migration edited (${path.basename(newest)})`, newest),
-      edited('middle', `sqlmig lint, a middle migration edited (${path.basename(middle)})`, middle),
+      ...twinLines(builds, (build) => sqlmigLintLines(build, folder, edits)),
       contender('floor', 'floor: libpg-query alone (Node reads and parses each file)', {
-        unavailable: peers.sqlmigMissing,
+        unavailable: builds[0].missing, // without this checkout's build there is nothing to compare the floor with
         command: () => [node, ['--liftoff-only', parserFloor, ...files], { cwd }],
         verify(result, rep) {
           if (!/^[1-9][\d,]* statements/.test(result.stdout)) throw new Error(`unexpected output: ${result.stdout.trim().slice(0, 80)}`);
@@ -92,22 +49,89 @@ function lintGroup(id, title, { cwd, dir, files }, peers, reps) {
           return `reported ${fmtInt(findings.length)} findings in ${fmtInt(reported.size)} of ${fmtInt(files.length)} files`;
         },
       }),
-      contender('squawk-one', `squawk on the newest migration alone (${path.basename(newest)})`, {
+      contender('squawk-one', `squawk on the newest migration alone (${path.basename(edits.newest)})`, {
         okExitCodes: [0, 1],
         unavailable: peers.squawk ? null : 'squawk binary not found (npm install)',
-        command: () => [peers.squawk, ['--reporter', 'json', newest], { cwd }],
+        command: () => [peers.squawk, ['--reporter', 'json', edits.newest], { cwd }],
       }),
     ],
   };
 }
 
-export function lintSyntheticGroup(set, peers, reps) {
+/**
+ * One build's `sqlmig lint` lines. Cold runs delete .sqlmig first; warm runs reuse the cache the
+ * previous run left; the edited lines change one file of the build's own folder before each run.
+ */
+function sqlmigLintLines(build, { cwd: sourceCwd, dir, files }, edits) {
+  const cwd = lintCwdOf(build, sourceCwd, dir);
+  const sqlmigLint = (extraArgs = []) => [node, [build.bin, 'lint', '--dir', dir, '--format', 'json', ...extraArgs], { cwd }];
+  const clearCache = () => {
+    for (const cacheRoot of [path.join(cwd, '.sqlmig'), path.join(cwd, dir, '.sqlmig')]) {
+      fs.rmSync(cacheRoot, { recursive: true, force: true });
+    }
+  };
+  const verifySqlmig = (result) => {
+    let report;
+    try {
+      report = JSON.parse(result.stdout);
+    } catch {
+      throw new Error(`output is not JSON: ${failureReason(result)}`);
+    }
+    if (report.fileCount !== files.length) return `fileCount ${report.fileCount}, expected ${files.length}`;
+    return null;
+  };
+  // `lint` exits 1 when it finds errors: that is a completed lint.
+  const sqlmigLine = (key, label, extra) => contender(key, label, { build, okExitCodes: [0, 1], verify: verifySqlmig, ...extra });
+  const warm = sqlmigLine('warm', 'sqlmig lint, warm (cache from the previous run)', {
+    command: () => sqlmigLint(),
+    async before(rep) {
+      if (rep === 0) await runUntimed(warm, ...sqlmigLint());
+    },
+  });
+  // Issue 20: one migration edited since the last lint (the pre-commit case). Each run starts from a
+  // cache that is warm for every file (an untimed lint), then one up file gets a new comment line.
+  const edited = (key, label, file) => {
+    const line = sqlmigLine(key, label, {
+      command: () => sqlmigLint(),
+      async before(rep) {
+        await runUntimed(line, ...sqlmigLint());
+        fs.appendFileSync(path.join(cwd, file), `\n-- bench edit ${rep}\n`);
+      },
+    });
+    return line;
+  };
+  return [
+    sqlmigLine('cold', 'sqlmig lint, cold (no .sqlmig cache)', { before: clearCache, command: () => sqlmigLint() }),
+    sqlmigLine('nocache', 'sqlmig lint --no-cache', {
+      command: () => sqlmigLint(['--no-cache']),
+      unavailable: build.missing ?? (build.lintNoCache ? null : 'no --no-cache option'),
+    }),
+    warm,
+    edited('newest', `sqlmig lint, newest migration edited (${path.basename(edits.newest)})`, edits.newest),
+    edited('middle', `sqlmig lint, a middle migration edited (${path.basename(edits.middle)})`, edits.middle),
+  ];
+}
+
+/**
+ * The folder a build lints from: this build's is `cwd` itself, a baseline build's its own copy of
+ * `dir` (without a .sqlmig cache), so that the two builds' caches never mix while the files linted,
+ * and their paths relative to the folder, are the same.
+ */
+function lintCwdOf(build, cwd, dir) {
+  if (!build.baseline) return cwd;
+  const copy = `${cwd}@baseline`;
+  fs.cpSync(path.join(cwd, dir), path.join(copy, dir), { recursive: true, filter: (source) => path.basename(source) !== '.sqlmig' });
+  return copy;
+}
+
+export function lintSyntheticGroup(set, peers, builds, reps) {
   const files = set.sqlmigFiles.map((f) => path.relative(path.dirname(set.sqlmigDir), f));
   return lintGroup(
     'lint-synthetic',
     `Lint ${fmtInt(set.count)} synthetic pairs (${fmtInt(files.length)} files)`,
     { cwd: path.dirname(set.sqlmigDir), dir: path.basename(set.sqlmigDir), files },
     peers,
+    builds,
     reps,
   );
 }
@@ -116,7 +140,7 @@ export function lintSyntheticGroup(set, peers, reps) {
  * LemmyNet's project of the shared corpus (the one issue 20's targets name), else the largest, linted
  * from a copy under `workDir`.
  */
-export function lintCorpusGroup(workDir, peers, reps) {
+export function lintCorpusGroup(workDir, peers, builds, reps) {
   const project = corpusProject('LemmyNet__lemmy') ?? largestCorpusProject();
   if (!project) {
     return { id: 'lint-corpus', title: 'Lint the largest corpus project', ratioTo: 'squawk', reps: 0, contenders: [], note: `no corpus at ${corpusRoot}` };
@@ -130,6 +154,7 @@ export function lintCorpusGroup(workDir, peers, reps) {
     `Lint the corpus project ${project.name} (${fmtInt(files.length)} files)`,
     { cwd, dir: project.name, files },
     peers,
+    builds,
     reps,
   );
 }

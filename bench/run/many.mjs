@@ -3,29 +3,32 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { twinLines } from './builds.mjs';
 import { contender } from './groups.mjs';
-import { node, sqlmigBin } from './paths.mjs';
+import { node } from './paths.mjs';
 import { checkpoint, countBenchTables, createDatabase, databaseUrl, dropDatabase } from './postgres.mjs';
 
 const DATABASES = 50;
 
-/** One line: before each run, 50 new empty databases (untimed); the run migrates all of them; after it, all are dropped. */
-function manyContender(key, label, set, workDir, concurrency, extra) {
+/** One build's line: before each run, 50 new empty databases (untimed); the run migrates all of them; after it, all are dropped. */
+function manyContender(build, key, label, set, workDir, concurrency, extra) {
   let databases = [];
-  const project = path.join(workDir, `many-${key}`);
-  return contender(key, label, {
+  let project = null; // its own, named after its key (a baseline twin's differs), so no line sees another's config
+  const c = contender(key, label, {
+    build,
     setup() {
+      project = path.join(workDir, `many-${c.key}`);
       fs.mkdirSync(project, { recursive: true });
     },
     before() {
-      databases = Array.from({ length: DATABASES }, () => createDatabase(`many_${key}`, { checkpoint: false }));
+      databases = Array.from({ length: DATABASES }, () => createDatabase(`many_${c.key.replace('@', '_')}`, { checkpoint: false }));
       checkpoint();
       fs.writeFileSync(
         path.join(project, '.migraterc.json'),
         JSON.stringify({ dir: set.sqlmigDir, targets: { urls: databases.map((name) => databaseUrl(name)) } }),
       );
     },
-    command: () => [node, [sqlmigBin, '--quiet', 'up', '--no-lint', '--concurrency', String(concurrency)], { cwd: project }],
+    command: () => [node, [build.bin, '--quiet', 'up', '--no-lint', '--concurrency', String(concurrency)], { cwd: project }],
     verify() {
       for (const name of databases) {
         const tables = countBenchTables(name);
@@ -37,22 +40,23 @@ function manyContender(key, label, set, workDir, concurrency, extra) {
       databases = [];
     },
     teardown() {
-      fs.rmSync(project, { recursive: true, force: true });
+      if (project) fs.rmSync(project, { recursive: true, force: true });
     },
     ...extra,
   });
+  return c;
 }
 
-export function manyGroup(set, workDir, peers, reps) {
+export function manyGroup(set, workDir, builds, reps) {
   return {
     id: 'many-50x20',
     title: `Apply ${set.count} migrations to each of ${DATABASES} databases (config "targets"), sequential vs --concurrency 4`,
     ratioTo: 'sequential',
     reps,
     note: 'one process for all databases; each target opens its own session and takes its own advisory lock. The machine is shared (2 cores, other sessions running): see the load average above.',
-    contenders: [
-      manyContender('sequential', 'sqlmig up --concurrency 1 (sequential)', set, workDir, 1, { isSqlmig: true, reference: true, unavailable: peers.sqlmigMissing }),
-      manyContender('concurrent', 'sqlmig up --concurrency 4', set, workDir, 4, { isSqlmig: true, unavailable: peers.sqlmigMissing }),
-    ],
+    contenders: twinLines(builds, (build) => [
+      manyContender(build, 'sequential', 'sqlmig up --concurrency 1 (sequential)', set, workDir, 1, { reference: true }),
+      manyContender(build, 'concurrent', 'sqlmig up --concurrency 4', set, workDir, 4),
+    ]),
   };
 }

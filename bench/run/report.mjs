@@ -3,15 +3,17 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { fmtInt, formatMiB, median } from './format.mjs';
-import { NOT_AVAILABLE } from './groups.mjs';
+import { beforeAfterSection } from './before-after.mjs';
+import { gitOutput } from './builds.mjs';
+import { fmtInt, formatPeakMiB, median } from './format.mjs';
+import { completed, NOT_AVAILABLE } from './groups.mjs';
 import { repoRoot } from './paths.mjs';
 import { adminUrl, psqlAdmin } from './postgres.mjs';
 import { gnuTime } from './timing.mjs';
 
 function line(groups, groupId, key) {
   const c = groups.find((g) => g.id === groupId)?.contenders.find((x) => x.key === key);
-  return c && c.status === 'ok' && c.samples.length ? c : null;
+  return c && completed(c) ? c : null;
 }
 
 function ratioTarget(text, groups, groupId, key, refKey, limit) {
@@ -87,7 +89,7 @@ function groupTable(group) {
     }
     const med = median(c.samples);
     const range = `${Math.min(...c.samples).toFixed(3)}–${Math.max(...c.samples).toFixed(3)}`;
-    const rss = c.rssKiB.length ? formatMiB(Math.max(...c.rssKiB)) : '—';
+    const rss = formatPeakMiB(c.rssKiB);
     const ratio = refMedian ? `${(med / refMedian).toFixed(2)}×` : '—';
     const failed = c.status === 'fail' ? ` (then FAIL: ${c.reason})` : '';
     out.push(`| ${c.label} | ${med.toFixed(3)}${failed} | ${range} | ${rss} | ${ratio} | ${c.samples.length} |`);
@@ -131,13 +133,12 @@ export function machineInfo() {
 }
 
 export function sqlmigCommit() {
-  const git = (...args) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
-  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'rules', 'scripts', 'package.json', 'tsconfig.json');
+  const commit = gitOutput(repoRoot, 'rev-parse', '--short', 'HEAD') || 'unknown';
+  const dirty = gitOutput(repoRoot, 'status', '--porcelain', '--untracked-files=no', '--', 'src', 'rules', 'scripts', 'package.json', 'tsconfig.json');
   return dirty ? `${commit} + uncommitted changes in src/` : commit;
 }
 
-export function renderReport({ groups, settings, machine, peers, commit, build, startedAt, loadAtStart, loadAtEnd }) {
+export function renderReport({ groups, settings, machine, peers, commit, build, baseline, startedAt, loadAtStart, loadAtEnd }) {
   const { quick, onlyGroups, slowReps, fastReps, lintPairs } = settings;
   const mode = quick
     ? `--quick (${slowReps} run per apply line, ${fastReps} per sub-second line, N = 1,000 only)`
@@ -156,6 +157,7 @@ export function renderReport({ groups, settings, machine, peers, commit, build, 
     `| Node | ${machine.node} |`,
     `| PostgreSQL | ${machine.postgres} at ${adminUrl.host}, fsync=${machine.fsync}, synchronous_commit=${machine.synchronousCommit} |`,
     `| sqlmig | commit ${commit}; ${build} |`,
+    ...(baseline ? [`| baseline | ${baseline.tag} at ${baseline.dir}; its dist/ as found (the bench never builds it) |`] : []),
     `| peers | ${machine.psql}; ${machine.tool(peers.dbmate, ['--version'])}; ${machine.tool(peers.squawk, ['--version'])} |`,
     '',
     'Method: wall-clock of the whole process, spawn to exit (process.hrtime.bigint), so process',
@@ -167,6 +169,15 @@ export function renderReport({ groups, settings, machine, peers, commit, build, 
     'that fails is not repeated. The lint tables\' floor line (bench/parser-floor.mjs) only starts',
     'Node, loads libpg-query and reads and parses every file as sqlmig does: what any linter built',
     'on this parser in Node pays before it looks at a statement.',
+    ...(baseline
+      ? [
+          `Lines marked [baseline ${baseline.tag}] run that build, each right after this build's same line in`,
+          'every round (A A′ B B′ …), with databases and folders of their own: the lint ones lint their own',
+          'copy of the same files, so that the two builds\' caches never mix.',
+        ]
+      : []),
   ].join('\n');
-  return [header, ...groups.map(groupTable), targetsTable(targets(groups, lintPairs))].join('\n\n') + '\n';
+  const sections = [header, ...groups.map(groupTable), targetsTable(targets(groups, lintPairs))];
+  if (baseline) sections.push(beforeAfterSection(groups, baseline));
+  return sections.join('\n\n') + '\n';
 }

@@ -1,23 +1,25 @@
 // The startup group: `sqlmig --version` against a bare `node -e 0`.
 
+import { twinLines } from './builds.mjs';
 import { contender, nodeBaseline } from './groups.mjs';
-import { node, sqlmigBin } from './paths.mjs';
+import { node } from './paths.mjs';
 
-export function startupGroup(peers, reps) {
+export function startupGroup(builds, reps) {
   return {
     id: 'startup',
     title: 'Startup: sqlmig --version',
     ratioTo: 'node -e 0',
     reps,
     contenders: [
-      contender('sqlmig', 'sqlmig --version', {
-        isSqlmig: true,
-        unavailable: peers.sqlmigMissing,
-        command: () => [node, [sqlmigBin, '--version']],
-        verify(result) {
-          if (!/\d+\.\d+\.\d+/.test(result.stdout)) throw new Error(`unexpected output: ${result.stdout.trim().slice(0, 80)}`);
-        },
-      }),
+      ...twinLines(builds, (build) => [
+        contender('sqlmig', 'sqlmig --version', {
+          build,
+          command: () => [node, [build.bin, '--version']],
+          verify(result) {
+            if (!/\d+\.\d+\.\d+/.test(result.stdout)) throw new Error(`unexpected output: ${result.stdout.trim().slice(0, 80)}`);
+          },
+        }),
+      ]),
       nodeBaseline(),
     ],
   };
