@@ -1,7 +1,7 @@
 import { CONSTRAINT_LABELS } from '../src/lint/generated-names.js';
 import { displayName, quoteIdent } from '../src/lint/helpers.js';
 import type { LintFile, Rule } from '../src/lint/rule.js';
-import { DEFAULT_SCHEMA, objectKey, type ObjectKey, type Origin, type SchemaModel, type TableInfo } from '../src/lint/schema.js';
+import { DEFAULT_SCHEMA, objectKey, sameDefinition, type ObjectKey, type Origin, type SchemaModel, type TableInfo } from '../src/lint/schema.js';
 import type { ConstraintView, Span } from '../src/parse/types.js';
 
 /**
@@ -49,7 +49,7 @@ function nameOfKey(key: ObjectKey): Name {
  * Whether two constraints are the same as far as the view tells (kind, columns, referenced table, columns and
  * actions). `REFERENCES t` without columns means t's primary key, which the model does not know: it matches any.
  */
-function sameDefinition(a: ConstraintView, b: ConstraintView): boolean {
+function sameConstraint(a: ConstraintView, b: ConstraintView): boolean {
   if (a.kind !== b.kind || a.columns.join() !== b.columns.join() || !a.references !== !b.references) return false;
   if (!a.references || !b.references) return true;
   const [x, y] = [a.references, b.references];
@@ -123,7 +123,7 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
   }
   for (const [key, view] of present(changed.views, after.views)) {
     const previous = before.views.get(key);
-    if (previous === view || (previous && previous.definition === view.definition)) continue;
+    if (previous === view || (previous && sameDefinition(previous.definition, view.definition))) continue;
     // A replaced view that the down file replaced once more was restored (as far as a definition can be compared).
     const origin = previous ? (byUp(view.origin) ? view.origin : undefined) : createdAt(view.origin, () => afterUp.views.get(key)?.origin);
     if (origin) add({ kind: view.materialized ? 'materialized view' : 'view', name: nameOfKey(key), replaced: previous !== undefined, span: origin.span });
@@ -133,7 +133,7 @@ function leftovers(before: SchemaModel, afterUp: SchemaModel, after: SchemaModel
     if (previous === overloads) continue;
     for (const [signature, routine] of overloads) {
       const old = previous?.get(signature);
-      if (old && old.definition === routine.definition) continue;
+      if (old && sameDefinition(old.definition, routine.definition)) continue;
       const origin = old ? (byUp(routine.origin) ? routine.origin : undefined) : createdAt(routine.origin, () => afterUp.functions.get(key)?.get(signature)?.origin);
       if (!origin) continue;
       add({
@@ -197,7 +197,7 @@ function tableMembers(
   for (const [name, constraint] of table.constraints) {
     const old = previous.constraints.get(name);
     // A constraint declared on a new column goes with the column.
-    if ((constraint.onColumn !== undefined && !previous.columns.has(constraint.onColumn)) || (old && sameDefinition(old, constraint))) continue;
+    if ((constraint.onColumn !== undefined && !previous.columns.has(constraint.onColumn)) || (old && sameConstraint(old, constraint))) continue;
     const origin = old ? (byUp(constraint.origin) ? constraint.origin : undefined) : createdAt(constraint.origin, () => afterUp?.constraints.get(name)?.origin);
     if (!origin) continue;
     add({
@@ -212,7 +212,7 @@ function tableMembers(
   }
   for (const [name, trigger] of table.triggers) {
     const old = previous.triggers.get(name);
-    if (old && old.definition === trigger.definition) continue;
+    if (old && sameDefinition(old.definition, trigger.definition)) continue;
     const origin = old ? (byUp(trigger.origin) ? trigger.origin : undefined) : createdAt(trigger.origin, () => afterUp?.triggers.get(name)?.origin);
     if (origin) add({ kind: 'trigger', name: own(name), table: tableName, replaced: old !== undefined, span: origin.span });
   }

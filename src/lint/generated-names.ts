@@ -47,5 +47,12 @@ export function generatedName(table: string, columns: readonly string[], label: 
  */
 export function couldBeGeneratedName(name: string, table: string, label: string): boolean {
   const kept = Math.floor((MAX_IDENTIFIER - (label.length + 1) - 1) / 2);
-  return name.startsWith(table.slice(0, kept)) && new RegExp(`_${label}\\d*$`).test(name);
+  return name.startsWith(table.slice(0, kept)) && endsWithLabel(name, label);
+}
+
+/** Whether `name` ends in `_<label>`, maybe followed by a number (PostgreSQL's suffix for a name taken). */
+export function endsWithLabel(name: string, label: string): boolean {
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) >= 48 && name.charCodeAt(end - 1) <= 57) end--;
+  return name.endsWith(`_${label}`, end);
 }

@@ -147,4 +147,37 @@ describe('SchemaModel', () => {
     expect([...apply(model.fork(), 'ALTER TABLE t DROP COLUMN a;').views.keys()]).toEqual(['public.v_a', 'public.v_b', 'public.v_star']);
     expect([...apply(model, 'ALTER TABLE t DROP COLUMN a CASCADE;').views.keys()]).toEqual(['public.v_b']);
   });
+
+  it('RENAME of a table carries the foreign keys to it (its own included) and its partitions, a partition renamed first among them', () => {
+    const model = apply(
+      new SchemaModel(),
+      `CREATE TABLE nodes (id bigint PRIMARY KEY, parent_id bigint REFERENCES nodes (id)) PARTITION BY HASH (id);
+       CREATE TABLE nodes_0 PARTITION OF nodes FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+       CREATE TABLE edges (a bigint REFERENCES nodes (id));
+       ALTER TABLE nodes_0 RENAME TO nodes_even;
+       ALTER TABLE nodes RENAME TO vertices;`,
+    );
+    expect(model.table({ name: 'vertices' })!.foreignKeys).toEqual([{ columns: ['parent_id'], references: 'public.vertices' }]);
+    expect(model.table({ name: 'edges' })!.foreignKeys).toEqual([{ columns: ['a'], references: 'public.vertices' }]);
+    expect(model.table({ name: 'nodes_even' })!.partitionOf).toBe('public.vertices');
+    expect(model.referencingTables({ name: 'vertices' }).map((t) => t.name)).toEqual(['edges']);
+    const dropped = apply(model.fork(), 'DROP TABLE vertices CASCADE;');
+    expect([dropped.hasTable({ name: 'nodes_even' }), [...dropped.table({ name: 'edges' })!.constraints.keys()]]).toEqual([false, []]);
+  });
+
+  it('an index on a materialized view follows it through RENAME and goes with DROP; DROP INDEX finds an unnamed one by its generated name only', () => {
+    const model = apply(
+      new SchemaModel(),
+      `CREATE TABLE t (id int, a int);
+       CREATE MATERIALIZED VIEW mv AS SELECT id, a FROM t;
+       CREATE INDEX mv_a ON mv (a);
+       CREATE INDEX ON t (a);
+       ALTER MATERIALIZED VIEW mv RENAME TO totals;
+       ALTER INDEX mv_a RENAME TO totals_a;`,
+    );
+    expect(model.indexes.get('public.totals_a')?.table).toBe('public.totals');
+    expect(apply(model.fork(), 'DROP MATERIALIZED VIEW totals;').indexes.has('public.totals_a')).toBe(false);
+    expect(apply(model.fork(), 'DROP INDEX t_a_key;').indexes.has('public.t_a_idx')).toBe(true);
+    expect(apply(model.fork(), 'DROP INDEX t_a_idx1;').indexes.has('public.t_a_idx')).toBe(false);
+  });
 });
