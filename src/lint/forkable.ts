@@ -10,6 +10,8 @@
  * the clock, so the root's later writes are newer than every fork of it.
  */
 
+import { SNAPSHOT_FIELDS } from './snapshot.js';
+
 const REMOVED = Symbol('removed');
 const NOTHING: ReadonlySet<never> = new Set();
 type Slot<V> = V | typeof REMOVED;
@@ -85,6 +87,22 @@ class Store<K, V> {
   newPosition(): number {
     return this.nextPosition++;
   }
+
+  /**
+   * What a checkpoint keeps (snapshot.ts): each key's current value, not its
+   * history. A checkpoint is written between two migrations, when no fork is
+   * kept (ForkableMap refuses to be written as one), so no earlier version is
+   * read again; the history made a cold lint of LemmyNet write ~3 MB of
+   * checkpoints instead of ~N MB.
+   */
+  [SNAPSHOT_FIELDS](): Record<string, unknown> {
+    const histories = new Map<K, History<V>>();
+    for (const [key, history] of this.histories) {
+      const last = history.slots.length - 1;
+      if (history.slots[last] !== REMOVED) histories.set(key, { position: history.position, versions: [history.versions[last]!], slots: [history.slots[last]!] });
+    }
+    return { clock: this.clock, histories, writeVersions: [], writeKeys: [], nextPosition: this.nextPosition };
+  }
 }
 
 export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
@@ -101,6 +119,12 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
     /** Keys this fork added, with their positions (after every key of the version it reads). */
     private addedPositions?: Map<K, number>,
   ) {}
+
+  /** A checkpoint holds the root only: a fork reads versions that the store's snapshot does not keep. */
+  [SNAPSHOT_FIELDS](): Record<string, unknown> {
+    if (this.version !== undefined) throw new Error('cannot snapshot a fork of a collection: checkpoints hold the model between migrations');
+    return { store: this.store, version: undefined, overlay: undefined, addedPositions: undefined };
+  }
 
   /** An independent copy reading the root at `version` (a fork of a fork reads what its parent reads). */
   fork(version: number): ForkableMap<K, V> {

@@ -9,10 +9,21 @@
  * hold the sequence's parse trees.
  *
  * Anything else (a function, an unregistered class) throws: a rule whose
- * walk state cannot be written would otherwise be resumed wrongly.
+ * walk state cannot be written would otherwise be resumed wrongly. A class
+ * may say which fields a snapshot keeps of an instance (`SNAPSHOT_FIELDS`).
  *
  * The graph is walked with a queue, not recursion: parse trees nest deeply.
  */
+
+/**
+ * A method a class may define: the fields (own property → value) written for
+ * an instance instead of all of its own, read back onto an instance of it.
+ */
+export const SNAPSHOT_FIELDS: unique symbol = Symbol('snapshot fields');
+
+interface WithSnapshotFields {
+  [SNAPSHOT_FIELDS](): Record<string, unknown>;
+}
 
 export interface SnapshotTypes {
   /** Classes whose instances may appear, by a name of their own (a bundler renames classes). */
@@ -107,7 +118,9 @@ export function writeSnapshot(root: unknown, types: SnapshotTypes, fileRef: (val
       const name = classNames.get(prototype);
       if (name === undefined) throw new Error(`cannot snapshot an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class'}`);
       node = `["c",${JSON.stringify(name)}`;
-      for (const key of Object.keys(value)) node += `,${JSON.stringify(key)},${slot((value as Record<string, unknown>)[key])}`;
+      const own = (value as Partial<WithSnapshotFields>)[SNAPSHOT_FIELDS];
+      const fields = typeof own === 'function' ? own.call(value) : (value as Record<string, unknown>);
+      for (const key of Object.keys(fields)) node += `,${JSON.stringify(key)},${slot(fields[key])}`;
     }
     nodes.push(`${node}]`);
   }
