@@ -31,6 +31,7 @@ export async function runnerOptionsFrom(ctx: CommandContext, options: RunnerCliO
     cwd: ctx.io.cwd,
     env: ctx.io.env,
     cacheDir: options.cache === false ? undefined : join(config.root, '.sqlmig', 'cache'),
+    folderListing: ctx.folderListing(),
     ...(ctx.inPlace()?.renumbered !== undefined ? { renumbered: ctx.inPlace()!.renumbered } : {}),
     wait: seconds(options.wait, '--wait'),
     lockWait: seconds(options.lockWait, '--lock-wait'),

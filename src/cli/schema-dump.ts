@@ -1,5 +1,4 @@
 import { basename, relative } from 'node:path';
-import { currentOrigin, dump } from '../dump/dump.js';
 import { readDumpFile, readDumpOrigin, writeDumpFile } from '../migrations/dump-origin.js';
 import type { CommandContext } from './context.js';
 
@@ -17,6 +16,9 @@ export async function refreshSchemaDump(ctx: CommandContext): Promise<void> {
   const config = await ctx.config();
   const path = config.dumpSchema;
   if (path === null) return;
+  // Loaded only here: the dump's modules (PGlite's runner, the catalog queries, the renderer) are most of what
+  // `up` would otherwise initialise on every run without dumpSchema.
+  const { currentOrigin, dump } = await import('../dump/dump.js');
   const shown = relative(ctx.io.cwd, path) || basename(path);
   try {
     const text = readDumpFile(path);

@@ -1,4 +1,4 @@
-import { readlinkSync, statSync } from 'node:fs';
+import { readlinkSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ConfigError, FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
@@ -16,13 +16,14 @@ import type { FileProblem, Migration, MigrationFile, MigrationSet } from './type
 const CANDIDATE_NAME = /^[^.].*\.(?:sql|up|down)$/is;
 
 /**
- * Lists the migrations folder (or takes `listing`, the same folder as layout detection listed it
- * moments before), pairs up and down files by version and reports every problem as data.
+ * Lists the migrations folder (or takes `listing`, the same folder as layout detection listed it,
+ * if no file was added, removed or renamed since), pairs up and down files by version and reports
+ * every problem as data.
  */
 export function discoverMigrations(dir: string, listing?: FolderListing): MigrationSet {
   const root = resolve(dir);
-  assertDirectory(root);
-  const { files: names, brokenLinks } = listing?.dir === root ? listing : listFolder(root);
+  const { mtimeMs } = assertDirectory(root);
+  const { files: names, brokenLinks } = listing?.dir === root && listing.modified === mtimeMs ? listing : listFolder(root);
 
   // Concatenated rather than path.join()ed: join builds each path from every one of its segments again.
   const folder = root.endsWith(sep) ? root : root + sep;
@@ -57,13 +58,14 @@ export function migrationFiles(set: MigrationSet): MigrationFile[] {
   return set.migrations.flatMap((migration) => [migration.up, migration.down].filter((file) => file !== undefined));
 }
 
-function assertDirectory(dir: string): void {
+function assertDirectory(dir: string): Stats {
   const hint = 'run `sqlmig init` to create it, or point "dir" in .migraterc.json (or --dir) at your migrations';
   try {
     const stats = statSync(dir);
     if (!stats.isDirectory()) {
       throw new ConfigError('the migrations folder is a file, not a folder', { location: { file: dir }, hint });
     }
+    return stats;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = errnoCode(error);

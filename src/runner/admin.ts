@@ -17,7 +17,7 @@ import type { PlanStep } from './types.js';
 export async function stamp(options: RunnerOptions & { version: number }): Promise<PlanStep[]> {
   const target = await resolveTarget(options);
   return withSession(target, options, 'change', async (session) => {
-    const loaded = loadMigrations(target.config.dir, target.cacheDir);
+    const loaded = loadMigrations(target.config.dir, target.cacheDir, target.folderListing);
     const chosen = planStamp(planInput(loaded, session.applied, target.renumbered), options.version);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, 'other');
     if (chosen.steps.length === 0) return [];

@@ -3,6 +3,7 @@ import { MigrationError } from '../errors.js';
 import { discoverMigrations } from '../migrations/discover.js';
 import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
 import { recordedMatches } from '../migrations/line-endings.js';
+import type { FolderListing } from '../migrations/layouts/types.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
 import { lengthIn, locationAt } from './error-mapping.js';
 import type { PlanInput } from './plan.js';
@@ -17,9 +18,12 @@ export interface LoadedMigrations {
   read: Map<string, MigrationSource>;
 }
 
-/** `cacheDir`: where checksums of unchanged files are reused from (`<project root>/.sqlmig/cache`); default: every up file is read. */
-export function loadMigrations(dir: string, cacheDir?: string): LoadedMigrations {
-  const set = discoverMigrations(dir);
+/**
+ * `cacheDir`: where checksums of unchanged files are reused from (`<project root>/.sqlmig/cache`); default: every up file is read.
+ * `listing`: the folder as already listed (see discoverMigrations).
+ */
+export function loadMigrations(dir: string, cacheDir?: string, listing?: FolderListing): LoadedMigrations {
+  const set = discoverMigrations(dir, listing);
   const upFiles = set.migrations.flatMap((m) => (m.up ? [m.up] : []));
   const { digests, read } = digestFiles(set, upFiles, cacheDir);
   const checksums = new Map(digests.map((digest) => [digest.file.version, digest.checksum]));

@@ -24,7 +24,7 @@ export interface StatusReport {
 export async function statusReport(options: RunnerOptions = {}): Promise<StatusReport> {
   const target = await resolveTarget(options);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = loadMigrations(target.config.dir, target.cacheDir);
+    const loaded = loadMigrations(target.config.dir, target.cacheDir, target.folderListing);
     const input = planInput(loaded, session.applied);
     const problems = loaded.set.problems;
     const rows = statusRows(input.set, input.checksums, input.applied);
@@ -65,7 +65,7 @@ export interface ValidateResult {
 export async function validate(options: ValidateOptions = {}): Promise<ValidateResult> {
   const target = await resolveTarget(options);
   return withSession(target, options, 'read', async (session) => {
-    const loaded = loadMigrations(target.config.dir, target.cacheDir);
+    const loaded = loadMigrations(target.config.dir, target.cacheDir, target.folderListing);
     const refusals = upRefusals(planInput(loaded, session.applied, target.renumbered), options.allowOutOfOrder);
     const appliedVersions = new Set(session.applied.map((row) => row.version));
     const pendingFiles = loaded.set.migrations.flatMap((m) => (m.up && !appliedVersions.has(m.version) ? [m.up] : []));

@@ -72,7 +72,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const direction = options.direction ?? 'up';
   const dryRun = options.dryRun === true;
   return withSession(target, options, dryRun ? 'read' : 'change', async (session) => {
-    const loaded = loadMigrations(target.config.dir, target.cacheDir);
+    const loaded = loadMigrations(target.config.dir, target.cacheDir, target.folderListing);
     const input = planInput(loaded, session.applied, target.renumbered);
     const chosen = planFor(input, direction, options);
     if (chosen.refusals.length > 0) throw new PlanRefusedError(chosen.refusals, target.cwd, direction === 'up' ? 'up' : 'other');

@@ -10,6 +10,7 @@ import { advice, interrupted } from './execute.js';
 import { acquireLock } from './lock.js';
 import { createTableSql, readApplied, tableState, trackingTable, type TableState, type TrackingTable } from './tracking.js';
 import type { AppliedMigration } from './types.js';
+import type { FolderListing } from '../migrations/layouts/types.js';
 
 /** What every runner operation accepts (the library API's common options). */
 export interface RunnerOptions {
@@ -28,6 +29,8 @@ export interface RunnerOptions {
    * unless `--no-cache`); default: none, every file is read.
    */
   cacheDir?: string;
+  /** The migrations folder as already listed (the CLI's layout detection), reused when it is the config's `dir`. */
+  folderListing?: FolderListing;
   /**
    * Why the folder's versions are positions 1, 2, … in another tool's order (an in-place run of a layout whose
    * versions sqlmig cannot keep): then every applied row must still match the file at its version, by name and
@@ -63,6 +66,7 @@ export interface Target {
   table: TrackingTable;
   cwd: string;
   cacheDir?: string;
+  folderListing?: FolderListing;
   renumbered?: string;
 }
 
@@ -76,7 +80,7 @@ export async function resolveTarget(options: RunnerOptions): Promise<Target> {
       hint: "to use the embedded database on purpose, pass url: 'pglite://.sqlmig/pglite' (or 'pglite://memory')",
     }, 'NO_DATABASE');
   }
-  return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir, renumbered: options.renumbered };
+  return { config, connection, table: trackingTable(config.schema, config.table), cwd, cacheDir: options.cacheDir, folderListing: options.folderListing, renumbered: options.renumbered };
 }
 
 export interface Session {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errorOf } from '../config/helpers.js';
 import { ConfigError } from '../../src/errors.js';
 import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
+import { listFolder } from '../../src/migrations/layouts/folder.js';
 import type { MigrationSet } from '../../src/migrations/index.js';
 import { folderWith, tempDir } from './helpers.js';
 
@@ -17,6 +18,16 @@ function summary(set: MigrationSet) {
 }
 
 describe('discoverMigrations', () => {
+  it('reuses a listing of the folder taken before, unless a file was added, removed or renamed since', async () => {
+    const dir = await folderWith('0001_one.up.sql', '0001_one.down.sql');
+    const listing = listFolder(dir);
+    // A listing is only ever the folder's own: this one names a file that is not there, to show it is used.
+    const marked = { ...listing, files: [...listing.files, '0002_listed.up.sql'] };
+    expect(summary(discoverMigrations(dir, marked)).migrations).toEqual(['1 one up=0001_one.up.sql down=0001_one.down.sql', '2 listed up=0002_listed.up.sql down=-']);
+    await writeFile(join(dir, '0003_added.up.sql'), 'SELECT 1;');
+    expect(summary(discoverMigrations(dir, marked)).migrations).toEqual(['1 one up=0001_one.up.sql down=0001_one.down.sql', '3 added up=0003_added.up.sql down=-']);
+  });
+
   it('pairs up and down files and sorts by version numerically', async () => {
     const dir = await folderWith(
       '10_ten.up.sql',

@@ -11,6 +11,7 @@ const NAME = /^V(\d+)\.(.+)\.(up|down)\.sql$/;
 export const autheliaStorage: Layout = {
   id: 'authelia-storage',
   description: 'Authelia storage (V{NNNN}.{Name}.up.sql / .down.sql)',
-  detect: (listing) => listing.files.some((name) => NAME.test(name)),
+  // The first letter before the regex: detection tests every name of every folder (most are not Authelia's).
+  detect: (listing) => listing.files.some((name) => name.startsWith('V') && NAME.test(name)),
   read: (listing) => readVersionedFiles(listing, { layout: 'authelia-storage', name: NAME, other: notSql }),
 };

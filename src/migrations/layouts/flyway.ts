@@ -18,7 +18,8 @@ const NO_TRANSACTION = /^\s*(?:--\s*flyway:)?executeInTransaction\s*=\s*false\s*
 export const flyway: Layout = {
   id: 'flyway',
   description: 'Flyway (V{version}__{description}.sql, U… undo files; R__ repeatables not supported)',
-  detect: (listing) => listing.files.some((name) => /^V\d+(?:[._]\d+)*__.+\.sql$/.test(name)),
+  // The first letter before the regex: detection tests every name of every folder (most are not Flyway's).
+  detect: (listing) => listing.files.some((name) => name.startsWith('V') && /^V\d+(?:[._]\d+)*__.+\.sql$/.test(name)),
   read: (listing) => {
     const leftOut: LeftOut[] = [];
     const entries: Array<{ version: string; name: string; direction: 'up' | 'down'; part: LayoutPart }> = [];

@@ -14,7 +14,10 @@ export function listFolder(dir: string): FolderListing {
   const folders: string[] = [];
   const brokenLinks: string[] = [];
   let entries: Dirent[];
+  let modified: number;
   try {
+    // Taken before the entries: a change while they are read makes a later user list the folder again.
+    modified = statSync(root).mtimeMs;
     entries = readdirSync(root, { withFileTypes: true });
   } catch (error) {
     throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
@@ -35,7 +38,7 @@ export function listFolder(dir: string): FolderListing {
     if (kind === 'file') files.push(entry.name);
     else if (kind === 'folder') folders.push(entry.name);
   }
-  return { dir: root, files: files.sort(compareStrings), folders: folders.sort(compareStrings), brokenLinks: brokenLinks.sort(compareStrings) };
+  return { dir: root, files: files.sort(compareStrings), folders: folders.sort(compareStrings), brokenLinks: brokenLinks.sort(compareStrings), modified };
 }
 
 /**

@@ -85,7 +85,17 @@ function renderTemplate(text: string): string | undefined {
   return unknown || rendered.includes('{{') ? undefined : rendered;
 }
 
-const popxName = (listing: FolderListing) => listing.files.some((file) => /\.(postgres|cockroach|mysql|sqlite3)\.(autocommit\.)?(up|down)\.sql$|\.autocommit\.(up|down)\.sql$/.test(file));
+const popxName = (listing: FolderListing) => listing.files.some((file) => hasThreeDots(file) && /\.(postgres|cockroach|mysql|sqlite3)\.(autocommit\.)?(up|down)\.sql$|\.autocommit\.(up|down)\.sql$/.test(file));
+
+/** A name with a dialect or autocommit part has three dots or more; detection tests every name of every folder, most with two. */
+function hasThreeDots(name: string): boolean {
+  let at = -1;
+  for (let dots = 0; dots < 3; dots++) {
+    at = name.indexOf('.', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
 
 export const popx: Layout = {
   id: 'popx',

@@ -59,6 +59,8 @@ export interface FolderListing {
   folders: string[];
   /** Names of symbolic links that cannot be followed (missing target, a loop), sorted. */
   brokenLinks: string[];
+  /** The folder's modification time when listed: a file added, removed or renamed since changes it. */
+  modified: number;
 }
 
 export const LAYOUT_IDS = [
