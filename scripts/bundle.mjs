@@ -18,7 +18,7 @@
 // files from beside their own modules.
 
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -71,7 +71,19 @@ const commonJs = {
   define: { 'import.meta.url': 'bundleUrl' },
   inject: ['scripts/bundle-url.mjs'],
   logLevel: 'warning',
+  // Strings, regexes and names with their other characters escaped; comments are escaped by asciiOnly below.
+  charset: 'ascii',
 };
+
+/**
+ * An all-ASCII bundle is held by V8 as one byte per character; a single '…' in a comment makes the whole
+ * source a two-byte string, twice the memory (no-op `up`: 59 -> 57 MiB peak) and slower to load. esbuild
+ * keeps comments as written, so what it left is escaped here: inside a comment an escape is only text.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
 
 for (const [name, entry] of [
   ['main', 'dist/src/cli/bin.js'],
@@ -84,6 +96,7 @@ for (const [name, entry] of [
     external: ['libpg-query', '@electric-sql/pglite', '@electric-sql/pglite/*'],
     plugins: [lazyBuiltins],
   });
+  asciiOnly(`${root}dist/cli/${name}.cjs`);
 }
 
 // esbuild keeps a dynamic import() of an outside package as import(): PGlite (an ES module) still loads only when used.
@@ -93,5 +106,6 @@ await build({
   outdir: `${root}dist/src`,
   packages: 'external',
 });
+asciiOnly(`${root}dist/src/index.cjs`);
 // Its types are the ES module's: TypeScript lets a CommonJS declaration file re-export them.
 writeFileSync(`${root}dist/src/index.d.cts`, "export * from './index.js';\n");
