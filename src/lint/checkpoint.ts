@@ -21,6 +21,8 @@ import { readSnapshot, writeSnapshot, type SnapshotTypes } from './snapshot.js';
 const SNAPSHOT_TYPES: SnapshotTypes = {
   classes: { SchemaModel, ...FORKABLE_SNAPSHOT_TYPES.classes },
   symbols: FORKABLE_SNAPSHOT_TYPES.symbols,
+  // Spans: made by the parser, read and never changed.
+  isValue: (value) => 'endColumn' in value && Object.getPrototypeOf(value) === Object.prototype,
 };
 
 /** The walk's state between two migrations. */

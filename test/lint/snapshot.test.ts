@@ -87,6 +87,25 @@ describe('snapshot', () => {
     expect(back.again).toBe(current);
   });
 
+  it('writes a file once however often it is named, and value objects inline as equal copies', () => {
+    const file = { path: '/m/0001_a.up.sql' };
+    const span = { start: 1, end: 4 };
+    const graph = { a: { file, span }, b: { file, span }, c: file };
+    const valueTypes: SnapshotTypes = { ...types, isValue: (value) => 'end' in value };
+    const text = writeSnapshot(graph, valueTypes, (value) => (value === file ? file.path : undefined));
+    expect(text.split('0001_a.up.sql').length - 1).toBe(1);
+    const files: object[] = [];
+    const back = readSnapshot(text, valueTypes, (path) => {
+      files.push({ path });
+      return files[files.length - 1]!;
+    }) as typeof graph;
+    expect(files).toHaveLength(1);
+    expect([back.a.file, back.b.file, back.c]).toEqual([files[0], files[0], files[0]]);
+    expect(back.a.file).toBe(back.c);
+    expect([back.a.span, back.b.span]).toEqual([span, span]);
+    expect(back.a.span).not.toBe(back.b.span);
+  });
+
   it('refuses functions, unregistered classes and unknown symbols', () => {
     expect(() => writeSnapshot({ hook: () => 1 }, types, noFiles)).toThrow(/function/);
     expect(() => writeSnapshot({ date: new Date(0) }, types, noFiles)).toThrow(/instance of Date/);
