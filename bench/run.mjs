@@ -5,6 +5,7 @@
 //   npm run bench -- --only apply-1000,startup
 //   npm run bench -- --no-build        measure dist/ as it is (default: npm run build first)
 //   npm run bench -- --baseline <dir>  also measure the sqlmig built in another checkout, line by line
+//   npm run bench -- --rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick)
 //
 // --baseline <dir> answers "before and after: no line slower" with both measured in one run:
 // every sqlmig line gets a twin, "… [baseline <tag>]", that runs <dir>'s dist/ right after it
@@ -47,12 +48,15 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    rounds: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (options.help) {
-  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build] [-- --baseline <dir>]
+  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build] [-- --baseline <dir>] [-- --rounds <n>]
 groups: ${GROUP_IDS.join(', ')}
+--rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick); a line within a
+                  few percent of its baseline needs more than 5 to tell a change from the noise
 --baseline <dir>  also measure the sqlmig already built in checkout <dir> (its dist/, never built
                   by the bench): each sqlmig line gets a twin "[baseline <tag>]" run right after it
                   in every round, and the results end with "this build against baseline" ratios.
@@ -75,12 +79,17 @@ if (options.baseline !== undefined) {
     process.exit(2);
   }
 }
+const rounds = options.rounds === undefined ? undefined : Number(options.rounds);
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) {
+  console.error(`bench: --rounds takes a whole number of at least 1, not "${options.rounds}"`);
+  process.exit(2);
+}
 const quick = options.quick;
 const partial = quick || onlyGroups !== null;
 const wanted = (group) => (onlyGroups ? onlyGroups.includes(group) : !(quick && group === 'apply-5000'));
 // Sub-second lines get more repetitions: their noise is relatively larger.
 const slowReps = quick ? 1 : 3;
-const fastReps = quick ? 3 : 5;
+const fastReps = rounds ?? (quick ? 3 : 5);
 const lintPairs = quick ? 1000 : 5000;
 
 const settings = { quick, onlyGroups, slowReps, fastReps, lintPairs };
