@@ -8,8 +8,9 @@
 //   npm run bench -- --rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick)
 //
 // --baseline <dir> answers "before and after: no line slower" with both measured in one run:
-// every sqlmig line gets a twin, "… [baseline <tag>]", that runs <dir>'s dist/ right after it
-// in every round, so drift hits both; RESULTS ends with a table of their ratios. <tag> is <dir>'s
+// every sqlmig line gets a twin, "… [baseline <tag>]", that runs <dir>'s dist/ next to it in
+// every round (the two swap places every other round), so drift hits both; RESULTS ends with a
+// table of their ratios. <tag> is <dir>'s
 // short commit, else its folder's name. The bench never builds <dir>; make one with
 //   git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)
 //
@@ -58,8 +59,9 @@ groups: ${GROUP_IDS.join(', ')}
 --rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick); a line within a
                   few percent of its baseline needs more than 5 to tell a change from the noise
 --baseline <dir>  also measure the sqlmig already built in checkout <dir> (its dist/, never built
-                  by the bench): each sqlmig line gets a twin "[baseline <tag>]" run right after it
-                  in every round, and the results end with "this build against baseline" ratios.
+                  by the bench): each sqlmig line gets a twin "[baseline <tag>]" run next to it in
+                  every round (swapping places every other round), and the results end with "this
+                  build against baseline" ratios.
                   Make one: git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)`);
   process.exit(0);
 }
@@ -126,7 +128,7 @@ async function main() {
 
 
   const build = buildSqlmig();
-  // This checkout's build first: groups put each baseline line right after its twin.
+  // This checkout's build first: groups put each baseline line next to its twin.
   const builds = baseline ? [thisBuild(), baseline] : [thisBuild()];
   const peers = {
     dbmate: findPeerBinary('dbmate', `@dbmate/${process.platform}-${process.arch}`, 'dbmate'),

@@ -1,7 +1,8 @@
 // The sqlmig builds a run measures: this checkout's dist/ and, with --baseline <dir>, another
 // checkout's. A group builds its sqlmig lines once per build (lines keep their databases and
-// caches in closures, so they are built, never copied), each baseline line right after this
-// build's same line, so that the two alternate within every round (A A' B B' …).
+// caches in closures, so they are built, never copied), each baseline line next to this build's
+// same line, so that the two alternate within every round (A A' B B' …; groups.mjs swaps each
+// pair every other round).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
