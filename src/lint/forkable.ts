@@ -92,8 +92,8 @@ class Store<K, V> {
    * What a checkpoint keeps (snapshot.ts): each key's current value, not its
    * history. A checkpoint is written between two migrations, when no fork is
    * kept (ForkableMap refuses to be written as one), so no earlier version is
-   * read again; the history made a cold lint of LemmyNet write ~3 MB of
-   * checkpoints instead of ~N MB.
+   * read again; with the history, LemmyNet's two checkpoints were 2.9 MB
+   * instead of 0.7 MB.
    */
   [SNAPSHOT_FIELDS](): Record<string, unknown> {
     const histories = new Map<K, History<V>>();

@@ -3,7 +3,7 @@ import { resolve, sep } from 'node:path';
 import { ConfigError, FileError } from '../errors.js';
 import { isFileNameError, parseFileName } from './filename.js';
 import { errnoCode, fsErrorReason } from './fs-error.js';
-import { compareStrings, listFolder } from './layouts/folder.js';
+import { compareStrings, currentListing } from './layouts/folder.js';
 import type { FolderListing } from './layouts/types.js';
 import type { FileProblem, Migration, MigrationFile, MigrationSet } from './types.js';
 
@@ -23,7 +23,7 @@ const CANDIDATE_NAME = /^[^.].*\.(?:sql|up|down)$/is;
 export function discoverMigrations(dir: string, listing?: FolderListing): MigrationSet {
   const root = resolve(dir);
   const { mtimeMs } = assertDirectory(root);
-  const { files: names, brokenLinks } = listing?.dir === root && listing.modified === mtimeMs ? listing : listFolder(root);
+  const { files: names, brokenLinks } = currentListing(root, listing, mtimeMs);
 
   // Concatenated rather than path.join()ed: join builds each path from every one of its segments again.
   const folder = root.endsWith(sep) ? root : root + sep;

@@ -42,6 +42,22 @@ export function listFolder(dir: string): FolderListing {
 }
 
 /**
+ * `listing` if it is `dir`'s and no file was added, removed or renamed since it was taken (the folder's
+ * mtime, `modified` when the caller has just read it), else a new listing.
+ */
+export function currentListing(dir: string, listing: FolderListing | undefined, modified?: number): FolderListing {
+  const root = resolve(dir);
+  if (listing?.dir === root) {
+    try {
+      if (listing.modified === (modified ?? statSync(root).mtimeMs)) return listing;
+    } catch {
+      // Gone since: listing it again says why.
+    }
+  }
+  return listFolder(root);
+}
+
+/**
  * A file's text with its bytes kept: UTF-8 decoding that keeps a BOM and (for valid UTF-8)
  * gives the same bytes back when written, which `import` promises.
  */

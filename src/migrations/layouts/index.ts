@@ -12,7 +12,7 @@ import { concourseMigration } from './concourse-migration.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
-import { listFolder } from './folder.js';
+import { currentListing, listFolder } from './folder.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
@@ -72,7 +72,7 @@ export function detectFolder(dir: string): { layout: LayoutId; listing?: FolderL
 
 /** Reads a folder in a layout (the given one, else the detected one); `listing`: the folder's, if already listed. */
 export function readLayout(dir: string, id: LayoutId = detectLayout(dir), listing?: FolderListing): LayoutFolder {
-  return layoutById(id).read(listing?.dir === resolve(dir) ? listing : listFolder(dir));
+  return layoutById(id).read(currentListing(dir, listing));
 }
 
 export { LAYOUT_IDS, type LayoutFolder, type LayoutId } from './types.js';
