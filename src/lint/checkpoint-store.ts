@@ -51,6 +51,8 @@ export class CheckpointStore {
   /** The findings log by key, read when first needed; and the lines this run added. */
   private log: Map<string, string> | undefined;
   private readonly added: string[] = [];
+  /** The findings of each migration this run walked, by the position after it: logged at the end, only behind a checkpoint. */
+  private readonly walked = new Map<number, Finding[]>();
   /** The key of the checkpoint resumePoint offered. */
   private offered: string | undefined;
 
@@ -130,13 +132,14 @@ export class CheckpointStore {
     return findings;
   }
 
-  /** Keeps the findings of the migration that ends after `position` files (an entry is written once per key). */
+  /**
+   * The findings of the migration that ends after `position` files. They are
+   * written to the log at the end, and only if a checkpoint behind which they
+   * are is kept: a walk that keeps none (a model too large to be worth one)
+   * serialises none.
+   */
   record(position: number, findings: Finding[]): void {
-    const key = this.keys[position]!;
-    if (this.readLog().has(key)) return;
-    const line = `${key} ${JSON.stringify(findings)}`;
-    this.log!.set(key, line);
-    this.added.push(line);
+    this.walked.set(position, findings);
   }
 
   /** Where the walk started: 0 when it could not resume (the checkpoint it was offered is then written again). */
@@ -162,6 +165,7 @@ export class CheckpointStore {
    * chosen and a few spare.
    */
   prune(): void {
+    this.logWalked();
     if (this.added.length > 0 && this.log) {
       const live = this.boundaries.map((position) => this.log!.get(this.keys[position]!)).filter((line) => line !== undefined);
       try {
@@ -180,6 +184,21 @@ export class CheckpointStore {
       const position = usable.get(key);
       if (position !== undefined && (this.wantedPositions.has(position) || spare-- > 0)) continue;
       rmSync(join(this.dir, key), { force: true });
+    }
+  }
+
+  /** Adds the walked migrations' findings behind the last stored checkpoint to the log (an entry is written once per key). */
+  private logWalked(): void {
+    let last = 0;
+    for (const position of this.boundaries) if (this.stored.has(this.keys[position]!)) last = position;
+    if (last === 0 || this.walked.size === 0) return;
+    const log = this.readLog();
+    for (const [position, findings] of this.walked) {
+      const key = this.keys[position]!;
+      if (position > last || log.has(key)) continue;
+      const line = `${key} ${JSON.stringify(findings)}`;
+      log.set(key, line);
+      this.added.push(line);
     }
   }
 

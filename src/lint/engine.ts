@@ -8,7 +8,7 @@ import type { LintConfig, RuleSetting } from '../config/types.js';
 import type { DirectiveComment, Directives, FileProblem, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
-import { hasDirectives, lazyFile, readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointHead } from './checkpoint.js';
+import { hasDirectives, lazyFile, readCheckpoint, worthACheckpoint, writeCheckpoint, type Checkpoint, type CheckpointHead } from './checkpoint.js';
 import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type Finding, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import { compareFiles } from './order.js';
@@ -199,8 +199,11 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   /** Where the walk's findings of the current migration begin, and its first file. */
   let migrationFindings = 0;
   let migrationStart = start;
+  /** The SQL walked so far, with that behind the checkpoint resumed (a checkpoint's cost is weighed against it). */
+  let sqlLength = resumeFrom?.head.sqlLength ?? 0;
   for (let index = start; index < files.length; index++) {
     const file = files[index]!;
+    sqlLength += file.text.length;
     // A down file runs against the state its up file left; the sequence goes on from the up file.
     schema = file.direction === 'up' ? main : main.fork();
     current = file;
@@ -224,13 +227,14 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
       }
       migrationFindings = findings.length;
       migrationStart = position;
-      if (checkpoints && fileIds && checkpoints.wanted(position)) {
+      if (checkpoints && fileIds && checkpoints.wanted(position) && worthACheckpoint(main, sqlLength)) {
         const head: CheckpointHead = {
           position,
           migrationIndex,
           directives: Object.fromEntries(files.slice(0, position).filter((f) => hasDirectives(f.directives)).map((f) => [f.path, f.directives])),
           // Files behind a resumed checkpoint are not read again: their disable comments are known.
           disables: [...(resumeFrom?.head.disables ?? []), ...files.slice(start, position).filter(hasDisableComment).map((f) => f.path)],
+          sqlLength,
         };
         checkpoints.save(position, writeCheckpoint({ head, state: { schema: main, rules: ruleStates } }, fileIds));
       }

@@ -5,12 +5,14 @@
  * makes random edits, additions and deletions across a sequence whose SQL
  * exercises the cross-file rules, and compares the two after each.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lint } from '../../src/index.js';
+import { worthACheckpoint } from '../../src/lint/checkpoint.js';
 import type { LintResult } from '../../src/lint/diagnostic.js';
+import { SchemaModel } from '../../src/lint/schema.js';
 import { seededRandom as random } from '../helpers/random.js';
 
 /** Positions of the checkpoints each lint resumed from (0: none). */
@@ -159,6 +161,13 @@ async function lintBoth(): Promise<{ cached: LintResult; full: LintResult }> {
   return { cached, full };
 }
 
+/** A first lint, then one after an edit of the newest migration: the first lint that writes checkpoints. */
+async function lintBothTwice(sequence: Sequence): Promise<void> {
+  await lintBoth();
+  sequence.edit(sequence.versions[sequence.versions.length - 1]!);
+  await lintBoth();
+}
+
 describe('incremental lint', () => {
   it.each([1, 2, 3])('gives what --no-cache gives after random edits, additions and deletions (seed %i)', async (seed) => {
     const sequence = new Sequence(join(root, 'sql'), random(seed));
@@ -182,11 +191,17 @@ describe('incremental lint', () => {
     expect(new Set(resumed.positions).size).toBeGreaterThan(3);
   }, 60_000);
 
-  it('resumes before the newest migration when only it was edited, and keeps few checkpoints', async () => {
+  it('writes checkpoints from the second lint that walks, resumes before the newest migration when only it was edited, and keeps few', async () => {
     const sequence = new Sequence(join(root, 'sql'), random(7));
     for (let count = 0; count < 40; count++) sequence.add();
-    await lintBoth();
     const checkpoints = join(root, '.sqlmig', 'cache', 'checkpoints');
+    // A first lint into an empty cache (CI, a fresh clone) writes neither checkpoints nor their findings.
+    await lintBoth();
+    expect(existsSync(checkpoints)).toBe(false);
+
+    sequence.edit(40);
+    await lintBoth();
+    expect(resumed.positions).toEqual([]);
     const written = readdirSync(checkpoints).filter((name) => /^[0-9a-f]{64}$/.test(name));
     // Before the newest migration, and in the middle.
     expect(written.length).toBe(2);
@@ -204,7 +219,7 @@ describe('incremental lint', () => {
   it('walks from the start when the findings behind a checkpoint are missing or unreadable', async () => {
     const sequence = new Sequence(join(root, 'sql'), random(13));
     for (let count = 0; count < 12; count++) sequence.add();
-    await lintBoth();
+    await lintBothTwice(sequence);
     const log = join(root, '.sqlmig', 'cache', 'checkpoints', 'findings.jsonl');
     const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
     writeFileSync(log, lines.map((line, index) => (index === 2 ? `${line.slice(0, 70)}` : line)).join('\n') + '\n');
@@ -226,10 +241,32 @@ describe('incremental lint', () => {
     expect(resumed.positions).toEqual([]);
   });
 
+  it('writes no checkpoint whose model outweighs the SQL behind it', async () => {
+    // 400 tables of 40 columns in 100-character files: a snapshot would be ~30x the SQL it saves walking.
+    const columns = Array.from({ length: 40 }, (_, index) => `c${index} int`).join(', ');
+    for (let version = 1; version <= 400; version++) {
+      writeFileSync(join(root, 'sql', `${String(version).padStart(4, '0')}_t${version}.up.sql`), `CREATE TABLE IF NOT EXISTS t${version} (${columns});\n`);
+    }
+    await lintBoth();
+    writeFileSync(join(root, 'sql', '0400_t400.up.sql'), `CREATE TABLE IF NOT EXISTS t400 (${columns}, extra int);\n`);
+    const { cached, full } = await lintBoth();
+    expect(comparable(cached)).toEqual(comparable(full));
+    // Nor the findings a checkpoint would need: the folder is not even made.
+    expect(existsSync(join(root, '.sqlmig', 'cache', 'checkpoints'))).toBe(false);
+  });
+
+  it('weighs a checkpoint: small snapshots always, large ones only when the SQL behind them outweighs them', () => {
+    // About 14,000 units of weight: an estimated snapshot just above 1 MB.
+    const model = new SchemaModel(Array.from({ length: 3500 }, (_, index) => `t${index}`));
+    expect(worthACheckpoint(model, 0)).toBe(false);
+    expect(worthACheckpoint(model, 400_000)).toBe(true);
+    expect(worthACheckpoint(new SchemaModel(['users']), 0)).toBe(true);
+  });
+
   it('walks from the start when a checkpoint cannot be read', async () => {
     const sequence = new Sequence(join(root, 'sql'), random(11));
     for (let count = 0; count < 12; count++) sequence.add();
-    await lintBoth();
+    await lintBothTwice(sequence);
     const checkpoints = join(root, '.sqlmig', 'cache', 'checkpoints');
     for (const name of readdirSync(checkpoints)) if (/^[0-9a-f]{64}$/.test(name)) writeFileSync(join(checkpoints, name), '{"position":3}\n[');
     sequence.edit(12);
