@@ -15,7 +15,8 @@
 //   git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)
 //
 // --quick and --only write bench/RESULTS.partial.md instead, so that a partial run
-// never replaces the full results. BENCH_DATABASE_URL overrides the server
+// never replaces the full results. A full run ends with the size benchmarks (`npm run
+// bench:size`); the options above reach this file because `npm run bench` is this file alone. BENCH_DATABASE_URL overrides the server
 // (default postgres://postgres@127.0.0.1:5432/postgres); it must be allowed to
 // CREATE DATABASE. Benchmarks never run inside `npm test`.
 //
@@ -172,6 +173,11 @@ async function main() {
 
 try {
   await main();
+  if (!quick && onlyGroups === null && !wasAborted()) {
+    // The size benchmarks (bench/size), which a partial run leaves out.
+    const size = spawnSync('npm', ['run', 'bench:size'], { cwd: repoRoot, stdio: 'inherit' });
+    if (size.status !== 0) process.exitCode = 1;
+  }
 } catch (error) {
   console.error(`bench: ${error.message}`);
   process.exitCode = wasAborted() ? 130 : 1;
