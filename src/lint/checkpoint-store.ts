@@ -13,7 +13,9 @@
  * migration edited resumes there, and so does a new migration, one migration
  * earlier than it could), and near the middle of the sequence (a file in its
  * second half edited). Each costs a write of the schema model (megabytes for
- * thousands of tables), which a cold lint pays, so there are two.
+ * thousands of tables), so there are two, and a walk writes one only when it
+ * is worth it (`worthACheckpoint`); the cache does not make a store at all for
+ * a first lint into an empty cache (cache.ts).
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -64,8 +64,8 @@ export interface Checkpoint {
  * files from the parse cache (0.72 s), and a cold lint 0.5 s to write it.
  */
 export function worthACheckpoint(schema: SchemaModel, sqlLength: number): boolean {
-  const estimatedSize = SNAPSHOT_BYTES_PER_WEIGHT * schema.snapshotWeight();
-  return estimatedSize <= SMALL_SNAPSHOT || estimatedSize <= LARGEST_SNAPSHOT_PER_SQL * sqlLength;
+  const largestWorth = Math.max(SMALL_SNAPSHOT, LARGEST_SNAPSHOT_PER_SQL * sqlLength);
+  return SNAPSHOT_BYTES_PER_WEIGHT * schema.snapshotWeight(largestWorth / SNAPSHOT_BYTES_PER_WEIGHT) <= largestWorth;
 }
 
 /** Bytes of snapshot per unit of `snapshotWeight` (measured: 65 on the generated set, 85 on LemmyNet). */
