@@ -10,7 +10,7 @@
  * the clock, so the root's later writes are newer than every fork of it.
  */
 
-import { SNAPSHOT_FIELDS, SNAPSHOT_RESTORED } from './snapshot.js';
+import { SNAPSHOT_FIELDS } from './snapshot.js';
 
 const REMOVED = Symbol('removed');
 const NOTHING: ReadonlySet<never> = new Set();
@@ -39,13 +39,6 @@ export class Clock {
 
 class Store<K, V> {
   readonly histories = new Map<K, History<V>>();
-  /**
-   * Each key's current value, removed keys left out, in the order of
-   * `histories`: what the root reads, in one lookup instead of a history's
-   * (a short lint runs mostly unoptimised code, where every call counts:
-   * ~40 ms of the 10,000-file walk went to reading the root through them).
-   */
-  values = new Map<K, V>();
   /** Every write's key and version, in order (versions never decrease): what changed between two versions, without a scan of every key. */
   readonly writeVersions: number[] = [];
   readonly writeKeys: K[] = [];
@@ -67,8 +60,6 @@ class Store<K, V> {
   }
 
   write(key: K, slot: Slot<V>): void {
-    if (slot === REMOVED) this.values.delete(key);
-    else this.values.set(key, slot);
     const version = this.clock.version;
     this.writeVersions.push(version);
     this.writeKeys.push(key);
@@ -112,15 +103,6 @@ class Store<K, V> {
     }
     return { clock: this.clock, histories, writeVersions: [], writeKeys: [], nextPosition: this.nextPosition };
   }
-
-  /** `values` follows from the histories a checkpoint keeps. */
-  [SNAPSHOT_RESTORED](): void {
-    this.values = new Map();
-    for (const [key, history] of this.histories) {
-      const last = history.slots[history.slots.length - 1]!;
-      if (last !== REMOVED) this.values.set(key, last);
-    }
-  }
 }
 
 export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
@@ -151,21 +133,17 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   get size(): number {
-    if (this.version === undefined) return this.store.values.size;
     let size = 0;
     for (const _ of this.keys()) size++;
     return size;
   }
 
-  // The root (no version, never an overlay: its writes go to the store) reads the store's current values.
   get(key: K): V | undefined {
-    if (this.version === undefined) return this.store.values.get(key);
     const slot = this.slot(key);
     return slot === REMOVED ? undefined : slot;
   }
 
   has(key: K): boolean {
-    if (this.version === undefined) return this.store.values.has(key);
     const slot = this.slot(key);
     return slot !== undefined && slot !== REMOVED;
   }
@@ -211,11 +189,7 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
     return this.addedPositions?.get(key) ?? this.store.histories.get(key)?.position ?? Number.MAX_SAFE_INTEGER;
   }
 
-  entries(): MapIterator<[K, V]> {
-    return this.version === undefined ? this.store.values.entries() : this.forkEntries();
-  }
-
-  private *forkEntries(): MapIterator<[K, V]> {
+  *entries(): MapIterator<[K, V]> {
     for (const key of this.store.histories.keys()) {
       if (this.addedPositions?.has(key)) continue;
       const slot = this.slot(key);
@@ -228,20 +202,12 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
     }
   }
 
-  keys(): MapIterator<K> {
-    return this.version === undefined ? this.store.values.keys() : this.forkKeys();
+  *keys(): MapIterator<K> {
+    for (const [key] of this.entries()) yield key;
   }
 
-  private *forkKeys(): MapIterator<K> {
-    for (const [key] of this.forkEntries()) yield key;
-  }
-
-  values(): MapIterator<V> {
-    return this.version === undefined ? this.store.values.values() : this.forkValues();
-  }
-
-  private *forkValues(): MapIterator<V> {
-    for (const [, value] of this.forkEntries()) yield value;
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {

@@ -10,8 +10,7 @@
  *
  * Anything else (a function, an unregistered class) throws: a rule whose
  * walk state cannot be written would otherwise be resumed wrongly. A class
- * may say which fields a snapshot keeps of an instance (`SNAPSHOT_FIELDS`),
- * and rebuild the rest once it is read back (`SNAPSHOT_RESTORED`).
+ * may say which fields a snapshot keeps of an instance (`SNAPSHOT_FIELDS`).
  *
  * The graph is walked with a queue, not recursion: parse trees nest deeply.
  */
@@ -22,15 +21,8 @@
  */
 export const SNAPSHOT_FIELDS: unique symbol = Symbol('snapshot fields');
 
-/** A method a class may define: called on an instance once a snapshot is read back whole (to rebuild what it did not keep). */
-export const SNAPSHOT_RESTORED: unique symbol = Symbol('snapshot restored');
-
 interface WithSnapshotFields {
   [SNAPSHOT_FIELDS](): Record<string, unknown>;
-}
-
-interface WithSnapshotRestored {
-  [SNAPSHOT_RESTORED](): void;
 }
 
 export interface SnapshotTypes {
@@ -231,11 +223,6 @@ export function readSnapshot(text: string, types: SnapshotTypes, file: (path: st
       const record = target as Record<string, unknown>;
       for (let at = 2; at < node.length; at += 2) record[node[at] as string] = value(node[at + 1] as Slot);
     }
-  }
-  for (const [index, node] of nodes.entries()) {
-    if (node[0] !== 'c') continue;
-    const restored = (objects[index] as Partial<WithSnapshotRestored>)[SNAPSHOT_RESTORED];
-    if (typeof restored === 'function') restored.call(objects[index]);
   }
   return value(root);
 }
