@@ -191,16 +191,18 @@ export function readSnapshot(text: string, types: SnapshotTypes, file: (path: st
         if (files[index] === undefined) throw new Error('snapshot names an unknown file');
         return (fileObjects[index] ??= file(files[index]));
       }
-      case 'v': {
-        const keys = shapes[slot[1]!];
-        if (!keys || keys.length !== slot.length - 2) throw new Error('snapshot has a value of an unknown shape');
-        const record: Record<string, unknown> = {};
-        for (let at = 0; at < keys.length; at++) record[keys[at]!] = value(slot[at + 2] as Slot);
-        return record;
-      }
+      case 'v':
+        return fillShaped({}, slot, 'a value');
       default:
         throw new Error('snapshot has an unknown value');
     }
+  };
+  /** Fills `record` from a plain object's node or an inline value, both laid out [tag, shape, slot, …]. */
+  const fillShaped = (record: Record<string, unknown>, shaped: readonly unknown[], what: string): Record<string, unknown> => {
+    const keys = shapes[shaped[1] as number];
+    if (!keys || keys.length !== shaped.length - 2) throw new Error(`snapshot has ${what} of an unknown shape`);
+    for (let at = 0; at < keys.length; at++) record[keys[at]!] = value(shaped[at + 2] as Slot);
+    return record;
   };
   for (const [index, node] of nodes.entries()) {
     const target = objects[index]!;
@@ -215,10 +217,7 @@ export function readSnapshot(text: string, types: SnapshotTypes, file: (path: st
       const set = target as Set<unknown>;
       for (let at = 1; at < node.length; at++) set.add(value(node[at] as Slot));
     } else if (tag === 'o') {
-      const record = target as Record<string, unknown>;
-      const keys = shapes[node[1] as number];
-      if (!keys || keys.length !== node.length - 2) throw new Error('snapshot has an object of an unknown shape');
-      for (let at = 0; at < keys.length; at++) record[keys[at]!] = value(node[at + 2] as Slot);
+      fillShaped(target as Record<string, unknown>, node, 'an object');
     } else if (tag === 'c') {
       const record = target as Record<string, unknown>;
       for (let at = 2; at < node.length; at += 2) record[node[at] as string] = value(node[at + 1] as Slot);

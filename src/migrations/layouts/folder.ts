@@ -7,8 +7,9 @@ import type { FolderListing, LayoutMigration, LayoutPart, LeftOut } from './type
 /**
  * Lists a folder once: files and subfolders (links followed, dot entries skipped), sorted by code point.
  * Layout detection and discovery share one listing (detectFolder): on 10,000 files a listing costs ~12 ms.
+ * `modifiedNow`: the folder's mtime, when the caller has just read it (discovery stats the folder first).
  */
-export function listFolder(dir: string): FolderListing {
+export function listFolder(dir: string, modifiedNow?: number): FolderListing {
   const root = resolve(dir);
   const files: string[] = [];
   const folders: string[] = [];
@@ -16,8 +17,9 @@ export function listFolder(dir: string): FolderListing {
   let entries: Dirent[];
   let modified: number;
   try {
-    // Taken before the entries: a change while they are read makes a later user list the folder again.
-    modified = statSync(root).mtimeMs;
+    // Taken before the entries (or given by a caller that has just read it): a change while they are read
+    // makes a later user list the folder again.
+    modified = modifiedNow ?? statSync(root).mtimeMs;
     entries = readdirSync(root, { withFileTypes: true });
   } catch (error) {
     throw new FileError(`cannot list the migrations folder: ${fsErrorReason(error)}`, { location: { file: root }, cause: error });
@@ -54,7 +56,7 @@ export function currentListing(dir: string, listing: FolderListing | undefined, 
       // Gone since: listing it again says why.
     }
   }
-  return listFolder(root);
+  return listFolder(root, modified);
 }
 
 /**
