@@ -42,6 +42,8 @@ class Store<K, V> {
   /** Every write's key and version, in order (versions never decrease): what changed between two versions, without a scan of every key. */
   readonly writeVersions: number[] = [];
   readonly writeKeys: K[] = [];
+  /** How many keys have a current value: the root's size without a walk over every key (a checkpoint's cost is weighed on it). */
+  live = 0;
   private nextPosition = 0;
 
   constructor(readonly clock: Clock) {}
@@ -65,11 +67,17 @@ class Store<K, V> {
     this.writeKeys.push(key);
     const history = this.histories.get(key);
     if (!history) {
-      if (slot !== REMOVED) this.histories.set(key, { position: this.nextPosition++, versions: [version], slots: [slot] });
+      if (slot !== REMOVED) {
+        this.histories.set(key, { position: this.nextPosition++, versions: [version], slots: [slot] });
+        this.live++;
+      }
       return;
     }
     const last = history.slots.length - 1;
-    const readded = history.slots[last] === REMOVED && slot !== REMOVED;
+    const wasRemoved = history.slots[last] === REMOVED;
+    const readded = wasRemoved && slot !== REMOVED;
+    if (readded) this.live++;
+    else if (!wasRemoved && slot === REMOVED) this.live--;
     // No fork reads a value written since the last fork: replace it instead of keeping it.
     if (history.versions[last] === version) history.slots[last] = slot;
     else {
@@ -101,7 +109,7 @@ class Store<K, V> {
       const last = history.slots.length - 1;
       if (history.slots[last] !== REMOVED) histories.set(key, { position: history.position, versions: [history.versions[last]!], slots: [history.slots[last]!] });
     }
-    return { clock: this.clock, histories, writeVersions: [], writeKeys: [], nextPosition: this.nextPosition };
+    return { clock: this.clock, histories, writeVersions: [], writeKeys: [], live: this.live, nextPosition: this.nextPosition };
   }
 }
 
@@ -133,6 +141,7 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   get size(): number {
+    if (this.version === undefined) return this.store.live;
     let size = 0;
     for (const _ of this.keys()) size++;
     return size;
@@ -190,6 +199,14 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   *entries(): MapIterator<[K, V]> {
+    if (this.version === undefined) {
+      // The root: each key's last value, in the histories' order (which is the keys' positions).
+      for (const [key, { slots }] of this.store.histories) {
+        const slot = slots[slots.length - 1]!;
+        if (slot !== REMOVED) yield [key, slot];
+      }
+      return;
+    }
     for (const key of this.store.histories.keys()) {
       if (this.addedPositions?.has(key)) continue;
       const slot = this.slot(key);

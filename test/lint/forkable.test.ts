@@ -70,6 +70,25 @@ describe('ForkableMap', () => {
     expect([...fork.entries()]).toEqual([['c', 3], ['a', 4], ['z', 0], ['b', 6]]);
     expect([...root.values()]).toEqual([5, 3, 4]);
   });
+
+  it('the root keeps size and order as a Map does through sets, deletes and re-adds, before and after forks', () => {
+    const clock = new Clock();
+    const root = ForkableMap.root<string, number>(clock);
+    const map = new Map<string, number>();
+    let seed = 7;
+    const next = (limit: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % limit;
+    for (let step = 0; step < 2000; step++) {
+      const key = `k${next(40)}`;
+      const choice = next(10);
+      if (choice < 5) {
+        root.set(key, step);
+        map.set(key, step);
+      } else if (choice < 9) expect(root.delete(key)).toBe(map.delete(key));
+      else root.fork(clock.fork()); // later writes to a key get a new version instead of replacing its last
+      expect(root.size).toBe(map.size);
+    }
+    expect([...root]).toEqual([...map]);
+  });
 });
 
 describe('ForkableSet', () => {
