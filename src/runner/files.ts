@@ -1,7 +1,7 @@
 import { MigrationError } from '../errors.js';
 // The modules themselves, not migrations/index.js: `new`'s scaffolding and sqlmig.sum are not needed to run.
 import { discoverMigrations } from '../migrations/discover.js';
-import { digestFiles, readSourcesOnce } from '../migrations/checksum-cache.js';
+import { digestFiles, readSourcesOnce, type SourcesRead } from '../migrations/checksum-cache.js';
 import { recordedMatches } from '../migrations/line-endings.js';
 import type { FolderListing } from '../migrations/layouts/types.js';
 import type { MigrationFile, MigrationSet, MigrationSource } from '../migrations/types.js';
@@ -15,7 +15,7 @@ export interface LoadedMigrations {
   /** sha256 of each up file, by version. */
   checksums: Map<number, string>;
   /** The files read so far, by path: a file whose checksum came from the cache is read when it runs. */
-  read: Map<string, MigrationSource>;
+  read: SourcesRead;
 }
 
 /**

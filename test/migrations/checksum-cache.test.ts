@@ -128,6 +128,21 @@ describe('checksum cache', () => {
     expect(sources.map((s) => s.text)).toEqual(['CREATE TABLE a ();\n', 'SELECT 2;\n']);
     expect(sources[1]).toBe(alreadyRead);
   });
+
+  it('a file read after its lookup found it unchanged takes the recorded checksum; one written since is hashed again', async () => {
+    const { dir, cacheDir } = await project({ [UP]: 'CREATE TABLE a ();\n', '0002_b.up.sql': 'SELECT 1;\n' });
+    clockAhead();
+    await digestRun(dir, cacheDir);
+    // A recorded checksum no hash of the file gives: seen only if the read takes it from the cache.
+    const stored = JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: Record<string, unknown[]> };
+    stored.files[UP]![4] = 'f'.repeat(64);
+    writeFileSync(join(cacheDir, 'checksums.json'), JSON.stringify(stored));
+    const run = await digestRun(dir, cacheDir);
+    expect(run.read.size).toBe(0);
+    writeFileSync(join(dir, '0002_b.up.sql'), 'SELECT 2;\n'); // after the lookup, before the read
+    const sources = readSourcesOnce(run.digests.map((d) => d.file), run.read);
+    expect(sources.map((s) => s.checksum)).toEqual(['f'.repeat(64), sha256('SELECT 2;\n')]);
+  });
 });
 
 describe('cache files', () => {
