@@ -99,6 +99,40 @@ describe('lint cache', () => {
     expect(entries.filter((line) => oldEntries.includes(line))).toHaveLength(0);
   });
 
+  it('edits append their entries to parsed.jsonl; it is rewritten, without stale and repeated lines, once they pass a quarter of its entries', async () => {
+    for (let version = 2; version <= 8; version++) {
+      writeFileSync(join(sql, `000${version}_t${version}.up.sql`), `CREATE TABLE t${version} (id bigint);\n`);
+      writeFileSync(join(sql, `000${version}_t${version}.down.sql`), `DROP TABLE t${version};\n`);
+    }
+    await findings();
+    expect(packLines()).toHaveLength(17); // header and 16 distinct files
+    const checksumsInPack = () => packLines().slice(1).map((line) => line.slice(0, 64));
+    const edit = async (version: number, text: string, options: { walkAll?: boolean } = {}) => {
+      // Without checkpoints the walk reads every stored entry (with them, the files after one are parsed directly).
+      if (options.walkAll) rmSync(join(cacheDir, 'checkpoints'), { recursive: true, force: true });
+      const before = readFileSync(parsedFile(), 'utf8');
+      writeFileSync(join(sql, `000${version}_t${version}.up.sql`), text);
+      expect(await findings()).toEqual(await findings({ cache: false }));
+      return { before, after: readFileSync(parsedFile(), 'utf8') };
+    };
+    for (const version of [2, 3, 4, 5, 6]) {
+      const { before, after } = await edit(version, `-- edited\nCREATE TABLE t${version} (id bigint);\n`, { walkAll: true });
+      // Appended: the old content is still there, the new entry follows it.
+      expect(after.startsWith(before)).toBe(true);
+      expect(after.slice(before.length).trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(packLines()).toHaveLength(22); // 16 current entries and 5 stale ones: 5 of 21 lines read were stale, not more than a quarter
+    const { before, after } = await edit(7, `-- edited\nCREATE TABLE t7 (id bigint);\n`, { walkAll: true });
+    expect(after.startsWith(before)).toBe(false); // 6 of 22 were: rewritten
+    expect(packLines()).toHaveLength(17); // the 6 stale entries dropped
+    // Resumed walks append what they parse without reading the stored entries, repeated lines included; the next walk that reads them drops those.
+    for (let round = 0; round < 4; round++) await edit(8, `-- edit ${round}\nCREATE TABLE t8 (id bigint);\n`);
+    expect(packLines().length - 1).toBeGreaterThan(16 + 4);
+    await edit(2, `CREATE TABLE t2 (id bigint);\n`, { walkAll: true });
+    expect(checksumsInPack().sort()).toEqual([...new Set(checksumsInPack())].sort());
+    expect(packLines()).toHaveLength(17);
+  });
+
   it('files with the same content share one entry, and each is linted', async () => {
     writeFileSync(join(sql, '0002_create_orders.up.sql'), USERS_SQL);
     writeFileSync(join(sql, '0002_create_orders.down.sql'), 'DROP TABLE IF EXISTS users;\n');

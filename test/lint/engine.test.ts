@@ -244,6 +244,7 @@ describe('parse cache', () => {
     const source = { ...exampleSource('0001_a.up.sql', sql), checksum: 'abc' };
     const stored = new Map<string, string>();
     const cache = {
+      has: (checksum: string) => stored.has(checksum),
       get: (checksum: string) => (stored.has(checksum) ? JSON.parse(stored.get(checksum)!) : undefined),
       set: (checksum: string, parsed: unknown) => void stored.set(checksum, JSON.stringify(parsed)),
     };
