@@ -28,6 +28,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 void run(process.argv.slice(2), { ...processIO(), signal: interrupt.signal }).then((code) => {
-  // Let pending output flush; exitCode instead of exit() keeps piped stdout intact.
   process.exitCode = code;
+  if (nothingLeftButOutput()) process.exit(code);
+  // Otherwise pending output flushes first: exitCode instead of exit() keeps piped stdout intact.
 });
+
+/**
+ * Whether the event loop holds nothing but the standard streams, and their output is all handed to the
+ * system. The process would then end at once anyway, but a natural exit first waits for V8's background
+ * tasks: the concurrent marking of a last garbage collection of what is about to be freed, optimising
+ * compiles. Measured: ~20 ms of an idle main thread at the end of linting the benchmark's 10,000 files
+ * (--no-cache: 3% of its time). The 'exit' listeners (the compile cache) still run.
+ */
+function nothingLeftButOutput(): boolean {
+  const outputFlushed = process.stdout.writableLength === 0 && process.stderr.writableLength === 0;
+  return outputFlushed && process.getActiveResourcesInfo().every((resource) => resource === 'TTYWrap' || resource === 'PipeWrap');
+}
