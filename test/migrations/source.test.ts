@@ -29,6 +29,16 @@ describe('readMigrationSource', () => {
     });
   });
 
+  it('reads an empty file and a large one whole', async () => {
+    const dir = await tempDir();
+    const large = `${'INSERT INTO t VALUES (1);\n'.repeat(40_000)}-- end\n`; // about 1 MB: past the buffer pool
+    await writeFiles(dir, { '0001_a.up.sql': '', '0002_b.up.sql': large });
+    const [empty, whole] = [readMigrationSource(fileIn(dir, '0001_a.up.sql')), readMigrationSource(fileIn(dir, '0002_b.up.sql'))];
+    expect([empty.text, empty.checksum]).toEqual(['', sha256('')]);
+    expect(whole.text).toBe(large);
+    expect(whole.checksum).toBe(sha256(large));
+  });
+
   it('strips a BOM from the text but hashes it', async () => {
     const dir = await tempDir();
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('-- sqlmig:no-transaction\nVACUUM;\n')]);
