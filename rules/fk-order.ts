@@ -87,7 +87,7 @@ const rule: Rule = {
   },
   check(context) {
     /** Foreign keys this down file dropped by PostgreSQL's generated name (the schema model only tracks named ones): `child key:columns`. */
-    let droppedUnnamed = new Set<string>();
+    const droppedUnnamed = new Set<string>();
     const unnamedKey = (table: ObjectKey, columns: readonly string[]) => `${table}:${columns.join(',')}`;
 
     const { dangling, references } = context.walkState(() => ({
@@ -122,7 +122,7 @@ const rule: Rule = {
 
     return {
       fileStart(file) {
-        droppedUnnamed = new Set();
+        droppedUnnamed.clear();
         if (file.direction !== 'up' || !waiting()) return;
         for (const reference of references) {
           if (reference.createdIn === undefined && file.statements.some((statement) => creates(statement, reference.key))) {

@@ -144,27 +144,32 @@ const rule: Rule = {
       }
       return table === undefined || context.schema.relationExistedBefore(objectKey(table), file);
     };
-    /** Tables this file drops: locking one first changes nothing (DROP TABLE takes ACCESS EXCLUSIVE anyway). */
-    let dropped = new Set<string>();
+    /** Tables this file drops: locking one first changes nothing (DROP TABLE takes ACCESS EXCLUSIVE anyway). Found when a DROP INDEX asks. */
+    let dropped: Set<string> | undefined;
+    const droppedIn = (file: LintFile): Set<string> => {
+      if (dropped) return dropped;
+      dropped = new Set();
+      for (const statement of file.statements) {
+        const view = statement.view;
+        if (view.kind === 'drop' && view.objectType === 'table') for (const target of view.objects) dropped.add(objectKey(target.name));
+      }
+      return dropped;
+    };
     /**
      * Tables an earlier statement of this file's transaction locked ACCESS EXCLUSIVE: the lock is held until
      * COMMIT, so a DROP INDEX on one blocks no one that statement did not already block (its finding, if any, is
      * where the blocking starts), and DROP INDEX CONCURRENTLY elsewhere would not lift that lock.
      */
-    let lockedExclusive = new Set<string>();
+    const lockedExclusive = new Set<string>();
     const indexTable = (index: string) => context.schema.indexes.get(index)?.table;
     const lookups: LockLookups = {
       tableOfIndex: indexTable,
       referencedTable: (table, constraint) => context.schema.tables.get(table)?.foreignKeys.find((fk) => fk.name === constraint)?.references,
     };
     return {
-      fileStart(file) {
-        dropped = new Set();
-        lockedExclusive = new Set();
-        for (const statement of file.statements) {
-          const view = statement.view;
-          if (view.kind === 'drop' && view.objectType === 'table') for (const target of view.objects) dropped.add(objectKey(target.name));
-        }
+      fileStart() {
+        dropped = undefined;
+        lockedExclusive.clear();
       },
       statement(statement, file) {
         const view = statement.view;
@@ -179,7 +184,7 @@ const rule: Rule = {
       const view = statement.view;
       if (view.kind === 'drop' && view.objectType === 'index') {
         const tables = view.objects.map((target) => context.schema.indexes.get(objectKey(target.name))?.table);
-        if (tables.every((key) => key !== undefined && dropped.has(key))) return;
+        if (tables.every((key) => key !== undefined && droppedIn(file).has(key))) return;
       }
       if (view.kind === 'create-index' && !view.concurrently && onExisting(file, view.table)) {
         context.report({

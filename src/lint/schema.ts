@@ -341,21 +341,20 @@ export class SchemaModel {
   /** Applies one statement's effect. Statements the model does not track change nothing. */
   apply(statement: Statement, file?: LintFile): void {
     const view = statement.view;
-    const at = (span: Span): Origin | undefined => (file ? { file, span: pointAt(span, statement) } : undefined);
     switch (view.kind) {
       case 'create-table': {
         const key = objectKey(view.table);
         if (this.tables.has(key)) return;
         this.outside.delete(key);
-        const table = newTable(view.table, file, at(view.table.span));
+        const table = newTable(view.table, file, originAt(file, view.table.span, statement));
         table.temporary = view.temporary;
         table.partitioned = view.partitioned;
         if (view.partitionOf) {
           table.partitionOf = objectKey(view.partitionOf);
           link(this.partitions, table.partitionOf, key);
         }
-        for (const column of view.columns) addColumn(table, column, file, at(column.span));
-        for (const constraint of view.constraints) addConstraint(table, constraint, at(constraint.span));
+        for (const column of view.columns) addColumn(table, column, file, originAt(file, column.span, statement));
+        for (const constraint of view.constraints) addConstraint(table, constraint, file, pointAt(constraint.span, statement));
         this.tables.set(key, table);
         this.owned.add(table);
         this.indexReferences(table);
@@ -363,18 +362,18 @@ export class SchemaModel {
         return;
       }
       case 'create-index':
-        this.createIndex(view, at(statement));
+        this.createIndex(view, originAt(file, statement, statement));
         return;
       case 'alter-table': {
         const existing = this.tables.get(objectKey(view.table));
         if (view.objectType !== 'table') return;
         if (!existing) {
           const table = this.outsideTable(view.table);
-          for (const action of view.actions) this.alterTable(table, action, file, at(action.span));
+          for (const action of view.actions) this.alterTable(table, action, file, originAt(file, action.span, statement));
           return;
         }
         const table = this.mutable(existing);
-        for (const action of view.actions) this.alterTable(table, action, file, at(action.span));
+        for (const action of view.actions) this.alterTable(table, action, file, originAt(file, action.span, statement));
         this.indexReferences(table);
         if (file) this.recordValidations(table, view.actions, transactionOf(statement, file));
         return;
@@ -394,14 +393,14 @@ export class SchemaModel {
         const previous = this.views.get(key);
         const createdIn = previous ? previous.createdIn : file;
         const types = view.types.map((type) => objectKey(type));
-        this.views.set(key, { materialized: view.materialized, definition: statement.text, reads, columns: view.columns, types, createdIn, origin: at(view.view.span) });
+        this.views.set(key, { materialized: view.materialized, definition: statement.text, reads, columns: view.columns, types, createdIn, origin: originAt(file, view.view.span, statement) });
         return;
       }
       case 'create-type': {
         const key = objectKey(view.type);
         if (this.types.has(key)) return;
         const baseType = view.baseType && view.baseType.schema !== 'pg_catalog' ? { baseType: objectKey(view.baseType) } : {};
-        this.types.set(key, { key, variant: view.variant, values: view.values, ...baseType, createdIn: file, origin: at(view.type.span) });
+        this.types.set(key, { key, variant: view.variant, values: view.values, ...baseType, createdIn: file, origin: originAt(file, view.type.span, statement) });
         return;
       }
       case 'alter-type': {
@@ -425,7 +424,7 @@ export class SchemaModel {
           argTypes: view.argTypes,
           resultTypes: view.resultTypes,
           definition: statement.text,
-          origin: at(view.name.span),
+          origin: originAt(file, view.name.span, statement),
         };
         // A new map, not the old one changed: forks share the old one.
         this.functions.set(key, new Map(overloads).set(signature, info));
@@ -434,17 +433,17 @@ export class SchemaModel {
       case 'create-trigger': {
         const existing = this.tables.get(objectKey(view.table)) ?? this.outsideTable(view.table);
         if (existing.triggers.has(view.name) && !view.orReplace) return;
-        const trigger = { function: objectKey(view.function), definition: statement.text, origin: at(statement) };
+        const trigger = { function: objectKey(view.function), definition: statement.text, origin: originAt(file, statement, statement) };
         this.mutable(existing).triggers.set(view.name, trigger);
         return;
       }
       case 'create-schema':
-        if (!this.schemas.has(view.name)) this.schemas.set(view.name, { origin: at(statement) });
+        if (!this.schemas.has(view.name)) this.schemas.set(view.name, { origin: originAt(file, statement, statement) });
         return;
       case 'create-sequence': {
         const key = objectKey(view.sequence);
         if (this.sequences.has(key)) return;
-        this.sequences.set(key, { ...(view.ownedBy ? { ownedBy: objectKey(view.ownedBy) } : {}), origin: at(view.sequence.span) });
+        this.sequences.set(key, { ...(view.ownedBy ? { ownedBy: objectKey(view.ownedBy) } : {}), origin: originAt(file, view.sequence.span, statement) });
         if (view.ownedBy) link(this.ownedSequences, objectKey(view.ownedBy), key);
         return;
       }
@@ -535,7 +534,7 @@ export class SchemaModel {
         const { constraint } = action;
         // The index becomes the constraint's (renamed to its name): dropping the constraint drops it.
         if (constraint.usingIndex !== undefined) this.dropIndex(`${table.schema}.${constraint.usingIndex}`);
-        addConstraint(table, constraint, origin && { file: origin.file, span: constraint.span });
+        addConstraint(table, constraint, file, constraint.span);
         return;
       }
       case 'drop-constraint': {
@@ -1061,6 +1060,11 @@ export function alterOfExistingTable(
   return existedBefore(table, file) ? { view, table } : undefined;
 }
 
+/** Where `span` of `statement` in `file` is, for a finding about what it defines; none without a file. */
+function originAt(file: LintFile | undefined, span: Span, statement: Statement): Origin | undefined {
+  return file ? { file, span: pointAt(span, statement) } : undefined;
+}
+
 function newTable(name: { schema?: string; name: string }, createdIn?: LintFile, origin?: Origin): TableInfo {
   return {
     key: objectKey(name),
@@ -1088,18 +1092,21 @@ function addColumn(table: TableInfo, column: ColumnView, file: LintFile | undefi
     addedIn: file,
     origin,
   });
-  for (const constraint of column.constraints) addConstraint(table, constraint, origin && { file: origin.file, span: constraint.span }, column.name);
+  for (const constraint of column.constraints) addConstraint(table, constraint, file, constraint.span, column.name);
 }
 
-/** Unnamed constraints are kept under the name PostgreSQL gives them (numbered when taken); unnamed NOT NULL ones are not kept. */
-function addConstraint(table: TableInfo, constraint: ConstraintView, origin: Origin | undefined, onColumn?: string): void {
-  if (constraint.name) table.constraints.set(constraint.name, constraintInfo(constraint, origin, onColumn));
+/**
+ * Unnamed constraints are kept under the name PostgreSQL gives them (numbered when taken); unnamed NOT NULL ones are not kept.
+ * `span`: where a finding about it points in `file` (its origin, made only for a constraint kept).
+ */
+function addConstraint(table: TableInfo, constraint: ConstraintView, file: LintFile | undefined, span: Span, onColumn?: string): void {
+  if (constraint.name) table.constraints.set(constraint.name, constraintInfo(constraint, file && { file, span }, onColumn));
   else if (constraint.kind !== 'not-null') {
     const label = CONSTRAINT_LABELS[constraint.kind];
     const base = generatedName(table.name, constraint.columns, label);
     let name = base;
     for (let number = 1; table.constraints.has(name); number++) name = `${base}${number}`;
-    table.constraints.set(name, constraintInfo(constraint, origin, onColumn, label));
+    table.constraints.set(name, constraintInfo(constraint, file && { file, span }, onColumn, label));
   }
   if (constraint.references) {
     table.foreignKeys.push({
