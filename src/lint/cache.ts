@@ -206,15 +206,14 @@ export class LintCache {
 
 /**
  * Parse results by content hash: the lines read from parsed.jsonl, and what
- * this run parsed. New entries are appended to parsed.jsonl; the file is
- * rewritten only when more than a quarter of its lines are stale (no
- * current file's, nor used by this run) or repeated, so a lint after editing one file
- * of a large folder writes one line instead of the whole file (the
- * benchmark's 10,000 files: 18 MB). A run that parses more than
- * APPEND_AT_MOST characters of entries (a first run) writes them out as
- * they are made, into the file that replaces parsed.jsonl: held until the
- * end, megabytes of text would be copied again and again by the garbage
- * collector.
+ * this run parsed. New entries are appended to parsed.jsonl, which is
+ * rewritten only when more than a quarter of its lines are stale (no current
+ * file's, nor used by this run) or repeated: a lint after one edit in a large
+ * folder writes one line, not the whole file (the benchmark's 10,000 files:
+ * 18 MB). A run that makes more than APPEND_AT_MOST characters of entries (a
+ * first run) writes them out as they are made, into the file that replaces
+ * parsed.jsonl: held until the end, megabytes of text would be copied again
+ * and again by the garbage collector.
  */
 class ParsedPack implements ParseCache {
   /** Stored lines that this run used: they are kept. */

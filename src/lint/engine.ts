@@ -294,10 +294,16 @@ function cachedParse(source: MigrationSource, cache: ParseCache | undefined): Pa
   return cache?.get(parseKey(source));
 }
 
-/** The file's parse result, from the cache or parsed now (the parser must be loaded). */
+/**
+ * The file's parse result, from the cache or parsed now (the parser must be loaded). A `direct` parse
+ * (see DIRECT_PARSE_FILES) is not added to the cache: most of those files are in it already, unread,
+ * and adding them on every lint after an edit would only repeat them in parsed.jsonl; a later walk
+ * that reads the cache parses the few that are not.
+ */
 function parsedOf(source: MigrationSource, cache: ParseCache | undefined, direct = false): ParsedSql {
   if (!source.validUtf8) return { statements: [], errors: [invalidUtf8(source.text)], comments: [] };
-  const cached = direct ? undefined : cachedParse(source, cache);
+  if (direct) return parseSql(source.text);
+  const cached = cachedParse(source, cache);
   if (cached) return cached;
   const parsed = parseSql(source.text);
   cache?.set(parseKey(source), parsed);
