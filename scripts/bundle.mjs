@@ -35,8 +35,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * lock key hashed by the server). The proxy lists the module's export names
  * without loading it (taken here, at build time), because bundled ES module
  * interop copies them at import as getters, and answers `__esModule` itself.
+ * fs/promises: only the commands that write files (`new`, `init`, `import`)
+ * and the embedded database use it, but layout detection imports the
+ * scaffolding every run (a no-op `up`: ~5 ms of its ~280).
  */
-const LAZY_BUILTINS = ['child_process', 'crypto', 'tls'];
+const LAZY_BUILTINS = ['child_process', 'crypto', 'tls', 'fs/promises'];
 const require = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',

@@ -99,8 +99,10 @@ function fileChecksum(bytes: Buffer): string {
  * small file than a Hash object (10,000 files: ~15 ms); older Node 20 has
  * only createHash.
  */
-const sha256Hex: (data: Buffer) => string =
-  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
+function sha256Hex(data: Buffer): string {
+  // Asked here, not when the module loads: the bundle loads node:crypto on first use (scripts/bundle.mjs).
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
+}
 
 const CRLF = Buffer.from('\r\n');
 
