@@ -16,11 +16,16 @@ const REMOVED = Symbol('removed');
 const NOTHING: ReadonlySet<never> = new Set();
 type Slot<V> = V | typeof REMOVED;
 
-/** One key's values, oldest first; `position` orders keys as a Map orders its insertions. */
+/**
+ * One key's values: the latest inline, the ones before it (oldest first) only once there are any
+ * (most keys are written once: two arrays per key were ~2 MB of the synthetic set's heap, for the
+ * garbage collector to trace). `position` orders keys as a Map orders its insertions.
+ */
 interface History<V> {
   position: number;
-  versions: number[];
-  slots: Slot<V>[];
+  version: number;
+  slot: Slot<V>;
+  older?: { versions: number[]; slots: Slot<V>[] };
 }
 
 /** The version counter shared by a root model's collections. */
@@ -50,15 +55,18 @@ class Store<K, V> {
 
   current(key: K): Slot<V> | undefined {
     const history = this.histories.get(key);
-    return history?.slots[history.slots.length - 1];
+    return history?.slot;
   }
 
   at(key: K, version: number): Slot<V> | undefined {
     const history = this.histories.get(key);
     if (!history) return undefined;
-    let index = history.versions.length - 1;
-    while (index >= 0 && history.versions[index]! > version) index--;
-    return index < 0 ? undefined : history.slots[index];
+    if (history.version <= version) return history.slot;
+    const older = history.older;
+    if (!older) return undefined;
+    let index = older.versions.length - 1;
+    while (index >= 0 && older.versions[index]! > version) index--;
+    return index < 0 ? undefined : older.slots[index];
   }
 
   write(key: K, slot: Slot<V>): void {
@@ -68,22 +76,23 @@ class Store<K, V> {
     const history = this.histories.get(key);
     if (!history) {
       if (slot !== REMOVED) {
-        this.histories.set(key, { position: this.nextPosition++, versions: [version], slots: [slot] });
+        this.histories.set(key, { position: this.nextPosition++, version, slot });
         this.live++;
       }
       return;
     }
-    const last = history.slots.length - 1;
-    const wasRemoved = history.slots[last] === REMOVED;
+    const wasRemoved = history.slot === REMOVED;
     const readded = wasRemoved && slot !== REMOVED;
     if (readded) this.live++;
     else if (!wasRemoved && slot === REMOVED) this.live--;
     // No fork reads a value written since the last fork: replace it instead of keeping it.
-    if (history.versions[last] === version) history.slots[last] = slot;
-    else {
-      history.versions.push(version);
-      history.slots.push(slot);
+    if (history.version !== version) {
+      history.older ??= { versions: [], slots: [] };
+      history.older.versions.push(history.version);
+      history.older.slots.push(history.slot);
+      history.version = version;
     }
+    history.slot = slot;
     if (readded) {
       // A key added again goes last, as in a Map.
       history.position = this.nextPosition++;
@@ -106,8 +115,7 @@ class Store<K, V> {
   [SNAPSHOT_FIELDS](): Record<string, unknown> {
     const histories = new Map<K, History<V>>();
     for (const [key, history] of this.histories) {
-      const last = history.slots.length - 1;
-      if (history.slots[last] !== REMOVED) histories.set(key, { position: history.position, versions: [history.versions[last]!], slots: [history.slots[last]!] });
+      if (history.slot !== REMOVED) histories.set(key, { position: history.position, version: history.version, slot: history.slot });
     }
     return { clock: this.clock, histories, writeVersions: [], writeKeys: [], live: this.live, nextPosition: this.nextPosition };
   }
@@ -201,8 +209,7 @@ export class ForkableMap<K, V> implements ReadonlyMap<K, V> {
   *entries(): MapIterator<[K, V]> {
     if (this.version === undefined) {
       // The root: each key's last value, in the histories' order (which is the keys' positions).
-      for (const [key, { slots }] of this.store.histories) {
-        const slot = slots[slots.length - 1]!;
+      for (const [key, { slot }] of this.store.histories) {
         if (slot !== REMOVED) yield [key, slot];
       }
       return;
