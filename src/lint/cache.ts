@@ -272,12 +272,10 @@ class ParsedPack implements ParseCache {
 
   /** Appends what this run parsed, or replaces parsed.jsonl with it and the stored entries still in use. */
   save(): void {
-    if (!this.file && !this.corrupt) {
-      // Without reading the file there is nothing to drop: a later run that reads it does.
-      if (this.droppable() * 4 <= (this.entries?.lines ?? 0)) {
-        if (this.pending.length > 0) this.append(this.pending);
-        return;
-      }
+    // Without reading the file there is nothing to drop (droppable() is 0): a later run that reads it does.
+    if (!this.file && !this.corrupt && this.droppable() * 4 <= (this.entries?.lines ?? 0)) {
+      if (this.pending.length > 0) this.append(this.pending);
+      return;
     }
     const file = this.replacement();
     for (const [checksum, line] of this.stored) if (this.isKept(checksum) && !this.written.has(checksum)) file.write(`${line}\n`);

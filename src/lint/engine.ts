@@ -140,7 +140,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   // are parsed then, synchronously. (A resumed walk almost always parses a changed file anyway.)
   // The module compiles off the main thread while the cached entries are read (the benchmark's set after
   // one edit: the main thread waited ~30 ms for it after reading them).
-  const parses = (source: MigrationSource) => source.validUtf8 && (direct || !parseCache?.has(parseKey(source)));
+  const parses = (source: MigrationSource) => source.validUtf8 && !parseCache?.has(parseKey(source));
   const parser = resumeFrom || sources.some(parses) ? loadParser() : undefined;
   const parsed = sources.map((source) => (direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, parseCache)));
   // An entry kept but unreadable is parsed too.
