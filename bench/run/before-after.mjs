@@ -3,6 +3,7 @@
 
 import { formatPeakMiB, median } from './format.mjs';
 import { baselineKey, completed } from './groups.mjs';
+import { pairedRatio, verdict } from './paired.mjs';
 
 export function beforeAfterSection(groups, baseline) {
   const rows = [];
@@ -16,29 +17,46 @@ export function beforeAfterSection(groups, baseline) {
         notCompared.push(`${group.id}: ${line.label}`);
         continue;
       }
-      const before = median(twin.samples);
-      const after = median(line.samples);
-      const slower = after > before;
-      const ratio = (after / before).toFixed(2);
-      const rss = [formatPeakMiB(twin.rssKiB), formatPeakMiB(line.rssKiB)];
-      rows.push({ slower, cells: [group.id, line.label, before.toFixed(3), after.toFixed(3), ratio, ...rss, slower ? 'slower' : ''] });
+      const wall = pairedRatio(line.samples, twin.samples);
+      const cpu = line.cpuSamples.length === line.samples.length ? pairedRatio(line.cpuSamples, twin.cpuSamples) : null;
+      rows.push({
+        verdict: verdict(wall),
+        cells: [
+          group.id,
+          line.label,
+          median(twin.samples).toFixed(3),
+          median(line.samples).toFixed(3),
+          interval(wall),
+          verdict(wall),
+          interval(cpu),
+          cpu ? verdict(cpu) : '',
+          formatPeakMiB(twin.rssKiB),
+          formatPeakMiB(line.rssKiB),
+        ],
+      });
     }
   }
-  const slowerCount = rows.filter((row) => row.slower).length;
+  const count = (word) => rows.filter((row) => row.verdict === word).length;
   const out = [
     `### Before and after: this build against baseline ${baseline.tag}`,
     '',
-    `The ratios of one round-alternated run (this build's median / baseline ${baseline.tag}'s); a line counts as slower when its median is above the baseline's.`,
-    `Slower: ${slowerCount} of ${rows.length} lines compared.`,
+    `Both builds ran each line in the same rounds, back to back (which one first alternates). A ratio is the median of the rounds' ratios (this build / baseline ${baseline.tag}), with its 95% interval (the sign test's, distribution-free).`,
+    'A line is slower when the whole interval is above 1, faster when it is below 1, and the same when it holds 1: the rounds cannot tell the builds apart.',
+    'CPU is user + system time of all threads (V8 compiles and collects garbage on other threads), as GNU time measures it (10 ms steps).',
+    `Wall time: ${count('slower')} slower, ${count('same')} the same, ${count('faster')} faster, of ${rows.length} lines compared.`,
   ];
   if (rows.length) {
     out.push(
       '',
-      '| group | line | baseline median s | this build median s | ratio | baseline peak RSS MiB | this build peak RSS MiB | |',
-      '|---|---|---:|---:|---:|---:|---:|---|',
+      '| group | line | baseline median s | this build median s | wall ratio [95%] | wall | CPU ratio [95%] | CPU | baseline peak RSS MiB | this build peak RSS MiB |',
+      '|---|---|---:|---:|---:|---|---:|---|---:|---:|',
       ...rows.map((row) => `| ${row.cells.join(' | ')} |`),
     );
   }
   if (notCompared.length) out.push('', `Not compared, since one build did not complete them (see their tables): ${notCompared.join('; ')}.`);
   return out.join('\n');
+}
+
+function interval(paired) {
+  return paired ? `${paired.ratio.toFixed(2)} [${paired.low.toFixed(2)}–${paired.high.toFixed(2)}]` : '—';
 }

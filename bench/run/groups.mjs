@@ -29,6 +29,8 @@ export function contender(key, label, { build = null, ...spec }) {
     status: 'ok',
     reason: null,
     samples: [],
+    /** CPU seconds per round (user + system), where GNU time measures them. */
+    cpuSamples: [],
     rssKiB: [],
     notes: new Set(),
   };
@@ -115,6 +117,7 @@ export async function runGroup(group) {
             const note = await c.verify?.(result, rep);
             if (note) c.notes.add(note);
             c.samples.push(result.seconds);
+            if (result.cpuSeconds !== null) c.cpuSamples.push(result.cpuSeconds);
             if (result.rssKiB !== null) c.rssKiB.push(result.rssKiB);
             console.error(`  ${rep + 1}/${group.reps}  ${c.label}: ${result.seconds.toFixed(3)} s, ${formatMiB(result.rssKiB)} MiB`);
           }

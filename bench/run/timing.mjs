@@ -30,9 +30,10 @@ function killGroup(child) {
   }
 }
 
-// GNU time reports the child's peak RSS exactly; polling VmHWM is the fallback.
+// GNU time reports the child's peak RSS exactly, and its CPU time (user + system, all threads: V8 compiles
+// and collects garbage on other threads); polling VmHWM is the fallback, which measures no CPU time.
 export const gnuTime =
-  fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0
+  fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'true'], { encoding: 'utf8' }).status === 0
     ? '/usr/bin/time'
     : null;
 
@@ -48,7 +49,7 @@ let rssFileCounter = 0;
 export function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.env, timeoutMs = RUN_TIMEOUT_MS } = {}) {
   checkAborted();
   const rssFile = gnuTime ? path.join(scratchDir, `rss-${++rssFileCounter}`) : null;
-  const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const stdout = [];
     const stderr = [];
@@ -80,10 +81,17 @@ export function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.
       currentChild = null;
       if (abortSignal) return reject(new Error(`interrupted (${abortSignal})`));
       let rssKiB = polledHwmKiB || null;
+      let cpuSeconds = null;
       if (rssFile && fs.existsSync(rssFile)) {
-        // GNU time writes "Command exited with non-zero status N" before the number.
-        const numbers = fs.readFileSync(rssFile, 'utf8').split('\n').filter((line) => /^\d+$/.test(line.trim()));
-        rssKiB = numbers.length ? Number(numbers.at(-1)) : null;
+        // GNU time writes "Command exited with non-zero status N" before its line.
+        const measured = fs
+          .readFileSync(rssFile, 'utf8')
+          .split('\n')
+          .map((line) => /^(\d+) ([\d.]+) ([\d.]+)$/.exec(line.trim()))
+          .filter(Boolean)
+          .at(-1);
+        rssKiB = measured ? Number(measured[1]) : null;
+        cpuSeconds = measured ? Number(measured[2]) + Number(measured[3]) : null;
         fs.rmSync(rssFile, { force: true });
       }
       resolve({
@@ -92,6 +100,7 @@ export function execTimed(cmd, args, { cwd = workDir ?? repoRoot, env = process.
         signal,
         timedOut,
         rssKiB,
+        cpuSeconds,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
       });
