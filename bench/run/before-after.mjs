@@ -36,14 +36,15 @@ export function beforeAfterSection(groups, baseline) {
       });
     }
   }
-  const count = (word) => rows.filter((row) => row.verdict === word).length;
+  const count = (word) => rows.filter((row) => row.verdict.startsWith(word)).length;
   const out = [
     `### Before and after: this build against baseline ${baseline.tag}`,
     '',
     `Both builds ran each line in the same rounds, back to back (which one first alternates). A ratio is the median of the rounds' ratios (this build / baseline ${baseline.tag}), with its 95% interval (the sign test's, distribution-free).`,
     'A line is slower when the whole interval is above 1, faster when it is below 1, and the same when it holds 1: the rounds cannot tell the builds apart.',
+    'Lines with fewer than 6 rounds (apply: 3) have no such interval: their ratios range in parentheses, and the verdict says what every round showed.',
     'CPU is user + system time of all threads (V8 compiles and collects garbage on other threads), as GNU time measures it (10 ms steps).',
-    `Wall time: ${count('slower')} slower, ${count('same')} the same, ${count('faster')} faster, of ${rows.length} lines compared.`,
+    `Wall time: ${count('slower')} slower, ${count('same')} the same, ${count('mixed')} mixed, ${count('faster')} faster, of ${rows.length} lines compared.`,
   ];
   if (rows.length) {
     out.push(
@@ -57,6 +58,9 @@ export function beforeAfterSection(groups, baseline) {
   return out.join('\n');
 }
 
+/** `ratio [low–high]`; the range of the rounds' ratios in parentheses where they are too few for an interval. */
 function interval(paired) {
-  return paired ? `${paired.ratio.toFixed(2)} [${paired.low.toFixed(2)}–${paired.high.toFixed(2)}]` : '—';
+  if (!paired) return '—';
+  const range = `${paired.low.toFixed(2)}–${paired.high.toFixed(2)}`;
+  return `${paired.ratio.toFixed(2)} ${paired.interval ? `[${range}]` : `(${range})`}`;
 }
