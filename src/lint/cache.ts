@@ -23,16 +23,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { openCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
-import type { MigrationFile, MigrationSource } from '../migrations/types.js';
+import type { Directives, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
 import { lintResultOf, type Diagnostic, type LintResult } from './diagnostic.js';
-import type { LintInput, ParseCache } from './engine.js';
+import type { CachedParse, LintInput, LintSource, ParseCache } from './engine.js';
 import type { Rule } from './rule.js';
 import { CheckpointStore } from './checkpoint-store.js';
 
-/** Changes when the files' layout changes. */
-const CACHE_FORMAT = 1;
+/** Changes when the files' layout changes (2: parsed.jsonl entries carry the file's size, length and directives). */
+const CACHE_FORMAT = 2;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
 const CHECKPOINTS_DIR = 'checkpoints';
@@ -93,10 +93,10 @@ export class LintCache {
       result = await lintSequence({
         ...rest,
         rules: rest.rules ?? (await builtinRules()),
-        sources: resume ? sources(store!.files.slice(resume.position)) : sources(),
+        sources: lintSources(resume ? store!.files.slice(resume.position) : digests.map((digest) => digest.file), input),
         parseCache: parsed,
         checkpoints: store && {
-          resume: resume && { ...resume, source: (file) => sources([file])[0]!, all: () => sources() },
+          resume: resume && { ...resume, source: (file) => sources([file])[0]!, all: () => lintSources(digests.map((digest) => digest.file), input) },
           started: (position) => store.started(position),
           wanted: (position) => store.wanted(position),
           record: (position, findings) => store.record(position, findings),
@@ -246,21 +246,21 @@ class ParsedPack implements ParseCache {
     return this.stored.has(checksum);
   }
 
-  get(checksum: string): ParsedSql | undefined {
+  get(checksum: string): CachedParse | undefined {
     const line = this.stored.get(checksum);
     if (line === undefined) return undefined;
-    const parsed = parseEntry(line);
-    if (parsed) this.reused.set(checksum, line);
+    const cached = parseEntry(line);
+    if (cached) this.reused.set(checksum, line);
     else this.corrupt = true;
-    return parsed;
+    return cached;
   }
 
-  set(checksum: string, parsed: ParsedSql): void {
+  set(checksum: string, source: MigrationSource, parsed: ParsedSql): void {
     // Files with the same content are parsed once each, and written once.
     if (this.written.has(checksum)) return;
     this.written.add(checksum);
-    // Serialised now, before rules see the statements.
-    const line = `${checksum} ${JSON.stringify(parsed)}`;
+    // Serialised now, before rules see the statements; written out as CachedParse, without building one.
+    const line = `${checksum} {"size":${source.size},"length":${source.text.length},"directives":${JSON.stringify(source.directives)},"parsed":${JSON.stringify(parsed)}}`;
     if (this.file) {
       this.file.write(`${line}\n`);
       return;
@@ -349,17 +349,43 @@ function startsWith(file: string, text: string): boolean {
   return start.equals(expected);
 }
 
-function parseEntry(line: string): ParsedSql | undefined {
+function parseEntry(line: string): CachedParse | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line.slice(CHECKSUM_LENGTH + 1));
   } catch {
     return undefined;
   }
-  const parsed = value as Partial<ParsedSql> | null;
-  return parsed && Array.isArray(parsed.statements) && Array.isArray(parsed.errors) && Array.isArray(parsed.comments)
-    ? (parsed as ParsedSql)
+  const entry = value as { size?: unknown; length?: unknown; directives?: Partial<Directives> | null; parsed?: Partial<ParsedSql> | null } | null;
+  const parsed = entry?.parsed;
+  const directives = entry?.directives;
+  return entry &&
+    typeof entry.size === 'number' &&
+    typeof entry.length === 'number' &&
+    directives &&
+    Array.isArray(directives.unknown) &&
+    Array.isArray(directives.misplaced) &&
+    parsed &&
+    Array.isArray(parsed.statements) &&
+    Array.isArray(parsed.errors) &&
+    Array.isArray(parsed.comments)
+    ? (entry as CachedParse)
     : undefined;
+}
+
+/**
+ * `files` for the walk: those the checksum cache found unchanged (valid UTF-8) are not read, the
+ * others are (see LintSource). Each is read at most once, whoever asks.
+ */
+function lintSources(files: readonly MigrationFile[], input: CachedLintInput): LintSource[] {
+  const unchanged = new Map<string, FileDigest>();
+  for (const digest of input.digests) if (!('text' in digest) && digest.validUtf8) unchanged.set(digest.file.path, digest);
+  const read = new Map(input.sources(files.filter((file) => !unchanged.has(file.path))).map((source) => [source.file.path, source]));
+  return files.map((file) => {
+    const digest = unchanged.get(file.path);
+    if (!digest) return read.get(file.path)!;
+    return { file, checksum: digest.checksum, size: digest.size, read: () => input.sources([file])[0]! };
+  });
 }
 
 /** The rest of a LintResult follows from the input the key stands for. */

@@ -26,7 +26,7 @@ const DIRECT_PARSE_FILES = 8;
 
 export interface LintInput {
   /** Every file of the sequence, in any order: the engine sorts by version, up before down. */
-  sources: readonly MigrationSource[];
+  sources: readonly LintSource[];
   config: LintConfig;
   /** The rules to run: the caller's choice (lintProject passes the registry, rules/index.ts), so the engine depends on no rule. */
   rules: readonly Rule[];
@@ -49,6 +49,29 @@ export interface LintInput {
 }
 
 /**
+ * A file of the sequence: read, or (the lint cache's) not read yet. The
+ * checksum cache found it unchanged; the walk takes its parse result, length
+ * and directives from the parse cache, and reads it only when the parse cache
+ * has no entry for it, or when a finding needs its text (a code frame).
+ * Reading every file made a lint after one edit of the benchmark's 10,000
+ * files (no checkpoint: its model is too large) 1.1–1.2x as long (alternated
+ * rounds, newest and middle file edited).
+ */
+export type LintSource = MigrationSource | UnreadSource;
+
+export interface UnreadSource {
+  file: MigrationFile;
+  /** As recorded by the checksum cache. */
+  checksum: string;
+  size: number;
+  read(): MigrationSource;
+}
+
+function isUnread(source: LintSource): source is UnreadSource {
+  return !('text' in source);
+}
+
+/**
  * A store of parse results keyed by the file's checksum. `ParsedSql` survives
  * JSON.stringify/parse, so a cache can live on disk; include
  * `PARSED_SQL_VERSION` in its key, since another sqlmig version may parse
@@ -57,8 +80,24 @@ export interface LintInput {
 export interface ParseCache {
   /** Whether an entry is kept for `checksum` (which `get` may still find unreadable). */
   has(checksum: string): boolean;
-  get(checksum: string): ParsedSql | undefined;
-  set(checksum: string, parsed: ParsedSql): void;
+  get(checksum: string): CachedParse | undefined;
+  /** Keeps `parsed`, with what the walk needs of `source` without reading it again (see CachedParse). */
+  set(checksum: string, source: MigrationSource, parsed: ParsedSql): void;
+}
+
+/** A parse result, and what else the walk needs of the file it came from, so that an unread file can be walked. */
+export interface CachedParse {
+  parsed: ParsedSql;
+  /**
+   * The file's size in bytes. An entry under a file's checksum is that file's exactly when the sizes
+   * agree: such entries are made from files with no CR, and a file with the same checksum (its CRLFs
+   * read as LF) and as many bytes has none either, so the same bytes. One with CRLFs is read, and its
+   * entry is under another key (parseKey).
+   */
+  size: number;
+  /** The text's length (the SQL a checkpoint is weighed against). */
+  length: number;
+  directives: Directives;
 }
 
 
@@ -75,7 +114,7 @@ export interface WalkCheckpoints {
     /** A file behind it, read only if a rule asks for its text or statements. */
     source(file: MigrationFile): MigrationSource;
     /** Every file, for a full walk when the checkpoint cannot be read. */
-    all(): readonly MigrationSource[];
+    all(): readonly LintSource[];
     /** Every finding behind it (as `record` was given them). */
     findings: readonly Finding[];
   };
@@ -140,14 +179,19 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   // are parsed then, synchronously. (A resumed walk almost always parses a changed file anyway.)
   // The module compiles off the main thread while the cached entries are read (the benchmark's set after
   // one edit: the main thread waited ~30 ms for it after reading them).
-  const parses = (source: MigrationSource) => source.validUtf8 && !parseCache?.has(parseKey(source));
+  const parses = (source: LintSource) =>
+    isUnread(source) ? !parseCache?.has(source.checksum) : source.validUtf8 && !parseCache?.has(parseKey(source));
   const parser = resumeFrom || sources.some(parses) ? loadParser() : undefined;
-  const parsed = sources.map((source) => (direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, parseCache)));
-  // An entry kept but unreadable is parsed too.
-  await (parser ?? (parsed.some((entry) => entry === undefined) ? loadParser() : undefined));
+  const prepared = sources.map((source) => prepare(source, parseCache, direct));
+  // An entry kept but unreadable is parsed too, and so is an unread file whose entry is another file's.
+  await (parser ?? (prepared.some((entry) => entry.parsed === undefined) ? loadParser() : undefined));
 
   const fileFindings = sources.map((): Finding[] => []);
-  const walked = sources.map((source, index) => readFile(source, fileFindings[index]!, parsed[index], parseCache, direct));
+  const walked = prepared.map((entry, index) =>
+    entry.unread ? unreadFile(entry.unread, entry.cached, fileFindings[index]!) : readFile(entry.source, fileFindings[index]!, entry.parsed, parseCache, direct),
+  );
+  /** The walked files' text lengths, known without reading an unread one. */
+  const lengths = prepared.map((entry) => (entry.unread ? entry.cached.length : entry.source.text.length));
   const files = [...behind, ...walked];
   const migrations = groupByVersion(files);
   const findings: Finding[] = [];
@@ -217,7 +261,7 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   let sqlLength = resumeFrom?.head.sqlLength ?? 0;
   for (let index = start; index < files.length; index++) {
     const file = files[index]!;
-    sqlLength += file.text.length;
+    sqlLength += lengths[index - start]!;
     // A down file runs against the state its up file left; the sequence goes on from the up file.
     schema = file.direction === 'up' ? main : main.fork();
     current = file;
@@ -291,7 +335,28 @@ function parseKey(source: MigrationSource): string {
 /** The parse result the cache has for a file; null for a file that is not parsed (invalid UTF-8). */
 function cachedParse(source: MigrationSource, cache: ParseCache | undefined): ParsedSql | null | undefined {
   if (!source.validUtf8) return null;
-  return cache?.get(parseKey(source));
+  return cache?.get(parseKey(source))?.parsed;
+}
+
+/**
+ * A file ready to walk: unread with the parse cache's entry for it, or read, with its parse result if
+ * the cache has one (undefined: to be parsed; null: not parsed, see cachedParse). A direct walk reads
+ * every file (it does not read the parse cache).
+ */
+type Prepared =
+  | { unread: UnreadSource; cached: CachedParse; parsed: ParsedSql }
+  | { unread?: undefined; source: MigrationSource; parsed: ParsedSql | null | undefined };
+
+function prepare(lintSource: LintSource, cache: ParseCache | undefined, direct: boolean): Prepared {
+  let source: MigrationSource;
+  if (isUnread(lintSource)) {
+    const cached = direct ? undefined : cache?.get(lintSource.checksum);
+    if (cached && cached.size === lintSource.size) return { unread: lintSource, cached, parsed: cached.parsed };
+    source = lintSource.read();
+  } else {
+    source = lintSource;
+  }
+  return { source, parsed: direct ? (source.validUtf8 ? undefined : null) : cachedParse(source, cache) };
 }
 
 /**
@@ -306,7 +371,7 @@ function parsedOf(source: MigrationSource, cache: ParseCache | undefined, direct
   const cached = cachedParse(source, cache);
   if (cached) return cached;
   const parsed = parseSql(source.text);
-  cache?.set(parseKey(source), parsed);
+  cache?.set(parseKey(source), source, parsed);
   return parsed;
 }
 
@@ -331,10 +396,35 @@ function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSq
     parseErrors: parsed.errors,
     comments: parsed.comments,
   };
-  for (const error of lintFile.parseErrors) findings.push(syntaxError(file.path, error));
-  for (const directive of directives.misplaced) findings.push(invalidDirective(lintFile, directive, 'misplaced'));
-  for (const directive of directives.unknown) findings.push(invalidDirective(lintFile, directive, 'unknown'));
+  addEngineFindings(lintFile, findings);
   return lintFile;
+}
+
+/** An unread file with its cached parse: its text is read on first use (a finding's code frame, a disable comment). */
+function unreadFile(source: UnreadSource, cached: CachedParse, findings: Finding[]): LintFile {
+  const { file } = source;
+  const lintFile = {
+    path: file.path,
+    fileName: file.fileName,
+    version: file.version,
+    name: file.name,
+    direction: file.direction,
+    directives: cached.directives,
+    statements: cached.parsed.statements,
+    parseErrors: cached.parsed.errors,
+    comments: cached.parsed.comments,
+  } as LintFile;
+  let text: string | undefined;
+  Object.defineProperty(lintFile, 'text', { get: () => (text ??= source.read().text), enumerable: true });
+  addEngineFindings(lintFile, findings);
+  return lintFile;
+}
+
+/** What the engine itself reports on a file: syntax errors and directives without effect. */
+function addEngineFindings(file: LintFile, findings: Finding[]): void {
+  for (const error of file.parseErrors) findings.push(syntaxError(file.path, error));
+  for (const directive of file.directives.misplaced) findings.push(invalidDirective(file, directive, 'misplaced'));
+  for (const directive of file.directives.unknown) findings.push(invalidDirective(file, directive, 'unknown'));
 }
 
 function hasDisableComment(file: LintFile): boolean {
@@ -521,8 +611,10 @@ function result(
       a.column - b.column ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
+  // Only the texts of files with findings are taken: an unread file is read for its text.
+  const withFindings = new Set(diagnostics.map((diagnostic) => diagnostic.file));
   return lintResultOf(
     diagnostics,
-    reported.map((file) => ({ path: file.path, text: walked.has(file) ? file.text : undefined })),
+    reported.map((file) => ({ path: file.path, text: walked.has(file) && withFindings.has(file.path) ? file.text : undefined })),
   );
 }

@@ -24,6 +24,8 @@ export interface FileDigest {
   /** sha256 hex of the bytes, CRLF read as LF (source.ts fileChecksum). */
   checksum: string;
   validUtf8: boolean;
+  /** Bytes, as recorded with the checksum or read. */
+  size: number;
 }
 
 /** Changes when the file's layout or the checksum's definition changes (2: CRLF normalised). */
@@ -82,7 +84,7 @@ class ChecksumCache {
     } catch {
       stats = undefined; // reading it reports the problem
     }
-    if (entry && stats && unchanged(entry, stats)) return { file, checksum: entry[4], validUtf8: entry[5] === 1 };
+    if (entry && stats && unchanged(entry, stats)) return { file, checksum: entry[4], validUtf8: entry[5] === 1, size: entry[1] };
     delete this.next[file.fileName];
     this.changed = true;
     return undefined;

@@ -62,7 +62,7 @@ function readSource(file: MigrationFile, known?: KnownChecksum): { source: Migra
     validUtf8 = false;
     text = lenientUtf8.decode(bytes);
   }
-  return { source: { file, text, checksum, validUtf8, directives: parseDirectives(text) }, stats };
+  return { source: { file, text, checksum, validUtf8, directives: parseDirectives(text), size: bytes.length }, stats };
 }
 
 /**

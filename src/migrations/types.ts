@@ -62,6 +62,8 @@ export interface MigrationSource {
   validUtf8: boolean;
   /** Parsed `-- sqlmig:` directives. */
   directives: Directives;
+  /** Bytes read (a BOM and CRs included). */
+  size: number;
 }
 
 /** A `-- sqlmig:<name>` comment; `name` lowercased, `line` 1-based. */

@@ -15,6 +15,25 @@ import { fakeIO } from '../helpers/io.js';
 const version = vi.hoisted(() => ({ current: '1.0.0' }));
 vi.mock('../../src/package-version.js', () => ({ packageVersion: () => version.current }));
 
+/** The migration files read (by file name), whoever reads them. */
+const reads = vi.hoisted(() => ({ names: [] as string[] }));
+vi.mock('../../src/migrations/source.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/migrations/source.js')>();
+  type Files = ReadonlyArray<{ fileName: string }>;
+  const record = (files: Files) => reads.names.push(...files.map((file) => file.fileName));
+  return {
+    ...original,
+    readMigrationSources: (files: Parameters<typeof original.readMigrationSources>[0], known?: Parameters<typeof original.readMigrationSources>[1]) => {
+      record(files);
+      return original.readMigrationSources(files, known);
+    },
+    readMigrationSourcesWithStats: (files: Parameters<typeof original.readMigrationSourcesWithStats>[0]) => {
+      record(files);
+      return original.readMigrationSourcesWithStats(files);
+    },
+  };
+});
+
 const USERS_UP = '0001_create_users.up.sql';
 /** No IF NOT EXISTS: require-if-not-exists reports line 1. */
 const USERS_SQL = 'CREATE TABLE users (id bigint PRIMARY KEY);\n';
@@ -60,8 +79,12 @@ const packLines = () => readFileSync(parsedFile(), 'utf8').trimEnd().split('\n')
  */
 function tamperWithParsedFiles(options: { keepResult?: boolean } = {}): void {
   const [header, ...entries] = packLines();
-  const empty = JSON.stringify({ statements: [], errors: [], comments: [] });
-  writeFileSync(parsedFile(), [header, ...entries.map((line) => `${line.slice(0, 64)} ${empty}`)].join('\n') + '\n');
+  const emptied = (line: string) => {
+    const entry = JSON.parse(line.slice(65)) as { parsed: unknown };
+    entry.parsed = { statements: [], errors: [], comments: [] };
+    return `${line.slice(0, 64)} ${JSON.stringify(entry)}`;
+  };
+  writeFileSync(parsedFile(), [header, ...entries.map(emptied)].join('\n') + '\n');
   if (!options.keepResult) {
     rmSync(resultFile());
     rmSync(join(cacheDir, 'checkpoints'), { recursive: true, force: true });
@@ -215,6 +238,30 @@ describe('lint cache', () => {
       writeFileSync(join(cacheDir, 'checksums.json'), JSON.stringify(checksums));
       expect(await findings()).toContain('0001_create_users.down.sql:1 edited-migration');
       expect(await findings({ cache: false })).not.toContain('0001_create_users.down.sql:1 edited-migration');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a walk after an edit reads the edited file, and of the others only those with findings (for code frames)', async () => {
+    const clean = {
+      '0002_create_posts.up.sql': 'CREATE TABLE IF NOT EXISTS posts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n',
+      '0002_create_posts.down.sql': 'DROP TABLE IF EXISTS posts;\n',
+      '0003_comment.up.sql': 'COMMENT ON TABLE posts IS NULL;\n',
+      '0003_comment.down.sql': 'COMMENT ON TABLE posts IS NULL;\n',
+    };
+    for (const [name, text] of Object.entries(clean)) writeFileSync(join(sql, name), text);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000); // the files are not "written moments ago" any more, so they are recorded
+      await lint({ cwd: root, env: {}, cacheDir });
+      writeFileSync(join(sql, '0003_comment.up.sql'), `-- edited\n${clean['0003_comment.up.sql']}`);
+      reads.names = [];
+      const walked = await lint({ cwd: root, env: {}, cacheDir });
+      expect(reads.names.sort()).toEqual(['0001_create_users.up.sql', '0003_comment.up.sql']);
+      const uncached = await lint({ cwd: root, env: {} });
+      expect(walked).toEqual(uncached);
+      expect([...walked.sources.keys()]).toEqual([join(sql, USERS_UP)]);
     } finally {
       vi.useRealTimers();
     }

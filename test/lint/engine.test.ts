@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../src/config/defaults.js';
 import type { LintConfig } from '../../src/config/types.js';
-import { lintSequence } from '../../src/lint/engine.js';
+import { lintSequence, type CachedParse, type LintSource, type ParseCache, type UnreadSource } from '../../src/lint/engine.js';
 import type { Diagnostic } from '../../src/lint/diagnostic.js';
 import type { Rule } from '../../src/lint/rule.js';
 import type { MigrationSource } from '../../src/migrations/types.js';
+import type { ParsedSql } from '../../src/parse/types.js';
 import destructiveChange from '../../rules/destructive-change.js';
 import { rules as registry } from '../../rules/index.js';
 import requireIfExists from '../../rules/require-if-exists.js';
@@ -246,7 +247,8 @@ describe('parse cache', () => {
     const cache = {
       has: (checksum: string) => stored.has(checksum),
       get: (checksum: string) => (stored.has(checksum) ? JSON.parse(stored.get(checksum)!) : undefined),
-      set: (checksum: string, parsed: unknown) => void stored.set(checksum, JSON.stringify(parsed)),
+      set: (checksum: string, from: MigrationSource, parsed: ParsedSql) =>
+        void stored.set(checksum, JSON.stringify({ parsed, size: from.size, length: from.text.length, directives: from.directives })),
     };
     const run = () => lintSequence({ sources: [source], rules: registry, config: defaultLintConfig(), parseCache: cache });
     const first = await run();
@@ -254,5 +256,48 @@ describe('parse cache', () => {
     const second = await run();
     expect(second.diagnostics).toEqual(first.diagnostics);
     expect(first.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('walks an unread file from its entry when the sizes agree; reads one whose size differs (CRLF) and parses it under its own key', async () => {
+    const stored = new Map<string, CachedParse>();
+    const cache = {
+      has: (checksum: string) => stored.has(checksum),
+      get: (checksum: string) => stored.get(checksum),
+      set: (checksum: string, from: MigrationSource, parsed: ParsedSql) =>
+        void stored.set(checksum, { parsed, size: from.size, length: from.text.length, directives: from.directives }),
+    };
+    let reads = 0;
+    const unread = (source: MigrationSource): UnreadSource => ({
+      file: source.file,
+      checksum: source.checksum,
+      size: source.size,
+      read: () => (reads++, source),
+    });
+    // A lone up file: require-down off.
+    const config = defaultLintConfig();
+    config.rules['require-down'] = 'off';
+    const lintOne = (source: LintSource, parseCache?: ParseCache) => lintSequence({ sources: [source], rules: registry, config, parseCache });
+    // No finding: a finding's code frame would read the file.
+    const clean = 'SELECT 1;\nCREATE TABLE IF NOT EXISTS t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n';
+    const lf = { ...exampleSource('0001_a.up.sql', clean), checksum: 'abc' };
+    const first = await lintOne(lf, cache);
+    expect(first.diagnostics).toEqual([]);
+    expect(await lintOne(unread(lf), cache)).toEqual(first);
+    expect(reads).toBe(0);
+
+    // The same checksum (CRLF read as LF) and more bytes: the entry is another file's.
+    const crlf = { ...exampleSource('0001_a.up.sql', clean.replaceAll('\n', '\r\n')), checksum: 'abc' };
+    expect(await lintOne(unread(crlf), cache)).toEqual(await lintOne(crlf));
+    expect(reads).toBe(1);
+    expect(stored.size).toBe(2);
+
+    // A finding's code frame reads the file once.
+    const finding = { ...exampleSource('0001_a.up.sql', 'CREATE TABLE t (id bigint);\n'), checksum: 'def' };
+    await lintOne(finding, cache);
+    reads = 0;
+    const walked = await lintOne(unread(finding), cache);
+    expect(walked.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`)).toContain('1:14 require-if-not-exists');
+    expect(walked.sources.get(finding.file.path)).toBe(finding.text);
+    expect(reads).toBe(1);
   });
 });

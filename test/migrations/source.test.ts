@@ -26,6 +26,7 @@ describe('readMigrationSource', () => {
       checksum: sha256(content),
       validUtf8: true,
       directives: { noTransaction: true, unknown: [], misplaced: [] },
+      size: Buffer.byteLength(content),
     });
   });
 

@@ -34,6 +34,7 @@ export function exampleSource(name: string, sql: string): MigrationSource {
     checksum: '',
     validUtf8: true,
     directives: parseDirectives(sql),
+    size: Buffer.byteLength(sql),
   };
 }
 
