@@ -260,7 +260,8 @@ class ParsedPack implements ParseCache {
     if (this.written.has(checksum)) return;
     this.written.add(checksum);
     // Serialised now, before rules see the statements; written out as CachedParse, without building one.
-    const line = `${checksum} {"size":${source.size},"length":${source.text.length},"directives":${JSON.stringify(source.directives)},"parsed":${JSON.stringify(parsed)}}`;
+    const keyedByText = checksum === source.checksum ? '' : '"keyedByText":true,';
+    const line = `${checksum} {"size":${source.size},${keyedByText}"length":${source.text.length},"directives":${JSON.stringify(source.directives)},"parsed":${JSON.stringify(parsed)}}`;
     if (this.file) {
       this.file.write(`${line}\n`);
       return;

@@ -89,12 +89,14 @@ export interface ParseCache {
 export interface CachedParse {
   parsed: ParsedSql;
   /**
-   * The file's size in bytes. An entry under a file's checksum is that file's exactly when the sizes
-   * agree: such entries are made from files with no CR, and a file with the same checksum (its CRLFs
-   * read as LF) and as many bytes has none either, so the same bytes. One with CRLFs is read, and its
-   * entry is under another key (parseKey).
+   * The file's size in bytes, and whether the entry is keyed by its text's hash rather than its file's
+   * checksum (parseKey). An unread file is walked from the entry under its checksum only when that
+   * entry is keyed by its own file's checksum and the sizes agree. That file's bytes had no CRLF (its
+   * text, hashed, gave the checksum), so a file whose bytes give the same checksum with CRLF read as LF,
+   * and which has as many bytes, has none either: the same bytes. Any other file is read.
    */
   size: number;
+  keyedByText?: boolean;
   /** The text's length (the SQL a checkpoint is weighed against). */
   length: number;
   directives: Directives;
@@ -326,10 +328,13 @@ function visit(statement: Statement, file: LintFile, hooks: RuleHooks[], schema:
   schema.apply(statement, file);
 }
 
-/** The checksum under which the parse cache keeps a file's parse result. */
+/**
+ * The key under which the parse cache keeps a file's parse result: its checksum, or for a text with a CR
+ * the sha256 of the text itself. The checksum reads CRLF as LF, but parse results hold offsets into the
+ * text as written, and two files may differ only in where their CRLFs are.
+ */
 function parseKey(source: MigrationSource): string {
-  // The checksum reads CRLF as LF, but parse results hold offsets into the text as written (keys stay sha256 hex).
-  return source.text.includes('\r') ? createHash('sha256').update(`${source.checksum} as written with CR`).digest('hex') : source.checksum;
+  return source.text.includes('\r') ? createHash('sha256').update(source.text).digest('hex') : source.checksum;
 }
 
 /** The parse result the cache has for a file; null for a file that is not parsed (invalid UTF-8). */
@@ -351,7 +356,7 @@ function prepare(lintSource: LintSource, cache: ParseCache | undefined, direct: 
   let source: MigrationSource;
   if (isUnread(lintSource)) {
     const cached = direct ? undefined : cache?.get(lintSource.checksum);
-    if (cached && cached.size === lintSource.size) return { unread: lintSource, cached, parsed: cached.parsed };
+    if (cached && !cached.keyedByText && cached.size === lintSource.size) return { unread: lintSource, cached, parsed: cached.parsed };
     source = lintSource.read();
   } else {
     source = lintSource;

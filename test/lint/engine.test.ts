@@ -264,7 +264,7 @@ describe('parse cache', () => {
       has: (checksum: string) => stored.has(checksum),
       get: (checksum: string) => stored.get(checksum),
       set: (checksum: string, from: MigrationSource, parsed: ParsedSql) =>
-        void stored.set(checksum, { parsed, size: from.size, length: from.text.length, directives: from.directives }),
+        void stored.set(checksum, { parsed, size: from.size, keyedByText: checksum !== from.checksum, length: from.text.length, directives: from.directives }),
     };
     let reads = 0;
     const unread = (source: MigrationSource): UnreadSource => ({
@@ -290,6 +290,27 @@ describe('parse cache', () => {
     expect(await lintOne(unread(crlf), cache)).toEqual(await lintOne(crlf));
     expect(reads).toBe(1);
     expect(stored.size).toBe(2);
+
+    // An entry keyed by its text's hash is never taken for an unread file, whatever the sizes.
+    reads = 0;
+    stored.set('jkl', { ...stored.get('abc')!, keyedByText: true });
+    expect(await lintOne(unread({ ...lf, checksum: 'jkl' }), cache)).toEqual(first);
+    expect(reads).toBe(1);
+
+    // Where the CRLFs are is part of the key: the same checksum, the same size, statements elsewhere.
+    const starts: number[] = [];
+    const probe: Rule = {
+      id: 'probe',
+      defaultSeverity: 'warn',
+      description: 'records where the second statement starts',
+      rationale: 'test',
+      examples: { bad: [], good: [] },
+      check: () => ({ statement: (statement, file) => void (file.statements[1] === statement && starts.push(statement.start)) }),
+    };
+    const crlfFirst = { ...exampleSource('0001_a.up.sql', 'SELECT 1;\r\nSELECT 2;\n'), checksum: 'ghi' };
+    const crlfSecond = { ...exampleSource('0001_a.up.sql', 'SELECT 1;\nSELECT 2;\r\n'), checksum: 'ghi' };
+    for (const source of [crlfFirst, crlfSecond]) await lintSequence({ sources: [source], rules: [probe], config, parseCache: cache });
+    expect(starts).toEqual([11, 10]);
 
     // A finding's code frame reads the file once.
     const finding = { ...exampleSource('0001_a.up.sql', 'CREATE TABLE t (id bigint);\n'), checksum: 'def' };
