@@ -6,6 +6,7 @@
 //   npm run bench -- --no-build        measure dist/ as it is (default: npm run build first)
 //   npm run bench -- --baseline <dir>  also measure the sqlmig built in another checkout, line by line
 //   npm run bench -- --rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick)
+//   npm run bench -- --apply-rounds <n> runs per apply and many-databases line (default 3; 1 with --quick)
 //
 // --baseline <dir> answers "before and after: no line slower" with both measured in one run:
 // every sqlmig line gets a twin, "… [baseline <tag>]", that runs <dir>'s dist/ next to it in
@@ -51,14 +52,17 @@ const { values: options } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     baseline: { type: 'string' },
     rounds: { type: 'string' },
+    'apply-rounds': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (options.help) {
-  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build] [-- --baseline <dir>] [-- --rounds <n>]
+  console.log(`usage: npm run bench [-- --quick] [-- --only <group>[,<group>…]] [-- --no-build] [-- --baseline <dir>] [-- --rounds <n>] [-- --apply-rounds <n>]
 groups: ${GROUP_IDS.join(', ')}
 --rounds <n>      runs per sub-second and lint line (default 5; 3 with --quick); a line within a
                   few percent of its baseline needs more than 5 to tell a change from the noise
+                  (the before/after table's 95% interval needs at least 6)
+--apply-rounds <n>  runs per apply and many-databases line (default 3; 1 with --quick)
 --baseline <dir>  also measure the sqlmig already built in checkout <dir> (its dist/, never built
                   by the bench): each sqlmig line gets a twin "[baseline <tag>]" run next to it in
                   every round (swapping places every other round), and the results end with "this
@@ -82,16 +86,24 @@ if (options.baseline !== undefined) {
     process.exit(2);
   }
 }
-const rounds = options.rounds === undefined ? undefined : Number(options.rounds);
-if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) {
-  console.error(`bench: --rounds takes a whole number of at least 1, not "${options.rounds}"`);
-  process.exit(2);
+/** A --rounds-like option's value: a whole number of at least 1, or undefined when not given. */
+function roundsOption(name) {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!(Number.isInteger(count) && count >= 1)) {
+    console.error(`bench: --${name} takes a whole number of at least 1, not "${value}"`);
+    process.exit(2);
+  }
+  return count;
 }
+const rounds = roundsOption('rounds');
+const applyRounds = roundsOption('apply-rounds');
 const quick = options.quick;
 const partial = quick || onlyGroups !== null;
 const wanted = (group) => (onlyGroups ? onlyGroups.includes(group) : !(quick && group === 'apply-5000'));
 // Sub-second lines get more repetitions: their noise is relatively larger.
-const slowReps = quick ? 1 : 3;
+const slowReps = applyRounds ?? (quick ? 1 : 3);
 const fastReps = rounds ?? (quick ? 3 : 5);
 const lintPairs = quick ? 1000 : 5000;
 
