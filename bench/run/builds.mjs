@@ -19,7 +19,10 @@ export function gitOutput(dir, ...args) {
 /** What every line of a build needs, probed once: is it there, and does its lint know --no-cache. */
 function describe(build) {
   const missing = fs.existsSync(build.bin) ? null : `${NOT_AVAILABLE} (no ${path.relative(build.dir, build.bin)})`;
-  const help = missing ? null : spawnSync(node, [build.bin, 'lint', '--help'], { encoding: 'utf8' });
+  // Without the compile cache: a cache written by `lint --help` would hold little of what a lint runs, and a
+  // build whose launcher keeps the first cache it writes would then compile most of lint in every run.
+  const env = { ...process.env, SQLMIG_NO_COMPILE_CACHE: '1' };
+  const help = missing ? null : spawnSync(node, [build.bin, 'lint', '--help'], { encoding: 'utf8', env });
   return { ...build, missing, lintNoCache: help?.status === 0 && help.stdout.includes('--no-cache') };
 }
 

@@ -2,7 +2,8 @@
  * The executable's V8 code cache (src/cli/compile-cache.ts), on a copy of the
  * built executable (dist/cli/, built by `npm test`) with a cache folder
  * (XDG_CACHE_HOME) of its own. Whether V8 accepted a cache shows on disk: it
- * is written only when missing or rejected, so an accepted one keeps its inode.
+ * is written only when missing or rejected, or when a run compiled much more
+ * than the one that wrote it, so an accepted one keeps its inode.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,24 @@ describe('compile cache', () => {
     expect(second.code).toBe(0);
     const after = statSync(join(cacheFolder(copy), file!));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('the cache `lint --help` writes is written again by the next lint, which compiles far more; that one is kept', async () => {
+    const cli = copyOfCli();
+    try {
+      expect((await sqlmig(cli, ['lint', '--help'])).code).toBe(0);
+      const [file] = cacheFiles(cli).filter((name) => name.startsWith('lint-'));
+      const path = join(cacheFolder(cli), file!);
+      const help = statSync(path);
+      expect((await sqlmig(cli, ['lint', '--no-cache'])).code).toBe(0);
+      const walked = statSync(path);
+      expect(walked.size).toBeGreaterThan(help.size * 1.5);
+      expect((await sqlmig(cli, ['lint', '--no-cache'])).code).toBe(0);
+      const kept = statSync(path);
+      expect([kept.ino, kept.mtimeMs]).toEqual([walked.ino, walked.mtimeMs]);
+    } finally {
+      removeCli(cli);
+    }
   });
 
   it('a cache V8 rejects is replaced, and the run is unaffected', async () => {
