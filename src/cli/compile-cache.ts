@@ -15,19 +15,15 @@
  * when they differ; the bundle's mtime in the file name covers an edit that
  * keeps the length.
  *
- * A cache holds only what the run that wrote it compiled, so a first run that
- * did little (`sqlmig lint --help`, a lint with every result cached) would
- * leave every later run compiling the rest from source. The file records how
- * much bytecode V8 held when it was written, and a run that ends with much
- * more writes it again: the next lint that walks the files replaces the cache
- * `lint --help` wrote. (LemmyNet with a middle file edited: 0.91x the time
- * with the cache a walking lint wrote than with the one `lint --help` wrote.)
+ * A cache holds only what the run that wrote it compiled, so a help run
+ * (`sqlmig lint --help`, often a user's first) writes none: its cache would
+ * leave every later lint compiling the engine, the rules and the parser glue
+ * from source (LemmyNet with a middle file edited: 1.10x the time).
  */
 import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getHeapCodeStatistics } from 'node:v8';
 import { Script, constants } from 'node:vm';
 import { userCacheFolder } from '../user-cache.js';
 
@@ -37,17 +33,12 @@ type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { expo
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAPPER_END = '\n})';
 
-/** A cache file is this header (the bytecode V8 held when it was written: bytes, uint32 little-endian), then V8's data. */
-const HEADER_BYTES = 4;
-/** A run that ends with this many times the bytecode of the run that wrote the cache writes it again. */
-const REWRITE_WHEN_GROWN = 1.25;
-
 /**
  * Runs `bundle` (a CommonJS file) with the cache named `cacheName`; without a
  * name, or on a Node that cannot give a `vm.Script` dynamic `import()`, it is
- * simply required.
+ * simply required. `write: false` uses the cache but never writes it.
  */
-export function requireWithCodeCache(bundle: string, cacheName: string | undefined): void {
+export function requireWithCodeCache(bundle: string, cacheName: string | undefined, { write = true } = {}): void {
   // Optional before Node 20.12 (import() inside the bundle needs it: PGlite is an ES module).
   const mainContextLoader = (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (cacheName === undefined || mainContextLoader === undefined) {
@@ -56,23 +47,18 @@ export function requireWithCodeCache(bundle: string, cacheName: string | undefin
   }
   const source = readFileSync(bundle, 'utf8');
   const cacheFile = join(cacheFolder(bundle), cacheFileName(cacheName, statSync(bundle)));
-  const stored = readIfPresent(cacheFile);
-  const cachedData = stored !== undefined && stored.length > HEADER_BYTES ? stored.subarray(HEADER_BYTES) : undefined;
+  const cachedData = readIfPresent(cacheFile);
   const script = new Script(WRAPPER_START + source + WRAPPER_END, {
     filename: bundle,
     cachedData,
     importModuleDynamically: mainContextLoader,
   });
-  const writtenWith = cachedData !== undefined && script.cachedDataRejected !== true ? stored!.readUInt32LE(0) : undefined;
-  // Saved at the end, when it holds every function the run compiled. A usage error (exit 2) ran little.
-  process.once('exit', (code) => {
-    if (code !== 0 && code !== 1) return;
-    const bytecode = getHeapCodeStatistics().bytecode_and_metadata_size;
-    if (writtenWith !== undefined && bytecode < writtenWith * REWRITE_WHEN_GROWN) return;
-    const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt32LE(Math.min(bytecode, 0xffffffff));
-    replaceCache(cacheFile, cacheName, Buffer.concat([header, script.createCachedData()]));
-  });
+  if (write && (cachedData === undefined || script.cachedDataRejected === true)) {
+    // Saved at the end, when it holds every function the run compiled. A usage error (exit 2) ran little.
+    process.once('exit', (code) => {
+      if (code === 0 || code === 1) replaceCache(cacheFile, cacheName, script.createCachedData());
+    });
+  }
   const module = { exports: {} };
   (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }

@@ -36,6 +36,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     setFlagsFromString('--interrupt-budget=270336');
   }
   const bundle = fileURLToPath(new URL('./main.cjs', import.meta.url));
-  // One cache per command: each holds the functions its command ran.
-  requireWithCodeCache(bundle, process.env.SQLMIG_NO_COMPILE_CACHE ? undefined : (command ?? 'other'));
+  // One cache per command: each holds the functions its command ran, so a help run writes none.
+  const help = argv.includes('--help') || argv.includes('-h') || argv.find((arg) => !arg.startsWith('-')) === 'help';
+  requireWithCodeCache(bundle, process.env.SQLMIG_NO_COMPILE_CACHE ? undefined : (command ?? 'other'), { write: !help });
 }
