@@ -186,12 +186,14 @@ export async function lintSequence(input: LintInput): Promise<LintResult> {
   const parser = resumeFrom || sources.some(parses) ? loadParser() : undefined;
   const prepared = sources.map((source) => prepare(source, parseCache, direct));
   // An entry kept but unreadable is parsed too, and so is an unread file whose entry is another file's.
-  await (parser ?? (prepared.some((entry) => entry.parsed === undefined) ? loadParser() : undefined));
+  await (parser ?? (prepared.some((entry) => !entry.unread && entry.parsed === undefined) ? loadParser() : undefined));
 
   const fileFindings = sources.map((): Finding[] => []);
-  const walked = prepared.map((entry, index) =>
-    entry.unread ? unreadFile(entry.unread, entry.cached, fileFindings[index]!) : readFile(entry.source, fileFindings[index]!, entry.parsed, parseCache, direct),
-  );
+  const walked = prepared.map((entry, index) => {
+    const lintFile = entry.unread ? unreadFile(entry.unread, entry.cached) : readFile(entry.source, entry.parsed, parseCache, direct);
+    addEngineFindings(lintFile, fileFindings[index]!);
+    return lintFile;
+  });
   /** The walked files' text lengths, known without reading an unread one. */
   const lengths = prepared.map((entry) => (entry.unread ? entry.cached.length : entry.source.text.length));
   const files = [...behind, ...walked];
@@ -349,14 +351,14 @@ function cachedParse(source: MigrationSource, cache: ParseCache | undefined): Pa
  * every file (it does not read the parse cache).
  */
 type Prepared =
-  | { unread: UnreadSource; cached: CachedParse; parsed: ParsedSql }
+  | { unread: UnreadSource; cached: CachedParse }
   | { unread?: undefined; source: MigrationSource; parsed: ParsedSql | null | undefined };
 
 function prepare(lintSource: LintSource, cache: ParseCache | undefined, direct: boolean): Prepared {
   let source: MigrationSource;
   if (isUnread(lintSource)) {
     const cached = direct ? undefined : cache?.get(lintSource.checksum);
-    if (cached && !cached.keyedByText && cached.size === lintSource.size) return { unread: lintSource, cached, parsed: cached.parsed };
+    if (cached && !cached.keyedByText && cached.size === lintSource.size) return { unread: lintSource, cached };
     source = lintSource.read();
   } else {
     source = lintSource;
@@ -386,10 +388,10 @@ function invalidUtf8(text: string): ParseError {
   return { message: 'invalid byte sequence for encoding "UTF8"', span: spanOfLine(text, offset) };
 }
 
-function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSql | null | undefined, cache: ParseCache | undefined, direct: boolean): LintFile {
+function readFile(source: MigrationSource, cached: ParsedSql | null | undefined, cache: ParseCache | undefined, direct: boolean): LintFile {
   const { file, text, directives } = source;
   const parsed = cached ?? parsedOf(source, cache, direct);
-  const lintFile: LintFile = {
+  return {
     path: file.path,
     fileName: file.fileName,
     version: file.version,
@@ -401,12 +403,14 @@ function readFile(source: MigrationSource, findings: Finding[], cached: ParsedSq
     parseErrors: parsed.errors,
     comments: parsed.comments,
   };
-  addEngineFindings(lintFile, findings);
-  return lintFile;
 }
 
-/** An unread file with its cached parse: its text is read on first use (a finding's code frame, a disable comment). */
-function unreadFile(source: UnreadSource, cached: CachedParse, findings: Finding[]): LintFile {
+/**
+ * An unread file with its cached parse: its text is read on first use (a finding's code frame, a disable
+ * comment). Not checkpoint.ts's lazyFile, whose statements are getters too: walking 10,000 such files
+ * took 1.03-1.04x the time (alternated rounds, the synthetic set with one file edited).
+ */
+function unreadFile(source: UnreadSource, cached: CachedParse): LintFile {
   const { file } = source;
   const lintFile = {
     path: file.path,
@@ -421,7 +425,6 @@ function unreadFile(source: UnreadSource, cached: CachedParse, findings: Finding
   } as LintFile;
   let text: string | undefined;
   Object.defineProperty(lintFile, 'text', { get: () => (text ??= source.read().text), enumerable: true });
-  addEngineFindings(lintFile, findings);
   return lintFile;
 }
 
