@@ -15,6 +15,11 @@ import { exampleSource } from '../rules/rule-tester.js';
 const RULES = [requireIfNotExists, requireIfExists, destructiveChange];
 
 /** The default lint settings as a config of our own (the defaults object itself is read-only). */
+/** A rule of a test's own: what it does is all `check`. */
+function testRule(id: string, defaultSeverity: Rule['defaultSeverity'], description: string, check: Rule['check']): Rule {
+  return { id, defaultSeverity, description, rationale: 'test', examples: { bad: [], good: [] }, check };
+}
+
 function defaultLintConfig(): LintConfig {
   const { rules, knownTables, statusColumns, smallTableRows } = configDefaults.lint;
   return { rules: { ...rules }, knownTables: [...knownTables], statusColumns: [...statusColumns], smallTableRows };
@@ -177,22 +182,13 @@ describe('the sequence', () => {
 
   it('walks versions in order, each up file before its down file; a down file sees its up file’s schema on a copy', async () => {
     const seen: string[] = [];
-    const recorder: Rule = {
-      id: 'recorder',
-      defaultSeverity: 'error',
-      description: 'records the walk',
-      rationale: 'test',
-      examples: { bad: [], good: [] },
-      check(context) {
-        return {
-          fileStart: (file) => seen.push(`start ${file.fileName}`),
-          statement: (statement, file) =>
-            seen.push(`${file.fileName}:${statement.line} ${statement.embedded ?? 'top'} tables=${[...context.schema.tables.keys()].join(',')}`),
-          migration: (migration) => seen.push(`migration ${migration.version}`),
-          sequenceEnd: () => seen.push(`end tables=${[...context.schema.tables.keys()].join(',')}`),
-        };
-      },
-    };
+    const recorder = testRule('recorder', 'error', 'records the walk', (context) => ({
+      fileStart: (file) => seen.push(`start ${file.fileName}`),
+      statement: (statement, file) =>
+        seen.push(`${file.fileName}:${statement.line} ${statement.embedded ?? 'top'} tables=${[...context.schema.tables.keys()].join(',')}`),
+      migration: (migration) => seen.push(`migration ${migration.version}`),
+      sequenceEnd: () => seen.push(`end tables=${[...context.schema.tables.keys()].join(',')}`),
+    }));
     await lint(
       {
         '0002_b.up.sql': 'DO $$ BEGIN CREATE TABLE b (id int); END $$;\nSELECT 1;',
@@ -218,14 +214,9 @@ describe('the sequence', () => {
   });
 
   it('sorts diagnostics by file, line and column; a report without a span lands on line 1', async () => {
-    const wholeFile: Rule = {
-      id: 'whole-file',
-      defaultSeverity: 'warn',
-      description: 'reports each file',
-      rationale: 'test',
-      examples: { bad: [], good: [] },
-      check: (context) => ({ fileEnd: () => context.report({ message: 'about the file' }) }),
-    };
+    const wholeFile = testRule('whole-file', 'warn', 'reports each file', (context) => ({
+      fileEnd: () => context.report({ message: 'about the file' }),
+    }));
     const { diagnostics } = await lint(
       { '0002_b.up.sql': 'SELECT 1;\nCREATE TABLE b (id int);', '0001_a.up.sql': '  CREATE TABLE a (id int);' },
       { rules: [wholeFile, requireIfNotExists] },
@@ -299,14 +290,9 @@ describe('parse cache', () => {
 
     // Where the CRLFs are is part of the key: the same checksum, the same size, statements elsewhere.
     const starts: number[] = [];
-    const probe: Rule = {
-      id: 'probe',
-      defaultSeverity: 'warn',
-      description: 'records where the second statement starts',
-      rationale: 'test',
-      examples: { bad: [], good: [] },
-      check: () => ({ statement: (statement, file) => void (file.statements[1] === statement && starts.push(statement.start)) }),
-    };
+    const probe = testRule('probe', 'warn', 'records where the second statement starts', () => ({
+      statement: (statement, file) => void (file.statements[1] === statement && starts.push(statement.start)),
+    }));
     const crlfFirst = { ...exampleSource('0001_a.up.sql', 'SELECT 1;\r\nSELECT 2;\n'), checksum: 'ghi' };
     const crlfSecond = { ...exampleSource('0001_a.up.sql', 'SELECT 1;\nSELECT 2;\r\n'), checksum: 'ghi' };
     for (const source of [crlfFirst, crlfSecond]) await lintSequence({ sources: [source], rules: [probe], config, parseCache: cache });
