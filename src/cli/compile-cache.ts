@@ -23,7 +23,7 @@
 import type { Stats } from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script, constants } from 'node:vm';
 import { userCacheFolder } from '../user-cache.js';
 
@@ -38,15 +38,14 @@ const WRAPPER_END = '\n})';
  * name, or on a Node that cannot give a `vm.Script` dynamic `import()`, it is
  * simply required. `write: false` uses the cache but never writes it.
  */
-export function requireWithCodeCache(bundle: string, cacheName: string | undefined, { write = true } = {}): void {
+export function requireWithCodeCache(bundle: string, cacheName: string | undefined, { write = true } = {}): unknown {
   // Optional before Node 20.12 (import() inside the bundle needs it: PGlite is an ES module).
   const mainContextLoader = (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (cacheName === undefined || mainContextLoader === undefined) {
-    createRequire(bundle)(bundle);
-    return;
-  }
+  if (cacheName === undefined || mainContextLoader === undefined) return createRequire(bundle)(bundle);
   const source = readFileSync(bundle, 'utf8');
-  const cacheFile = join(cacheFolder(bundle), cacheFileName(cacheName, statSync(bundle)));
+  // One cache per command and bundle: `up-main-…`, `lint-analysis-…`.
+  const name = `${cacheName}-${basename(bundle, '.cjs')}`;
+  const cacheFile = join(cacheFolder(bundle), cacheFileName(name, statSync(bundle)));
   const cachedData = readIfPresent(cacheFile);
   const script = new Script(WRAPPER_START + source + WRAPPER_END, {
     filename: bundle,
@@ -56,11 +55,18 @@ export function requireWithCodeCache(bundle: string, cacheName: string | undefin
   if (write && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Saved at the end, when it holds every function the run compiled. A usage error (exit 2) ran little.
     process.once('exit', (code) => {
-      if (code === 0 || code === 1) replaceCache(cacheFile, cacheName, script.createCachedData());
+      if (code === 0 || code === 1) replaceCache(cacheFile, name, script.createCachedData());
     });
   }
   const module = { exports: {} };
-  (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const nodeRequire = createRequire(bundle);
+  // The CLI's other bundle (analysis.cjs, which main.cjs requires on first use) comes from the cache too.
+  const requireBundle = Object.assign(
+    (id: string) => (/^\.\/\w+\.cjs$/.test(id) ? requireWithCodeCache(join(dirname(bundle), id), cacheName, { write }) : nodeRequire(id)),
+    nodeRequire,
+  );
+  (script.runInThisContext() as CommonJsWrapper)(module.exports, requireBundle, module, bundle, dirname(bundle));
+  return module.exports;
 }
 
 /** This install's folder in the user's cache. */

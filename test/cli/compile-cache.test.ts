@@ -26,6 +26,7 @@ function copyOfCli(): string {
   const dir = mkdtempSync(join(repoRoot, 'dist', 'compile-cache-test-'));
   cpSync(join(builtCli, 'sqlmig.cjs'), join(dir, 'sqlmig.cjs'));
   cpSync(join(builtCli, 'main.cjs'), join(dir, 'main.cjs'));
+  cpSync(join(builtCli, 'analysis.cjs'), join(dir, 'analysis.cjs'));
   cacheHomes.set(dir, mkdtempSync(join(tmpdir(), 'sqlmig-cache-home-')));
   return dir;
 }
@@ -81,14 +82,29 @@ describe('compile cache', () => {
     // up names its configuration and database on stderr; nothing else may appear there.
     expect(first.stderr.replace(/^config: [^\n]*\n/, '')).toBe('');
     expect(first.code).toBe(0);
-    const [file] = cacheFiles(copy).filter((name) => name.startsWith(`${command}-`));
-    expect(file).toMatch(new RegExp(`^${command}-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+\\.v8$`));
-    const before = statSync(join(cacheFolder(copy), file!));
+    // One cache per bundle the run loaded: both, as each of these parses SQL.
+    const files = cacheFiles(copy).filter((name) => name.startsWith(`${command}-`));
+    expect(files).toEqual([expect.stringMatching(new RegExp(`^${command}-analysis-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+\\.v8$`)), expect.stringMatching(new RegExp(`^${command}-main-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+\\.v8$`))]);
+    const before = files.map((file) => statSync(join(cacheFolder(copy), file)));
 
     const second = await sqlmig(copy, runArgs);
     expect(second.code).toBe(0);
-    const after = statSync(join(cacheFolder(copy), file!));
-    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    const after = files.map((file) => statSync(join(cacheFolder(copy), file)));
+    expect(after.map((stats) => [stats.ino, stats.mtimeMs])).toEqual(before.map((stats) => [stats.ino, stats.mtimeMs]));
+  });
+
+  it('a run that parses no SQL loads only main.cjs: status neither compiles nor caches analysis.cjs', async () => {
+    const cli = copyOfCli();
+    try {
+      const result = await sqlmig(cli, ['status', '--url', db.url]);
+      expect(result.code).toBe(0);
+      expect(cacheFiles(cli)).toEqual([expect.stringMatching(/^status-main-/)]);
+      // It does not even need the file.
+      rmSync(join(cli, 'analysis.cjs'));
+      expect((await sqlmig(cli, ['status', '--url', db.url])).code).toBe(0);
+    } finally {
+      removeCli(cli);
+    }
   });
 
   it('a help run writes no cache: the next lint writes one with what a lint compiles, and keeps it', async () => {
@@ -138,10 +154,11 @@ describe('compile cache', () => {
     const home = mkdtempSync(join(tmpdir(), 'sqlmig-home-'));
     try {
       expect((await sqlmig(cli, ['rules'])).code).toBe(0);
-      expect(cacheFiles(cli)).toEqual([expect.stringMatching(/^rules-/)]);
+      const rulesCaches = [expect.stringMatching(/^rules-analysis-/), expect.stringMatching(/^rules-main-/)];
+      expect(cacheFiles(cli)).toEqual(rulesCaches);
       expect((await sqlmig(cli, ['rules'], { XDG_CACHE_HOME: '', HOME: home })).code).toBe(0);
-      expect(cacheFiles(cli, join(home, '.cache'))).toEqual([expect.stringMatching(/^rules-/)]);
-      expect(readdirSync(cli).sort()).toEqual(['main.cjs', 'sqlmig.cjs']);
+      expect(cacheFiles(cli, join(home, '.cache'))).toEqual(rulesCaches);
+      expect(readdirSync(cli).sort()).toEqual(['analysis.cjs', 'main.cjs', 'sqlmig.cjs']);
     } finally {
       removeCli(cli);
       rmSync(home, { recursive: true, force: true });
