@@ -18,11 +18,11 @@
  * where a file is provably unchanged, so a run where nothing changed reads no migration.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
-import { openCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
+import { appendCacheFile, openCacheFile, readCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
 import type { Directives, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
@@ -166,7 +166,7 @@ export class LintCache {
     const entries = new Map<string, string>();
     let text: string;
     try {
-      text = readFileSync(join(this.dir, PARSED_FILE), 'utf8');
+      text = readCacheFile(join(this.dir, PARSED_FILE));
     } catch {
       return { entries, lines: 0 };
     }
@@ -188,7 +188,7 @@ export class LintCache {
     try {
       // Under another header they would be ignored with the rest: the file is then replaced.
       if (startsWith(file, `${this.header}\n`)) {
-        appendFileSync(file, `${lines.join('\n')}\n`);
+        appendCacheFile(file, `${lines.join('\n')}\n`);
         return;
       }
     } catch {
@@ -405,7 +405,7 @@ function readResultFile(file: string, key: string): Partial<StoredResult> | unde
   try {
     // serializeResult writes the key first.
     if (!startsWith(file, `{"key":${JSON.stringify(key)},`)) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredResult>;
+    return JSON.parse(readCacheFile(file)) as Partial<StoredResult>;
   } catch {
     return undefined;
   }

@@ -18,9 +18,9 @@
  * a first lint into an empty cache (cache.ts).
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
+import { appendCacheFile, readCacheFile, writeCacheFile, type FileDigest } from '../migrations/checksum-cache.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { Finding } from './diagnostic.js';
 import { compareFiles } from './order.js';
@@ -109,7 +109,7 @@ export class CheckpointStore {
       if (!this.stored.has(key)) continue;
       let text: string;
       try {
-        text = readFileSync(join(this.dir, key), 'utf8');
+        text = readCacheFile(join(this.dir, key));
       } catch {
         continue;
       }
@@ -188,7 +188,7 @@ export class CheckpointStore {
       try {
         // A new log, or one mostly stale: written whole (writeCacheFile also makes the folder).
         if (this.log.size === this.added.length || this.log.size > 2 * live.length) writeCacheFile(this.dir, FINDINGS_FILE, `${live.join('\n')}\n`);
-        else appendFileSync(join(this.dir, FINDINGS_FILE), `${this.added.join('\n')}\n`, { mode: 0o600 });
+        else appendCacheFile(join(this.dir, FINDINGS_FILE), `${this.added.join('\n')}\n`);
       } catch {
         // Best effort: a log that cannot be written means walking from the start next time.
       }
@@ -224,7 +224,7 @@ export class CheckpointStore {
     this.log = new Map();
     let text = '';
     try {
-      text = readFileSync(join(this.dir, FINDINGS_FILE), 'utf8');
+      text = readCacheFile(join(this.dir, FINDINGS_FILE));
     } catch {
       return this.log;
     }

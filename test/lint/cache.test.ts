@@ -4,7 +4,7 @@
  * Tampering with a cached parse result shows whether lint used it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -265,6 +265,28 @@ describe('lint cache', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('cache files are ASCII: other characters are escaped, and results read back from them are the same', async () => {
+    // Cyrillic names in findings behind a checkpoint (findings.jsonl), in parse results and in the result.
+    const files = {
+      '0002_create_users_ru.up.sql': '-- пользователи… \nCREATE TABLE "пользователи" (id bigint);\n',
+      '0002_create_users_ru.down.sql': 'DROP TABLE IF EXISTS "пользователи";\n',
+      '0003_comment.up.sql': "COMMENT ON TABLE users IS 'таблица’';\n",
+      '0003_comment.down.sql': 'COMMENT ON TABLE users IS NULL;\n',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(sql, name), text);
+    const uncached = () => lint({ cwd: root, env: {} });
+    expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(await uncached());
+    for (const edit of ['-- one\n', '-- two\n']) {
+      writeFileSync(join(sql, '0003_comment.up.sql'), edit + files['0003_comment.up.sql']);
+      expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(await uncached());
+    }
+    expect((await uncached()).diagnostics.map((d) => d.message)).toContain('CREATE TABLE "пользователи" fails when it already exists');
+    const written = (readdirSync(cacheDir, { recursive: true }) as string[]).filter((name) => statSync(join(cacheDir, name)).isFile());
+    expect(written).toEqual(expect.arrayContaining(['parsed.jsonl', 'result.json', join('checkpoints', 'findings.jsonl')]));
+    for (const name of written) expect([name, [...readFileSync(join(cacheDir, name))].some((byte) => byte > 0x7f)]).toEqual([name, false]);
+    expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(await uncached()); // from result.json
   });
 
   it('another sqlmig version ignores both files', async () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { digestFiles, openCacheFile, readSourcesOnce } from '../../src/migrations/checksum-cache.js';
+import { appendCacheFile, digestFiles, openCacheFile, readCacheFile, readSourcesOnce, writeCacheFile } from '../../src/migrations/checksum-cache.js';
 import { discoverMigrations, migrationFiles } from '../../src/migrations/index.js';
 import { tempDir, writeFiles } from './helpers.js';
 
@@ -155,6 +155,18 @@ describe('cache files', () => {
     file.commit();
     expect(readFileSync(join(cacheDir, 'big.txt'), 'utf8')).toBe(piece.repeat(3000));
     expect(readdirSync(cacheDir).sort()).toEqual(['.gitignore', 'big.txt']);
+  });
+
+  it('are written ASCII only, characters beyond it escaped, and read back the same; one in UTF-8 (an earlier build) too', async () => {
+    const cacheDir = join(await tempDir(), 'cache');
+    const value = { text: 'пользователи … ’ 😀 é', plain: 'x' };
+    writeCacheFile(cacheDir, 'value.json', JSON.stringify(value));
+    appendCacheFile(join(cacheDir, 'value.json'), `\n${JSON.stringify(value)}`);
+    const bytes = readFileSync(join(cacheDir, 'value.json'));
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    expect(readCacheFile(join(cacheDir, 'value.json')).split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([value, value]);
+    writeFileSync(join(cacheDir, 'old.json'), JSON.stringify(value)); // as builds before this one wrote it
+    expect(JSON.parse(readCacheFile(join(cacheDir, 'old.json')))).toEqual(value);
   });
 
   it('one that cannot be put in place leaves nothing aside and throws nothing; abort drops it', async () => {
