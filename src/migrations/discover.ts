@@ -55,7 +55,14 @@ export function discoverMigrations(dir: string, listing?: FolderListing): Migrat
 
 /** Every file of the set's migrations, in version order, up before down. */
 export function migrationFiles(set: MigrationSet): MigrationFile[] {
-  return set.migrations.flatMap((migration) => [migration.up, migration.down].filter((file) => file !== undefined));
+  // A loop, not flatMap over a filtered pair per migration: lint calls this before V8 optimises anything, and
+  // the interpreter took ~5 ms a call for 5,000 migrations (CPU profiles of cold lints).
+  const files: MigrationFile[] = [];
+  for (const { up, down } of set.migrations) {
+    if (up) files.push(up);
+    if (down) files.push(down);
+  }
+  return files;
 }
 
 function assertDirectory(dir: string): Stats {
