@@ -4,9 +4,9 @@
  * dies half way, the dirty row alone does not say which statements ran, and
  * nothing more can be written to the server. Best effort, like the cache.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeCacheFile } from '../migrations/checksum-cache.js';
+import { readCacheFile, writeCacheFile } from '../migrations/checksum-cache.js';
 import type { TrackingTable } from './tracking.js';
 
 export interface Progress {
@@ -51,7 +51,7 @@ export class ProgressNotes {
 
   private readAll(): Record<string, Progress> {
     try {
-      const parsed = JSON.parse(readFileSync(join(this.cacheDir, FILE_NAME), 'utf8')) as unknown;
+      const parsed = JSON.parse(readCacheFile(join(this.cacheDir, FILE_NAME))) as unknown;
       return parsed && typeof parsed === 'object' ? (parsed as Record<string, Progress>) : {};
     } catch {
       return {};
