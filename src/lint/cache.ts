@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { appendCacheFile, openCacheFile, readCacheFile, writeCacheFile, type CacheFileWriter, type FileDigest } from '../migrations/checksum-cache.js';
+import { hasDirectives, NO_DIRECTIVES } from '../migrations/directives.js';
 import type { Directives, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { PARSED_SQL_VERSION } from '../parse/version.js';
 import type { ParsedSql } from '../parse/types.js';
@@ -31,8 +32,11 @@ import type { CachedParse, LintInput, LintSource, ParseCache } from './engine.js
 import type { Rule } from './rule.js';
 import { CheckpointStore } from './checkpoint-store.js';
 
-/** Changes when the files' layout changes (2: parsed.jsonl entries carry the file's size, length and directives). */
-const CACHE_FORMAT = 2;
+/**
+ * Changes when the files' layout changes (2: parsed.jsonl entries carry the file's size, length and
+ * directives; 3: the directives only of a file that has some).
+ */
+const CACHE_FORMAT = 3;
 const PARSED_FILE = 'parsed.jsonl';
 const RESULT_FILE = 'result.json';
 const CHECKPOINTS_DIR = 'checkpoints';
@@ -261,11 +265,18 @@ class ParsedPack implements ParseCache {
     this.written.add(checksum);
     // Serialised now, before rules see the statements; written out as CachedParse, without building one.
     const keyedByText = checksum === source.checksum ? '' : '"keyedByText":true,';
-    const line = `${checksum} {"size":${source.size},${keyedByText}"length":${source.text.length},"directives":${JSON.stringify(source.directives)},"parsed":${JSON.stringify(parsed)}}`;
+    // Most files have no directive: their entry leaves them out (synthetic 10,000 files: 10,000 objects and 20,000 arrays fewer to write).
+    const directives = hasDirectives(source.directives) ? `"directives":${JSON.stringify(source.directives)},` : '';
+    const head = `${checksum} {"size":${source.size},${keyedByText}"length":${source.text.length},${directives}"parsed":`;
+    const json = JSON.stringify(parsed);
     if (this.file) {
-      this.file.write(`${line}\n`);
+      // In pieces: the writer encodes each as it is, where a line made of them would be copied whole first.
+      this.file.write(head);
+      this.file.write(json);
+      this.file.write('}\n');
       return;
     }
+    const line = `${head}${json}}`;
     this.pending.push(line);
     this.pendingLength += line.length;
     if (this.pendingLength > APPEND_AT_MOST) this.replacement();
@@ -359,6 +370,7 @@ function parseEntry(line: string): CachedParse | undefined {
   }
   const entry = value as { size?: unknown; length?: unknown; directives?: Partial<Directives> | null; parsed?: Partial<ParsedSql> | null } | null;
   const parsed = entry?.parsed;
+  if (entry && entry.directives === undefined) entry.directives = NO_DIRECTIVES;
   const directives = entry?.directives;
   return entry &&
     typeof entry.size === 'number' &&

@@ -11,6 +11,7 @@
  * statements are read (and parsed, or taken from the parse cache) only if a
  * rule asks for them.
  */
+import { NO_DIRECTIVES } from '../migrations/directives.js';
 import type { Directives, MigrationFile, MigrationSource } from '../migrations/types.js';
 import type { ParsedSql } from '../parse/types.js';
 import { FORKABLE_SNAPSHOT_TYPES } from './forkable.js';
@@ -75,11 +76,6 @@ const SMALL_SNAPSHOT = 1_000_000;
 /** Above the small ones: at most this many bytes of snapshot per character of SQL behind it. */
 const LARGEST_SNAPSHOT_PER_SQL = 3;
 
-/** A file with no directive: what most migrations have. */
-export function hasDirectives(directives: Directives): boolean {
-  return directives.noTransaction || directives.unknown.length > 0 || directives.misplaced.length > 0;
-}
-
 /** One line of plain JSON for the head, then the state's snapshot; files are written as their path. */
 export function writeCheckpoint(checkpoint: Checkpoint, fileIds: ReadonlyMap<object, string>): string {
   const state = writeSnapshot(checkpoint.state, SNAPSHOT_TYPES, (value) => fileIds.get(value));
@@ -95,8 +91,6 @@ export function readCheckpoint(text: string, file: (path: string) => LintFile): 
   if (!(state.schema instanceof SchemaModel) || !(state.rules instanceof Map)) throw new Error('checkpoint state is not a walk state');
   return { head, state };
 }
-
-const NO_DIRECTIVES: Directives = { noTransaction: false, unknown: [], misplaced: [] };
 
 /**
  * A file behind the checkpoint: its text is read on first use (a report about

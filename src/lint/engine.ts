@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { LintConfig, RuleSetting } from '../config/types.js';
+import { hasDirectives } from '../migrations/directives.js';
 import type { DirectiveComment, Directives, FileProblem, MigrationFile, MigrationSource } from '../migrations/types.js';
 import { loadParser, parseSql } from '../parse/index.js';
 import type { ParseError, ParsedSql, Span, Statement } from '../parse/types.js';
-import { hasDirectives, lazyFile, readCheckpoint, worthACheckpoint, writeCheckpoint, type Checkpoint, type CheckpointHead } from './checkpoint.js';
+import { lazyFile, readCheckpoint, worthACheckpoint, writeCheckpoint, type Checkpoint, type CheckpointHead } from './checkpoint.js';
 import { lintResultOf, type Diagnostic, type DiagnosticSeverity, type Finding, type LintResult } from './diagnostic.js';
 import { readDisableDirectives } from './disable.js';
 import { compareFiles } from './order.js';

@@ -35,7 +35,9 @@ export function generatedName(table: string, columns: readonly string[], label: 
     if (tableChars > columnChars) tableChars--;
     else columnChars--;
   }
-  return [table.slice(0, tableChars), ...(name2 ? [name2.slice(0, columnChars)] : []), label].join('_');
+  const tablePart = tableChars === table.length ? table : table.slice(0, tableChars);
+  if (!name2) return `${tablePart}_${label}`;
+  return `${tablePart}_${columnChars === name2.length ? name2 : name2.slice(0, columnChars)}_${label}`;
 }
 
 /**

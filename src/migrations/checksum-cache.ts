@@ -201,15 +201,15 @@ export interface CacheFileWriter {
   abort(): void;
 }
 
-/** Text is written out in pieces of about this many characters, so that a large file is never held whole. */
+/** Text is encoded into a buffer of this many bytes, written out when full: a large file is never held whole. */
 const WRITE_CHUNK = 1 << 20;
 
 export function openCacheFile(dir: string, name: string): CacheFileWriter {
   const file = join(dir, name);
   const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   let fd: number | undefined;
-  let pending: string[] = [];
-  let pendingLength = 0;
+  let chunk: Buffer | undefined;
+  let used = 0;
   try {
     // Owner only, as the embedded database beside it: the cache holds the project's SQL.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -219,11 +219,33 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
   } catch {
     fd = undefined;
   }
+  // writeFileSync on a descriptor writes all of it, at the current position.
   const flush = (): void => {
-    // writeFileSync on a descriptor writes all of it, at the current position.
-    if (fd !== undefined && pendingLength > 0) writeFileSync(fd, asciiBytes(pending.join('')));
-    pending = [];
-    pendingLength = 0;
+    if (fd !== undefined && chunk !== undefined && used > 0) writeFileSync(fd, chunk.subarray(0, used));
+    used = 0;
+  };
+  /**
+   * Encodes `text` straight into the chunk: no joined copy of the pieces, no buffer per piece (a cold
+   * lint of the synthetic 10,000 files writes 19 MB of parse cache). The UTF-8 encoder counts the bytes:
+   * as many as characters only for ASCII (see asciiBytes), else the piece is written escaped instead.
+   */
+  const append = (text: string): void => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that first, so that the encoder never cuts a piece
+    // (a piece cut short could count as many bytes as characters without being ASCII).
+    if (text.length * 3 > WRITE_CHUNK) {
+      flush();
+      writeFileSync(fd!, asciiBytes(text));
+      return;
+    }
+    chunk ??= Buffer.allocUnsafe(WRITE_CHUNK);
+    if (used + text.length * 3 > WRITE_CHUNK) flush();
+    const written = chunk.write(text, used);
+    if (written === text.length) {
+      used += written;
+      return;
+    }
+    flush();
+    writeFileSync(fd!, asciiBytes(text));
   };
   /** Never throws: it runs when something else already failed. */
   const abort = (): void => {
@@ -249,10 +271,7 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
   };
   return {
     write(text) {
-      if (fd === undefined) return;
-      pending.push(text);
-      pendingLength += text.length;
-      if (pendingLength >= WRITE_CHUNK) attempt(flush);
+      if (fd !== undefined) attempt(() => append(text));
     },
     commit() {
       attempt(() => {

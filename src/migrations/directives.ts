@@ -6,6 +6,14 @@ const LINE_DIRECTIVE = /^\s*(--.*)$/;
 
 const NO_TRANSACTION = 'no-transaction';
 
+/** What a file without directives has (shared: nobody changes a file's directives). */
+export const NO_DIRECTIVES: Directives = { noTransaction: false, unknown: [], misplaced: [] };
+
+/** Whether a file has any directive (most migrations have none). */
+export function hasDirectives(directives: Directives): boolean {
+  return directives.noTransaction || directives.unknown.length > 0 || directives.misplaced.length > 0;
+}
+
 /**
  * Directives take effect only among the comments and blank lines before the
  * first statement (DESIGN.md says "first line"; leading comments such as a

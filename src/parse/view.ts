@@ -146,26 +146,6 @@ const VOLATILE_FUNCTIONS = new Set([
   'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'txid_current',
 ]);
 
-/** The first volatile function `expr` calls, if any. */
-function volatileCall(expr: unknown): string | undefined {
-  if (Array.isArray(expr)) {
-    for (const element of expr) {
-      const found = volatileCall(element);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (expr === null || typeof expr !== 'object') return undefined;
-  const call = (expr as { FuncCall?: pg.FuncCall }).FuncCall;
-  const name = call && strings(call.funcname).pop();
-  if (name && VOLATILE_FUNCTIONS.has(name)) return name;
-  for (const key in expr) {
-    const found = volatileCall((expr as Record<string, unknown>)[key]);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 function volatilityOf(declared: string | undefined): 'immutable' | 'stable' | 'volatile' {
   return declared === 'immutable' || declared === 'stable' ? declared : 'volatile';
 }
@@ -635,9 +615,10 @@ class ViewBuilder {
           break;
         case 'CONSTR_DEFAULT': {
           column.default = true;
-          const volatile = volatileCall(constraint.raw_expr);
-          if (volatile) column.volatileDefault = volatile;
           const calls = functionCalls(constraint.raw_expr);
+          // The first volatile one, outermost first.
+          const volatile = calls.find((call) => VOLATILE_FUNCTIONS.has(call.name));
+          if (volatile) column.volatileDefault = volatile.name;
           if (calls.length > 0) column.defaultCalls = calls;
           break;
         }

@@ -267,6 +267,39 @@ describe('lint cache', () => {
     }
   });
 
+  it('an unread file walked from its parse result keeps its directives; entries carry them only when there are some', async () => {
+    const files = {
+      '0002_index.up.sql': '-- sqlmig:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_id ON users (id);\n',
+      '0002_index.down.sql': '-- sqlmig:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS users_id;\n',
+      '0003_comment.up.sql': '-- sqlmig:no_transaction\nCOMMENT ON TABLE users IS NULL;\n',
+      '0003_comment.down.sql': 'COMMENT ON TABLE users IS NULL;\n-- sqlmig:no-transaction\n',
+      '0004_later.up.sql': 'COMMENT ON TABLE users IS NULL;\n',
+      '0004_later.down.sql': 'COMMENT ON TABLE users IS NULL;\n',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(sql, name), text);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000); // recorded in checksums.json, so the walk below does not read them
+      await lint({ cwd: root, env: {}, cacheDir });
+      const withDirectives = packLines().filter((line) => line.includes('"directives"'));
+      const hashOf = (name: string) => createHash('sha256').update(readFileSync(join(sql, name))).digest('hex');
+      expect(withDirectives.map((line) => line.slice(0, 64)).sort()).toEqual(
+        ['0002_index.up.sql', '0002_index.down.sql', '0003_comment.up.sql', '0003_comment.down.sql'].map(hashOf).sort(),
+      );
+      writeFileSync(join(sql, '0004_later.up.sql'), `-- edited\n${files['0004_later.up.sql']}`);
+      reads.names = [];
+      const walked = await lint({ cwd: root, env: {}, cacheDir });
+      expect(reads.names).not.toContain('0002_index.up.sql');
+      const uncached = await lint({ cwd: root, env: {} });
+      expect(walked).toEqual(uncached);
+      const rules = uncached.diagnostics.map((d) => `${d.file.slice(sql.length + 1)} ${d.rule}`);
+      expect(rules).toEqual(expect.arrayContaining(['0003_comment.up.sql invalid-directive', '0003_comment.down.sql invalid-directive']));
+      expect(rules.filter((rule) => rule.endsWith('concurrently-in-transaction'))).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('cache files are ASCII: other characters are escaped, and results read back from them are the same', async () => {
     // Cyrillic names in findings behind a checkpoint (findings.jsonl), in parse results and in the result.
     const files = {

@@ -169,6 +169,24 @@ describe('cache files', () => {
     expect(JSON.parse(readCacheFile(join(cacheDir, 'old.json')))).toEqual(value);
   });
 
+  it('escape the pieces that need it wherever they fall: between others, across a chunk, larger than one', async () => {
+    const cacheDir = join(await tempDir(), 'cache');
+    const file = openCacheFile(cacheDir, 'lines.jsonl');
+    const values: Array<{ i: number; text: string }> = [];
+    for (let i = 0; i < 3000; i++) values.push({ i, text: (i % 7 === 0 ? 'é … 😀 ' : 'plain ').repeat(150) });
+    values.push({ i: 3000, text: 'ж'.repeat(1 << 20) }, { i: 3001, text: 'y'.repeat(1 << 20) }); // each more than a chunk holds
+    for (const value of values) {
+      file.write(JSON.stringify(value));
+      file.write('\n');
+    }
+    file.commit();
+    const bytes = readFileSync(join(cacheDir, 'lines.jsonl'));
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    const lines = readCacheFile(join(cacheDir, 'lines.jsonl')).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(values);
+  });
+
   it('one that cannot be put in place leaves nothing aside and throws nothing; abort drops it', async () => {
     const cacheDir = join(await tempDir(), 'cache');
     mkdirSync(join(cacheDir, 'taken.txt'), { recursive: true }); // a folder where the file would go
