@@ -391,13 +391,20 @@ function parseEntry(line: string): CachedParse | undefined {
  * others are (see LintSource). Each is read at most once, whoever asks.
  */
 function lintSources(files: readonly MigrationFile[], input: CachedLintInput): LintSource[] {
-  const unchanged = new Map<string, FileDigest>();
-  for (const digest of input.digests) if (!('text' in digest) && digest.validUtf8) unchanged.set(digest.file.path, digest);
-  const read = new Map(input.sources(files.filter((file) => !unchanged.has(file.path))).map((source) => [source.file.path, source]));
+  const digests = new Map(input.digests.map((digest) => [digest.file.path, digest]));
+  // A file digestFiles read has the source itself as its digest (what `sources` gives for it).
+  const isSource = (digest: FileDigest | undefined): digest is MigrationSource => digest !== undefined && 'text' in digest;
+  const unread = (digest: FileDigest | undefined): digest is FileDigest => digest !== undefined && !isSource(digest) && digest.validUtf8;
+  const toRead = files.filter((file) => {
+    const digest = digests.get(file.path);
+    return !isSource(digest) && !unread(digest);
+  });
+  const read = new Map(input.sources(toRead).map((source) => [source.file.path, source]));
   return files.map((file) => {
-    const digest = unchanged.get(file.path);
-    if (!digest) return read.get(file.path)!;
-    return { file, checksum: digest.checksum, size: digest.size, read: () => input.sources([file])[0]! };
+    const digest = digests.get(file.path);
+    if (isSource(digest)) return digest;
+    if (unread(digest)) return { file, checksum: digest.checksum, size: digest.size, read: () => input.sources([file])[0]! };
+    return read.get(file.path)!;
   });
 }
 

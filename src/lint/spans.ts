@@ -1,14 +1,10 @@
 /** Where findings about a statement point. */
-import { isWhitespace } from '../parse/lexer.js';
 import type { Span, Statement } from '../parse/types.js';
 
 /** The statement's first line: where a diagnostic about the statement as a whole points. */
 export function headSpan(statement: Statement): Span {
-  const { text } = statement;
-  const newline = text.indexOf('\n');
-  let length = newline === -1 ? text.length : newline;
-  // The first line without its trailing whitespace (a CR, spaces), found in place rather than sliced and trimmed.
-  if (newline !== -1) while (length > 0 && isWhitespace(text.charCodeAt(length - 1))) length--;
+  const newline = statement.text.indexOf('\n');
+  const length = newline === -1 ? statement.text.length : statement.text.slice(0, newline).trimEnd().length;
   return {
     start: statement.start,
     end: statement.start + length,

@@ -34,12 +34,6 @@ function isWordPart(code: number): boolean {
   return isWordStart(code) || (code >= 48 && code <= 57) || code === 36;
 }
 
-/** Whether a UTF-16 unit is whitespace as JavaScript's `\s` (and trimEnd) has it; the regex only for non-ASCII. */
-export function isWhitespace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return /\s/.test(String.fromCharCode(code));
-}
-
 /** The token at or after `pos` (whitespace skipped), or undefined when none starts before `end`. */
 export function nextToken(text: string, pos: number, end: number): Token | undefined {
   let i = pos;

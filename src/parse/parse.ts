@@ -3,7 +3,7 @@
  * errors, comments. The one place that calls libpg-query (through libpg.ts).
  */
 import type { Node, RawStmt } from 'libpg-query';
-import { codeEnd, codeStart, commentTokens, isWhitespace, nextToken } from './lexer.js';
+import { codeEnd, codeStart, commentTokens, nextToken } from './lexer.js';
 import { loadPgParser, type PgParser } from './libpg.js';
 import { SourceMap } from './source-map.js';
 import type { Comment, ParseError, ParsedSql, Span, Statement, StatementView } from './types.js';
@@ -295,6 +295,12 @@ class FileParser {
       return [statementOf(span, sql.slice(from, to).trim(), [], buildView(raw.stmt, this.viewContext(span, 0, false)), 'do-block')];
     });
   }
+}
+
+/** Whether a UTF-16 unit is whitespace as JavaScript's `\s` has it; the regex only for non-ASCII. */
+function isWhitespace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(String.fromCharCode(code));
 }
 
 /**

@@ -271,6 +271,11 @@ class ViewBuilder {
         return { view: this.createTableAs(as(node, 'CreateTableAsStmt')!) };
       case 'IndexStmt': {
         const stmt = as(node, 'IndexStmt')!;
+        const elements = (stmt.indexParams ?? []).map((param) => as(param, 'IndexElem'));
+        const columns: string[] = [];
+        for (const element of elements) if (element?.name !== undefined) columns.push(element.name);
+        // Only expressions and a WHERE clause refer to columns: a plain column list is not walked (most indexes).
+        const expressions = stmt.whereClause !== undefined || elements.some((element) => element?.expr !== undefined);
         return {
           view: {
             kind: 'create-index',
@@ -279,8 +284,8 @@ class ViewBuilder {
             ifNotExists: stmt.if_not_exists === true,
             concurrently: stmt.concurrent === true,
             unique: stmt.unique === true,
-            columns: (stmt.indexParams ?? []).flatMap((param) => as(param, 'IndexElem')?.name ?? []),
-            referencedColumns: columnsIn([stmt.indexParams, stmt.whereClause]),
+            columns,
+            referencedColumns: expressions ? columnsIn([stmt.indexParams, stmt.whereClause]) : [],
             partial: stmt.whereClause !== undefined,
           },
           notInTransaction: stmt.concurrent ? 'CREATE INDEX CONCURRENTLY' : undefined,
@@ -498,6 +503,17 @@ class ViewBuilder {
     return this.span(this.at(location), elementEnd);
   }
 
+  /**
+   * A column constraint's span: from where it starts to the end of its column's element, where the
+   * lexer would stop again (the constraint is at the element's top level); the column was lexed already.
+   */
+  private columnConstraintSpan(location: number | undefined, columnSpan: Span): Span {
+    const { statement, map } = this.context;
+    if (columnSpan === statement) return this.elementSpan(location);
+    const start = this.at(location);
+    return start !== undefined && columnSpan.end > start ? map.span(start, columnSpan.end) : statement;
+  }
+
   // ---- names and types
 
   /** What a view's query depends on: the relations it reads, the columns and the types it names. */
@@ -638,7 +654,7 @@ class ViewBuilder {
         default:
           break;
       }
-      const view = constraint && this.constraint(constraint, name);
+      const view = constraint && this.constraint(constraint, column);
       if (view) constraints.push(view);
     }
     const serial = column.type !== undefined && column.type.schema === undefined && SERIAL_TYPES.has(column.type.name);
@@ -647,12 +663,12 @@ class ViewBuilder {
   }
 
   /** Undefined for column attributes that are not constraints (NULL, DEFAULT, identity, DEFERRABLE …). */
-  private constraint(constraint: pg.Constraint, column?: string): ConstraintView | undefined {
+  private constraint(constraint: pg.Constraint, column?: { name: string; span: Span }): ConstraintView | undefined {
     const kind = CONSTRAINT_KINDS[constraint.contype ?? 'CONSTR_NULL'];
     if (!kind) return undefined;
-    const keys = strings(kind === 'foreign-key' ? constraint.fk_attrs : constraint.keys);
-    const columns = column !== undefined ? [column] : keys;
-    const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span: this.elementSpan(constraint.location) };
+    const columns = column !== undefined ? [column.name] : strings(kind === 'foreign-key' ? constraint.fk_attrs : constraint.keys);
+    const span = column !== undefined ? this.columnConstraintSpan(constraint.location, column.span) : this.elementSpan(constraint.location);
+    const view: ConstraintView = { kind, columns, notValid: constraint.skip_validation === true, span };
     // Optional parts are assigned, not spread in: in Node 20 each property after a spread costs ~1 µs.
     if (constraint.conname !== undefined) view.name = constraint.conname;
     if (constraint.pktable) {
@@ -660,10 +676,12 @@ class ViewBuilder {
       view.references = { table: this.rangeVar(constraint.pktable), columns: strings(constraint.pk_attrs), actions };
     }
     if (constraint.indexname !== undefined) view.usingIndex = constraint.indexname;
-    const test = as(constraint.raw_expr, 'NullTest');
-    const tested = test?.nulltesttype === 'IS_NOT_NULL' ? strings(as(test.arg, 'ColumnRef')?.fields) : [];
-    if (kind === 'check' && tested.length === 1) view.notNullColumn = tested[0];
-    if (kind === 'check') view.referencedColumns = columnsIn(constraint.raw_expr);
+    if (kind === 'check') {
+      const test = as(constraint.raw_expr, 'NullTest');
+      const tested = test?.nulltesttype === 'IS_NOT_NULL' ? strings(as(test.arg, 'ColumnRef')?.fields) : [];
+      if (tested.length === 1) view.notNullColumn = tested[0];
+      view.referencedColumns = columnsIn(constraint.raw_expr);
+    }
     return view;
   }
 
