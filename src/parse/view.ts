@@ -91,13 +91,13 @@ export interface BuiltView {
 export function buildView(node: Node, context: ViewContext): BuiltView {
   const built = new ViewBuilder(context).build(node);
   const tag = tagOf(node);
-  if (LITERAL_STATEMENTS.has(tag)) {
-    const literals = stringConstants(node);
-    if (literals.length > 0) built.literals = literals;
-  }
-  if (QUERY_STATEMENTS.has(tag) && hasUnaliasedSubquery(node)) {
+  const literals = LITERAL_STATEMENTS.has(tag);
+  const queries = QUERY_STATEMENTS.has(tag);
+  if (literals || queries) {
+    const scanned = scanStatement(node, literals, queries);
+    if (scanned.literals.length > 0) built.literals = scanned.literals;
     // RangeSubselect carries no location: the statement is the nearest place to point at.
-    built.newerSyntax = [{ construct: 'unaliased-subquery', span: context.statement }];
+    if (scanned.unaliasedSubquery) built.newerSyntax = [{ construct: 'unaliased-subquery', span: context.statement }];
   }
   return built;
 }
@@ -105,31 +105,32 @@ export function buildView(node: Node, context: ViewContext): BuiltView {
 /** Statements that may hold a query with a FROM clause. */
 const QUERY_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'ViewStmt', 'CreateTableAsStmt', 'RuleStmt']);
 
-/** A subquery in FROM without an alias (`FROM (SELECT …)`), which PostgreSQL accepts from 16 on. */
-function hasUnaliasedSubquery(tree: unknown): boolean {
-  if (Array.isArray(tree)) return tree.some(hasUnaliasedSubquery);
-  if (tree === null || typeof tree !== 'object') return false;
-  const subselect = (tree as { RangeSubselect?: { alias?: unknown } }).RangeSubselect;
-  if (subselect !== undefined && subselect.alias === undefined) return true;
-  for (const key in tree) if (hasUnaliasedSubquery((tree as Record<string, unknown>)[key])) return true;
-  return false;
-}
-
 /** Statements whose string constants are values used when they run (see `Statement.literals`). */
 const LITERAL_STATEMENTS = new Set([
   'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'AlterTableStmt', 'CreateStmt', 'IndexStmt', 'ViewStmt', 'CreateTableAsStmt',
 ]);
 
-function stringConstants(tree: unknown): string[] {
-  const found: string[] = [];
+/**
+ * One walk of a statement's tree for its string constants (with `literals`) and for a subquery in FROM
+ * without an alias (`FROM (SELECT …)`, which PostgreSQL accepts from 16 on; with `subqueries`): most
+ * statements that want one want both, and a data migration's tree can be large.
+ */
+function scanStatement(tree: unknown, literals: boolean, subqueries: boolean): { literals: string[]; unaliasedSubquery: boolean } {
+  const found = { literals: [] as string[], unaliasedSubquery: false };
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
       for (const element of value) visit(element);
       return;
     }
     if (value === null || typeof value !== 'object') return;
-    const constant = (value as { A_Const?: { sval?: { sval?: string } } }).A_Const;
-    if (constant?.sval?.sval !== undefined) found.push(constant.sval.sval);
+    if (literals) {
+      const constant = (value as { A_Const?: { sval?: { sval?: string } } }).A_Const;
+      if (constant?.sval?.sval !== undefined) found.literals.push(constant.sval.sval);
+    } else if (found.unaliasedSubquery) return;
+    if (subqueries && !found.unaliasedSubquery) {
+      const subselect = (value as { RangeSubselect?: { alias?: unknown } }).RangeSubselect;
+      if (subselect !== undefined && subselect.alias === undefined) found.unaliasedSubquery = true;
+    }
     for (const key in value) visit((value as Record<string, unknown>)[key]);
   };
   visit(tree);
@@ -392,7 +393,7 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        const reads = namesIn(stmt.selectStmt).rangeVars.map((rangeVar) => this.rangeVar(rangeVar));
+        const reads = namesIn(stmt.selectStmt, undefined, true).rangeVars.map((rangeVar) => this.rangeVar(rangeVar));
         return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
@@ -862,20 +863,23 @@ interface NamesIn {
 /**
  * One walk collecting all three kinds (a view's query needs them all: three walks of a large one cost
  * Lemmy's lint ~60 ms). A node of one of those kinds is not descended into: none holds another.
+ * `relationsOnly`: only the relations are wanted (an INSERT's reads), columns and types are not collected.
  */
-function namesIn(node: unknown, found: NamesIn = { rangeVars: [], columns: new Set(), typeNames: [] }): NamesIn {
+function namesIn(node: unknown, found: NamesIn = { rangeVars: [], columns: new Set(), typeNames: [] }, relationsOnly = false): NamesIn {
   if (Array.isArray(node)) {
-    for (const item of node) namesIn(item, found);
+    for (const item of node) namesIn(item, found, relationsOnly);
   } else if (node !== null && typeof node === 'object') {
     for (const key in node) {
       const value = (node as Record<string, unknown>)[key];
       if (key === 'RangeVar') found.rangeVars.push(value as pg.RangeVar);
       else if (key === 'ColumnRef') {
+        if (relationsOnly) continue;
         // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
         const name = strings((value as pg.ColumnRef).fields).pop();
         if (name !== undefined) found.columns.add(name === '' ? '*' : name);
-      } else if (key === 'typeName' || key === 'TypeName') found.typeNames.push(value as pg.TypeName);
-      else namesIn(value, found);
+      } else if (key === 'typeName' || key === 'TypeName') {
+        if (!relationsOnly) found.typeNames.push(value as pg.TypeName);
+      } else namesIn(value, found, relationsOnly);
     }
   }
   return found;
