@@ -231,18 +231,15 @@ export function openCacheFile(dir: string, name: string): CacheFileWriter {
    */
   const append = (text: string): void => {
     // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that first, so that the encoder never cuts a piece
-    // (a piece cut short could count as many bytes as characters without being ASCII).
-    if (text.length * 3 > WRITE_CHUNK) {
-      flush();
-      writeFileSync(fd!, asciiBytes(text));
-      return;
-    }
-    chunk ??= Buffer.allocUnsafe(WRITE_CHUNK);
-    if (used + text.length * 3 > WRITE_CHUNK) flush();
-    const written = chunk.write(text, used);
-    if (written === text.length) {
-      used += written;
-      return;
+    // (a piece cut short could count as many bytes as characters without being ASCII). A larger piece goes apart.
+    if (text.length * 3 <= WRITE_CHUNK) {
+      chunk ??= Buffer.allocUnsafe(WRITE_CHUNK);
+      if (used + text.length * 3 > WRITE_CHUNK) flush();
+      const written = chunk.write(text, used);
+      if (written === text.length) {
+        used += written;
+        return;
+      }
     }
     flush();
     writeFileSync(fd!, asciiBytes(text));
