@@ -54,8 +54,20 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** Adds migration files to sql/. */
+function writeSql(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(sql, name), text);
+}
+
+/** Moves Date a minute ahead (afterEach moves it back): the files are not "written moments ago" any more, so checksums.json records them. */
+function aMinuteLater(): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 60_000);
+}
 
 /** sqlmig.sum as `sqlmig hash` writes it for the files in sql/. */
 async function hashedSum(): Promise<string> {
@@ -210,37 +222,32 @@ describe('lint cache', () => {
 
   it('checksums of untouched files come from checksums.json; a stored result reads only the files with findings, for code frames', async () => {
     writeFileSync(join(sql, 'sqlmig.sum'), await hashedSum());
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + 60_000); // the files are not "written moments ago" any more, so they are recorded
-      const pretty = async () => {
-        const io = fakeIO({ cwd: root, env: {} });
-        await run(['lint', '--no-color'], io);
-        return io.stdoutText();
-      };
-      const first = await pretty();
-      expect(first).toContain('CREATE TABLE users'); // the code frame
-      expect(await pretty()).toBe(first);
-      const cached = await lint({ cwd: root, env: {}, cacheDir });
-      expect([...cached.sources.keys()]).toEqual([join(sql, USERS_UP)]);
-      expect(cached.fileCount).toBe(2);
-      // Without code frames (lint --format json, github, sarif), the same result carries no text.
-      const withoutSources = await lint({ cwd: root, env: {}, cacheDir, withSources: false });
-      expect(withoutSources.sources.size).toBe(0);
-      expect(withoutSources.diagnostics).toEqual(cached.diagnostics);
-      const json = fakeIO({ cwd: root, env: {} });
-      await run(['lint', '--format', 'json'], json);
-      expect((JSON.parse(json.stdoutText()) as { diagnostics: unknown[] }).diagnostics).toHaveLength(cached.diagnostics.length);
+    aMinuteLater();
+    const pretty = async () => {
+      const io = fakeIO({ cwd: root, env: {} });
+      await run(['lint', '--no-color'], io);
+      return io.stdoutText();
+    };
+    const first = await pretty();
+    expect(first).toContain('CREATE TABLE users'); // the code frame
+    expect(await pretty()).toBe(first);
+    const cached = await lint({ cwd: root, env: {}, cacheDir });
+    expect([...cached.sources.keys()]).toEqual([join(sql, USERS_UP)]);
+    expect(cached.fileCount).toBe(2);
+    // Without code frames (lint --format json, github, sarif), the same result carries no text.
+    const withoutSources = await lint({ cwd: root, env: {}, cacheDir, withSources: false });
+    expect(withoutSources.sources.size).toBe(0);
+    expect(withoutSources.diagnostics).toEqual(cached.diagnostics);
+    const json = fakeIO({ cwd: root, env: {} });
+    await run(['lint', '--format', 'json'], json);
+    expect((JSON.parse(json.stdoutText()) as { diagnostics: unknown[] }).diagnostics).toHaveLength(cached.diagnostics.length);
 
-      // Believed while the down file's stats are unchanged: the sum then disagrees with it.
-      const checksums = JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: Record<string, unknown[]> };
-      checksums.files['0001_create_users.down.sql']![4] = '0'.repeat(64);
-      writeFileSync(join(cacheDir, 'checksums.json'), JSON.stringify(checksums));
-      expect(await findings()).toContain('0001_create_users.down.sql:1 edited-migration');
-      expect(await findings({ cache: false })).not.toContain('0001_create_users.down.sql:1 edited-migration');
-    } finally {
-      vi.useRealTimers();
-    }
+    // Believed while the down file's stats are unchanged: the sum then disagrees with it.
+    const checksums = JSON.parse(readFileSync(join(cacheDir, 'checksums.json'), 'utf8')) as { files: Record<string, unknown[]> };
+    checksums.files['0001_create_users.down.sql']![4] = '0'.repeat(64);
+    writeFileSync(join(cacheDir, 'checksums.json'), JSON.stringify(checksums));
+    expect(await findings()).toContain('0001_create_users.down.sql:1 edited-migration');
+    expect(await findings({ cache: false })).not.toContain('0001_create_users.down.sql:1 edited-migration');
   });
 
   it('a walk after an edit reads the edited file, and of the others only those with findings (for code frames)', async () => {
@@ -250,21 +257,16 @@ describe('lint cache', () => {
       '0003_comment.up.sql': 'COMMENT ON TABLE posts IS NULL;\n',
       '0003_comment.down.sql': 'COMMENT ON TABLE posts IS NULL;\n',
     };
-    for (const [name, text] of Object.entries(clean)) writeFileSync(join(sql, name), text);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + 60_000); // the files are not "written moments ago" any more, so they are recorded
-      await lint({ cwd: root, env: {}, cacheDir });
-      writeFileSync(join(sql, '0003_comment.up.sql'), `-- edited\n${clean['0003_comment.up.sql']}`);
-      reads.names = [];
-      const walked = await lint({ cwd: root, env: {}, cacheDir });
-      expect(reads.names.sort()).toEqual(['0001_create_users.up.sql', '0003_comment.up.sql']);
-      const uncached = await lint({ cwd: root, env: {} });
-      expect(walked).toEqual(uncached);
-      expect([...walked.sources.keys()]).toEqual([join(sql, USERS_UP)]);
-    } finally {
-      vi.useRealTimers();
-    }
+    writeSql(clean);
+    aMinuteLater();
+    await lint({ cwd: root, env: {}, cacheDir });
+    writeFileSync(join(sql, '0003_comment.up.sql'), `-- edited\n${clean['0003_comment.up.sql']}`);
+    reads.names = [];
+    const walked = await lint({ cwd: root, env: {}, cacheDir });
+    expect(reads.names.sort()).toEqual(['0001_create_users.up.sql', '0003_comment.up.sql']);
+    const uncached = await lint({ cwd: root, env: {} });
+    expect(walked).toEqual(uncached);
+    expect([...walked.sources.keys()]).toEqual([join(sql, USERS_UP)]);
   });
 
   it('an unread file walked from its parse result keeps its directives; entries carry them only when there are some', async () => {
@@ -276,28 +278,23 @@ describe('lint cache', () => {
       '0004_later.up.sql': 'COMMENT ON TABLE users IS NULL;\n',
       '0004_later.down.sql': 'COMMENT ON TABLE users IS NULL;\n',
     };
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(sql, name), text);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + 60_000); // recorded in checksums.json, so the walk below does not read them
-      await lint({ cwd: root, env: {}, cacheDir });
-      const withDirectives = packLines().filter((line) => line.includes('"directives"'));
-      const hashOf = (name: string) => createHash('sha256').update(readFileSync(join(sql, name))).digest('hex');
-      expect(withDirectives.map((line) => line.slice(0, 64)).sort()).toEqual(
-        ['0002_index.up.sql', '0002_index.down.sql', '0003_comment.up.sql', '0003_comment.down.sql'].map(hashOf).sort(),
-      );
-      writeFileSync(join(sql, '0004_later.up.sql'), `-- edited\n${files['0004_later.up.sql']}`);
-      reads.names = [];
-      const walked = await lint({ cwd: root, env: {}, cacheDir });
-      expect(reads.names).not.toContain('0002_index.up.sql');
-      const uncached = await lint({ cwd: root, env: {} });
-      expect(walked).toEqual(uncached);
-      const rules = uncached.diagnostics.map((d) => `${d.file.slice(sql.length + 1)} ${d.rule}`);
-      expect(rules).toEqual(expect.arrayContaining(['0003_comment.up.sql invalid-directive', '0003_comment.down.sql invalid-directive']));
-      expect(rules.filter((rule) => rule.endsWith('concurrently-in-transaction'))).toEqual([]);
-    } finally {
-      vi.useRealTimers();
-    }
+    writeSql(files);
+    aMinuteLater();
+    await lint({ cwd: root, env: {}, cacheDir });
+    const withDirectives = packLines().filter((line) => line.includes('"directives"'));
+    const hashOf = (name: string) => createHash('sha256').update(readFileSync(join(sql, name))).digest('hex');
+    expect(withDirectives.map((line) => line.slice(0, 64)).sort()).toEqual(
+      ['0002_index.up.sql', '0002_index.down.sql', '0003_comment.up.sql', '0003_comment.down.sql'].map(hashOf).sort(),
+    );
+    writeFileSync(join(sql, '0004_later.up.sql'), `-- edited\n${files['0004_later.up.sql']}`);
+    reads.names = [];
+    const walked = await lint({ cwd: root, env: {}, cacheDir });
+    expect(reads.names).not.toContain('0002_index.up.sql');
+    const uncached = await lint({ cwd: root, env: {} });
+    expect(walked).toEqual(uncached);
+    const rules = uncached.diagnostics.map((d) => `${d.file.slice(sql.length + 1)} ${d.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(['0003_comment.up.sql invalid-directive', '0003_comment.down.sql invalid-directive']));
+    expect(rules.filter((rule) => rule.endsWith('concurrently-in-transaction'))).toEqual([]);
   });
 
   it('cache files are ASCII: other characters are escaped, and results read back from them are the same', async () => {
@@ -308,7 +305,7 @@ describe('lint cache', () => {
       '0003_comment.up.sql': "COMMENT ON TABLE users IS 'таблица’';\n",
       '0003_comment.down.sql': 'COMMENT ON TABLE users IS NULL;\n',
     };
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(sql, name), text);
+    writeSql(files);
     const uncached = () => lint({ cwd: root, env: {} });
     expect(await lint({ cwd: root, env: {}, cacheDir })).toEqual(await uncached());
     for (const edit of ['-- one\n', '-- two\n']) {
