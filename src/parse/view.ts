@@ -89,17 +89,30 @@ export interface BuiltView {
 }
 
 export function buildView(node: Node, context: ViewContext): BuiltView {
-  const built = new ViewBuilder(context).build(node);
   const tag = tagOf(node);
   const literals = LITERAL_STATEMENTS.has(tag);
   const queries = QUERY_STATEMENTS.has(tag);
-  if (literals || queries) {
-    const scanned = scanStatement(node, literals, queries);
+  const dependencies = dependencyRoot(node, tag);
+  const scanned = literals || queries || dependencies ? scanStatement(node, literals, queries, dependencies) : undefined;
+  const built = new ViewBuilder(context, scanned?.names).build(node);
+  if (scanned) {
     if (scanned.literals.length > 0) built.literals = scanned.literals;
     // RangeSubselect carries no location: the statement is the nearest place to point at.
     if (scanned.unaliasedSubquery) built.newerSyntax = [{ construct: 'unaliased-subquery', span: context.statement }];
   }
   return built;
+}
+
+/**
+ * The subtree whose names a statement's view lists (a view's query, the rows an INSERT reads), found in the
+ * statement's one walk; `relationsOnly` when only the relations are wanted.
+ */
+function dependencyRoot(node: Node, tag: string): { root: unknown; relationsOnly: boolean } | undefined {
+  if (tag === 'ViewStmt') return { root: as(node, 'ViewStmt')!.query, relationsOnly: false };
+  if (tag === 'InsertStmt') return { root: as(node, 'InsertStmt')!.selectStmt, relationsOnly: true };
+  if (tag !== 'CreateTableAsStmt') return undefined;
+  const stmt = as(node, 'CreateTableAsStmt')!;
+  return stmt.objtype === 'OBJECT_MATVIEW' ? { root: stmt.query, relationsOnly: false } : undefined;
 }
 
 /** Statements that may hold a query with a FROM clause. */
@@ -111,29 +124,47 @@ const LITERAL_STATEMENTS = new Set([
 ]);
 
 /**
- * One walk of a statement's tree for its string constants (with `literals`) and for a subquery in FROM
- * without an alias (`FROM (SELECT …)`, which PostgreSQL accepts from 16 on; with `subqueries`): most
- * statements that want one want both, and a data migration's tree can be large.
+ * One walk of a statement's tree for its string constants (with `literals`), for a subquery in FROM
+ * without an alias (`FROM (SELECT …)`, which PostgreSQL accepts from 16 on; with `subqueries`) and for the
+ * names in its `dependencies` subtree (as namesIn finds them): most statements that want one want the others,
+ * and a data migration's or a view's tree can be large (LemmyNet's cold lint, profiled: its views' and inserts'
+ * names took a second walk 20 ms, and take this one 7 ms more).
  */
-function scanStatement(tree: unknown, literals: boolean, subqueries: boolean): { literals: string[]; unaliasedSubquery: boolean } {
-  const found = { literals: [] as string[], unaliasedSubquery: false };
-  const visit = (value: unknown): void => {
+function scanStatement(
+  tree: unknown,
+  literals: boolean,
+  subqueries: boolean,
+  dependencies: { root: unknown; relationsOnly: boolean } | undefined,
+): { literals: string[]; unaliasedSubquery: boolean; names: NamesIn | undefined } {
+  const names = dependencies && emptyNames();
+  const found = { literals: [] as string[], unaliasedSubquery: false, names };
+  const root = dependencies?.root;
+  const relationsOnly = dependencies?.relationsOnly === true;
+  // Children are checked before the call: most of a tree's values are strings and numbers.
+  const visit = (value: object, inNames: boolean): void => {
     if (Array.isArray(value)) {
-      for (const element of value) visit(element);
+      for (const element of value) if (typeof element === 'object' && element !== null) visit(element, inNames);
       return;
     }
-    if (value === null || typeof value !== 'object') return;
     if (literals) {
       const constant = (value as { A_Const?: { sval?: { sval?: string } } }).A_Const;
       if (constant?.sval?.sval !== undefined) found.literals.push(constant.sval.sval);
-    } else if (found.unaliasedSubquery) return;
+    } else if (found.unaliasedSubquery && names === undefined) return;
     if (subqueries && !found.unaliasedSubquery) {
       const subselect = (value as { RangeSubselect?: { alias?: unknown } }).RangeSubselect;
       if (subselect !== undefined && subselect.alias === undefined) found.unaliasedSubquery = true;
     }
-    for (const key in value) visit((value as Record<string, unknown>)[key]);
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child !== 'object' || child === null) continue;
+      if (inNames || child === root) {
+        // A name node holds no other (namesIn); it is still walked for constants.
+        if (child !== root) nameOf(key, child, names!, relationsOnly);
+        visit(child, true);
+      } else visit(child, false);
+    }
   };
-  visit(tree);
+  if (tree !== null && typeof tree === 'object') visit(tree, tree === root);
   return found;
 }
 
@@ -261,7 +292,11 @@ const CONSTRAINT_KINDS: Partial<Record<pg.ConstrType, ConstraintView['kind']>> =
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
 class ViewBuilder {
-  constructor(private readonly context: ViewContext) {}
+  constructor(
+    private readonly context: ViewContext,
+    /** The names in the statement's dependency subtree (see dependencyRoot), from its walk in buildView. */
+    private readonly dependencyNames: NamesIn | undefined,
+  ) {}
 
   build(node: Node): BuiltView {
     const tag = tagOf(node);
@@ -301,7 +336,7 @@ class ViewBuilder {
       case 'ViewStmt': {
         const stmt = as(node, 'ViewStmt')!;
         const view = this.rangeVar(stmt.view);
-        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, ...this.queryDependencies(stmt.query) } };
+        return { view: { kind: 'create-view', view, orReplace: stmt.replace === true, materialized: false, ifNotExists: false, ...this.queryDependencies() } };
       }
       case 'CreateEnumStmt': {
         const stmt = as(node, 'CreateEnumStmt')!;
@@ -393,7 +428,7 @@ class ViewBuilder {
       case 'InsertStmt': {
         const stmt = as(node, 'InsertStmt')!;
         const columns = (stmt.cols ?? []).flatMap((col) => as(col, 'ResTarget')?.name ?? []);
-        const reads = namesIn(stmt.selectStmt, undefined, true).rangeVars.map((rangeVar) => this.rangeVar(rangeVar));
+        const reads = (this.dependencyNames?.rangeVars ?? []).map((rangeVar) => this.rangeVar(rangeVar));
         return { view: { kind: 'insert', table: this.rangeVar(stmt.relation), columns, reads } };
       }
       case 'TransactionStmt': {
@@ -518,8 +553,8 @@ class ViewBuilder {
   // ---- names and types
 
   /** What a view's query depends on: the relations it reads, the columns and the types it names. */
-  private queryDependencies(query: Node | undefined): { reads: QualifiedName[]; columns: string[]; types: QualifiedName[] } {
-    const names = namesIn(query);
+  private queryDependencies(): { reads: QualifiedName[]; columns: string[]; types: QualifiedName[] } {
+    const names = this.dependencyNames ?? emptyNames();
     const types = names.typeNames.flatMap((typeName) => {
       const parts = strings(typeName.names);
       return parts[0] === 'pg_catalog' ? [] : [this.qualified(parts)];
@@ -599,7 +634,7 @@ class ViewBuilder {
     const target = this.rangeVar(stmt.into?.rel);
     const ifNotExists = stmt.if_not_exists === true;
     if (stmt.objtype === 'OBJECT_MATVIEW') {
-      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, ...this.queryDependencies(stmt.query) };
+      return { kind: 'create-view', view: target, orReplace: false, materialized: true, ifNotExists, ...this.queryDependencies() };
     }
     return {
       kind: 'create-table',
@@ -860,32 +895,44 @@ interface NamesIn {
   typeNames: pg.TypeName[];
 }
 
+function emptyNames(): NamesIn {
+  return { rangeVars: [], columns: new Set(), typeNames: [] };
+}
+
 /**
- * One walk collecting all three kinds (a view's query needs them all: three walks of a large one cost
- * Lemmy's lint ~60 ms). A node of one of those kinds is not descended into: none holds another.
- * `relationsOnly`: only the relations are wanted (an INSERT's reads), columns and types are not collected.
+ * One walk collecting all three kinds (three walks of a large view's query cost Lemmy's lint ~60 ms).
+ * A node of one of those kinds is not descended into: none holds another.
  */
-function namesIn(node: unknown, found: NamesIn = { rangeVars: [], columns: new Set(), typeNames: [] }, relationsOnly = false): NamesIn {
+function namesIn(node: object, found: NamesIn = emptyNames()): NamesIn {
   if (Array.isArray(node)) {
-    for (const item of node) namesIn(item, found, relationsOnly);
-  } else if (node !== null && typeof node === 'object') {
-    for (const key in node) {
-      const value = (node as Record<string, unknown>)[key];
-      if (key === 'RangeVar') found.rangeVars.push(value as pg.RangeVar);
-      else if (key === 'ColumnRef') {
-        if (relationsOnly) continue;
-        // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
-        const name = strings((value as pg.ColumnRef).fields).pop();
-        if (name !== undefined) found.columns.add(name === '' ? '*' : name);
-      } else if (key === 'typeName' || key === 'TypeName') {
-        if (!relationsOnly) found.typeNames.push(value as pg.TypeName);
-      } else namesIn(value, found, relationsOnly);
-    }
+    for (const item of node) if (typeof item === 'object' && item !== null) namesIn(item, found);
+    return found;
+  }
+  for (const key in node) {
+    const value = (node as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null && !nameOf(key, value, found, false)) namesIn(value, found);
   }
   return found;
 }
 
+/**
+ * Records `value`, the child `key` of a node, when it is a name: a relation, a column (the last part of the
+ * reference, `*` for a star) or a type (a cast's). `relationsOnly`: columns and types are not recorded.
+ */
+function nameOf(key: string, value: object, found: NamesIn, relationsOnly: boolean): boolean {
+  if (key === 'RangeVar') found.rangeVars.push(value as pg.RangeVar);
+  else if (key === 'ColumnRef') {
+    if (relationsOnly) return true;
+    // `*` and `t.*` end in an A_Star node, which `strings` reads as ''.
+    const name = strings((value as pg.ColumnRef).fields).pop();
+    if (name !== undefined) found.columns.add(name === '' ? '*' : name);
+  } else if (key === 'typeName' || key === 'TypeName') {
+    if (!relationsOnly) found.typeNames.push(value as pg.TypeName);
+  } else return false;
+  return true;
+}
+
 /** The names of the columns a (sub)tree refers to, once each. */
-function columnsIn(node: unknown): string[] {
-  return [...namesIn(node).columns];
+function columnsIn(node: object | undefined): string[] {
+  return node === undefined ? [] : [...namesIn(node).columns];
 }

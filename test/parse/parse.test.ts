@@ -252,6 +252,32 @@ describe('typed view', () => {
     expect(view(by(25), 'other').command).toBe('GrantStmt');
   });
 
+  it('what a view or an INSERT reads, found in the same walk as their string constants', () => {
+    const sql = [
+      "CREATE VIEW v AS SELECT p.id, p.title::text, 'on' AS flag FROM app.post p JOIN person ON person.id = p.author WHERE p.state = 'open';",
+      "CREATE MATERIALIZED VIEW mv AS SELECT count(*) FROM (SELECT * FROM post) AS s WHERE s.kind = 'x'::mood;",
+      "INSERT INTO log (id, note) SELECT c.id, 'copied' FROM comment c JOIN post ON post.id = c.post_id;",
+      "INSERT INTO t (a) VALUES ('x');",
+    ].join('\n');
+    const [plain, materialized, insertSelect, insertValues] = parseSql(sql).statements;
+    const names = (list: Array<{ schema?: string; name: string }>) => list.map((name) => (name.schema ? `${name.schema}.${name.name}` : name.name));
+    const plainView = view(plain, 'create-view');
+    expect(names(plainView.reads)).toEqual(['app.post', 'person']);
+    expect(plainView.columns).toEqual(['id', 'title', 'author', 'state']);
+    expect(names(plainView.types)).toEqual(['text']);
+    expect(plain!.literals).toEqual(['on', 'open']);
+    const materializedView = view(materialized, 'create-view');
+    expect(names(materializedView.reads)).toEqual(['post']);
+    expect(materializedView.columns).toEqual(['*', 'kind']);
+    expect(names(materializedView.types)).toEqual(['mood']);
+    expect(materialized!.literals).toEqual(['x']);
+    // The table written to is not read; columns and types are not collected for an INSERT.
+    expect(names(view(insertSelect, 'insert').reads)).toEqual(['comment', 'post']);
+    expect(insertSelect!.literals).toEqual(['copied']);
+    expect(view(insertValues, 'insert').reads).toEqual([]);
+    expect(insertValues!.literals).toEqual(['x']);
+  });
+
   it('DO blocks: the SQL the body runs, with exact spans in a dollar-quoted body', () => {
     const sql = `DO $body$
 BEGIN
