@@ -27,7 +27,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-void run(process.argv.slice(2), { ...processIO(), signal: interrupt.signal }).then((code) => {
+void run(process.argv.slice(2), processIO(interrupt.signal)).then((code) => {
   process.exitCode = code;
   exitOnceFlushed(code);
 });
