@@ -168,11 +168,20 @@ export function readSourcesOnce(files: readonly MigrationFile[], read: SourcesRe
  * middle migration was edited reads it, the findings log and the result.
  */
 function asciiBytes(text: string): Buffer {
-  const bytes = Buffer.from(text);
-  // Equal lengths only for ASCII: any other character takes more UTF-8 bytes than UTF-16 units. Checked on the
-  // bytes written anyway: a check of each line as it is made (a regex, or Buffer.byteLength, which flattens the
-  // line first) cost a cold lint of the synthetic 10,000 files 12-26 ms.
-  return bytes.length === text.length ? bytes : Buffer.from(text.replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // Equal lengths only for ASCII: any other character takes more UTF-8 bytes than UTF-16 units. Counted, not
+  // encoded, and then escaped a match at a time: LemmyNet's 1.8 MB of findings hold 157 `…`, and encoding them
+  // to compare lengths, replacing, then encoding again took ~23 ms, this ~18 ms (fresh process, 2 cores, Node 20).
+  // Escaped text is ASCII, which Latin-1 copies a byte per character.
+  if (Buffer.byteLength(text) === text.length) return Buffer.from(text, 'latin1');
+  const pieces: string[] = [];
+  let from = 0;
+  NON_ASCII.lastIndex = 0;
+  for (let match = NON_ASCII.exec(text); match !== null; match = NON_ASCII.exec(text)) {
+    pieces.push(text.slice(from, match.index), `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+    from = match.index + 1;
+  }
+  pieces.push(text.slice(from));
+  return Buffer.from(pieces.join(''), 'latin1');
 }
 const NON_ASCII = /[^\x00-\x7f]/g;
 
