@@ -393,7 +393,7 @@ function parseEntry(line: string): CachedParse | undefined {
 function lintSources(files: readonly MigrationFile[], input: CachedLintInput): LintSource[] {
   // A file digestFiles read has the source itself as its digest (what `sources` gives for it).
   const isSource = (digest: FileDigest | undefined): digest is MigrationSource => digest !== undefined && 'text' in digest;
-  // A first lint read every file, and walks them all: no map of the digests by path (10,000 files: ~20 ms, profiled).
+  // A first lint read every file, and walks them all: no map of the digests by path (10,000 files: ~24 ms, profiled).
   if (files.length === input.digests.length && input.digests.every((digest, index) => digest.file === files[index] && isSource(digest))) {
     return input.digests.slice() as MigrationSource[];
   }
