@@ -157,11 +157,9 @@ function scanStatement(
     for (const key in value) {
       const child = (value as Record<string, unknown>)[key];
       if (typeof child !== 'object' || child === null) continue;
-      if (inNames || child === root) {
-        // A name node holds no other (namesIn); it is still walked for constants.
-        if (child !== root) nameOf(key, child, names!, relationsOnly);
-        visit(child, true);
-      } else visit(child, false);
+      // A name node holds no other (namesIn); it is still walked for constants.
+      if (inNames) nameOf(key, child, names!, relationsOnly);
+      visit(child, inNames || child === root);
     }
   };
   if (tree !== null && typeof tree === 'object') visit(tree, tree === root);
