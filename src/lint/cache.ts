@@ -394,8 +394,8 @@ function lintSources(files: readonly MigrationFile[], input: CachedLintInput): L
   // A file digestFiles read has the source itself as its digest (what `sources` gives for it).
   const isSource = (digest: FileDigest | undefined): digest is MigrationSource => digest !== undefined && 'text' in digest;
   // A first lint read every file, and walks them all: no map of the digests by path (10,000 files: ~24 ms, profiled).
-  if (files.length === input.digests.length && input.digests.every((digest, index) => digest.file === files[index] && isSource(digest))) {
-    return input.digests.slice() as MigrationSource[];
+  if (files.length === input.digests.length && input.digests.every((digest, index): digest is MigrationSource => digest.file === files[index] && isSource(digest))) {
+    return input.digests.slice();
   }
   const digests = new Map(input.digests.map((digest) => [digest.file.path, digest]));
   const unread = (digest: FileDigest | undefined): digest is FileDigest => digest !== undefined && !isSource(digest) && digest.validUtf8;
